@@ -1,0 +1,87 @@
+using Supervisor.Abstractions;
+
+namespace My;
+
+/// <summary>What <c>another.describeDaemon</c> returns: a typed struct with exact wire keys.</summary>
+public sealed record DaemonSummary(
+    [property: RpcMember("identifier")] string Identifier,
+    [property: RpcMember("pid")] int Pid,
+    [property: RpcMember("statename")] string StateName,
+    [property: RpcMember("supervisor_version")] string SupervisorVersion,
+    [property: RpcMember("process_count")] int ProcessCount,
+    [property: RpcMember("retries")] int Retries);
+
+/// <summary>What <c>another.attempt</c> returns.</summary>
+public sealed record AttemptResult(
+    [property: RpcMember("attempts")] int Attempts,
+    [property: RpcMember("succeeded")] bool Succeeded);
+
+/// <summary>
+/// The <c>another</c> namespace: a small plugin showing configuration reaching the plugin, use of the
+/// <see cref="ISupervisord"/> facade, an async method, a typed struct result and a plugin-defined fault.
+/// </summary>
+public sealed class AnotherRpcInterface(ISupervisord supervisord, int retries)
+{
+    /// <summary>This plugin's own fault code, outside Supervisor's table.</summary>
+    public const int RetriesExhausted = 1001;
+
+    [RpcMethod(Help = "Return the retries setting this namespace was configured with.")]
+    [return: RpcReturn("retries", "the [rpcinterface:another] retries value (0 when not set)")]
+    public int GetRetries() => retries;
+
+    [RpcMethod(Help = "Describe the daemon this plugin runs in, read through the ISupervisord facade.")]
+    [return: RpcReturn("summary", "identifier, pid, statename, supervisor_version, process_count, retries")]
+    public DaemonSummary DescribeDaemon() => new(
+        supervisord.Identifier,
+        supervisord.Pid,
+        SupervisorStates.WireName(supervisord.State),
+        supervisord.SupervisorVersion,
+        supervisord.Processes.AllProcesses.Count,
+        retries);
+
+    [RpcMethod(Help = """
+        Run an operation that fails the given number of times before it succeeds, retrying it up to
+        the configured number of retries. Fails with RETRIES_EXHAUSTED (code 1001) when the failures
+        outnumber the retries.
+        """)]
+    [return: RpcReturn("result", "attempts made and whether the operation succeeded")]
+    public AttemptResult Attempt([RpcParam("how many times the operation fails before it succeeds")] int failures)
+    {
+        if (failures < 0)
+        {
+            throw new RpcFaultException(FaultCode.BadArguments, "failures must be 0 or more");
+        }
+
+        var attemptsAllowed = retries + 1;
+        if (failures >= attemptsAllowed)
+        {
+            throw new RpcFaultException(RetriesExhausted, "RETRIES_EXHAUSTED", $"gave up after {attemptsAllowed} attempts");
+        }
+
+        return new AttemptResult(failures + 1, true);
+    }
+
+    [RpcMethod(Help = "Wait without blocking the daemon, then return the text; other calls are served meanwhile.")]
+    [return: RpcReturn("text", "the text, unchanged")]
+    public async Task<string> EchoLater(
+        [RpcParam("the text to return")] string text,
+        [RpcParam("how long to wait first, in milliseconds (at most 10000)")] int milliseconds = 100,
+        CancellationToken cancellationToken = default)
+    {
+        if (milliseconds is < 0 or > 10_000)
+        {
+            throw new RpcFaultException(FaultCode.BadArguments, "milliseconds must be between 0 and 10000");
+        }
+
+        await Task.Delay(milliseconds, cancellationToken);
+        return text;
+    }
+
+    [RpcMethod(Help = "Write a message to supervisord's main log at INFO, prefixed with this namespace's name.")]
+    [return: RpcReturn("result", "always true")]
+    public bool Log([RpcParam("the message to write")] string message)
+    {
+        supervisord.MainLog.Write(LogLevel.Info, "another: " + message);
+        return true;
+    }
+}

@@ -1,0 +1,34 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+
+namespace Supervisor.Host.Http;
+
+/// <summary>The reference's tiny HTML error responses (transport.md §4.2).</summary>
+internal static class ErrorPages
+{
+    public static Task WriteAsync(HttpContext context, int status)
+    {
+        var reason = status switch
+        {
+            400 => "Bad Request",
+            401 => "Unauthorized",
+            404 => "Not Found",
+            411 => "Length Required",
+            413 => "Request Entity Too Large",
+            _ => "Internal Server Error",
+        };
+        var body = Encoding.ASCII.GetBytes(
+            $"<head>\r\n<title>Error response</title>\r\n</head>\r\n<body>\r\n<h1>Error response</h1>\r\n<p>Error code {status}.\r\n<p>Message: {reason}.\r\n</body>\r\n");
+        var response = context.Response;
+        response.StatusCode = status;
+        response.ContentType = "text/html";
+        response.ContentLength = body.Length;
+        if (status == 401)
+        {
+            response.Headers.WWWAuthenticate = "Basic realm=\"default\"";
+            response.Headers.Connection = "close";
+        }
+
+        return response.Body.WriteAsync(body).AsTask();
+    }
+}

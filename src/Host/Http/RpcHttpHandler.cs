@@ -1,0 +1,155 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
+using Supervisor.Abstractions;
+using Supervisor.Host.Rpc;
+using Supervisor.Host.XmlRpc;
+
+namespace Supervisor.Host.Http;
+
+/// <summary>
+/// The one request handler behind every listener: authenticate, route (<c>/RPC2</c> prefix, like the
+/// reference), read the body, dispatch, and write the response with a Content-Length.
+/// </summary>
+internal sealed class RpcHttpHandler(Func<RpcDispatcher> dispatcher, IMainLog log, XmlRpcLimits limits, long maxRequestBytes)
+{
+    /// <summary>The connection item under which each listener's <see cref="ListenerConfig"/> travels.</summary>
+    public const string ListenerItemKey = "supervisor.listener";
+
+    private const int MaxPooledBufferBytes = 1 << 20;
+    private readonly ConcurrentBag<ArrayBufferWriter<byte>> _buffers = [];
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var listener = context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(ListenerItemKey, out var item) == true
+            ? item as ListenerConfig
+            : null;
+        if (listener?.Username is { } username)
+        {
+            switch (BasicAuth.Check(context.Request.Headers.Authorization, username, listener.Password ?? ""))
+            {
+                case BasicAuth.Result.Rejected:
+                    await ErrorPages.WriteAsync(context, 401);
+                    return;
+                case BasicAuth.Result.Malformed:
+                    await ErrorPages.WriteAsync(context, 400);
+                    return;
+            }
+        }
+
+        var request = context.Request;
+        if (request.Path.StartsWithSegmentsOrPrefix("/RPC2"))
+        {
+            await HandleRpcAsync(context);
+            return;
+        }
+
+        // The web UI and log tails are served by later work; until then the reference's answers
+        // for paths it does not know apply: GET → 404, anything else → 400.
+        await ErrorPages.WriteAsync(context, HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) ? 404 : 400);
+    }
+
+    private async Task HandleRpcAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (!HttpMethods.IsPost(request.Method))
+        {
+            await ErrorPages.WriteAsync(context, 400);
+            return;
+        }
+
+        if (request.ContentLength is not { } length)
+        {
+            await ErrorPages.WriteAsync(context, 411);
+            return;
+        }
+
+        if (length > maxRequestBytes)
+        {
+            await ErrorPages.WriteAsync(context, 413);
+            return;
+        }
+
+        var reader = request.BodyReader;
+        ReadResult read;
+        while (true)
+        {
+            read = await reader.ReadAsync(context.RequestAborted);
+            if (read.IsCompleted || read.Buffer.Length > maxRequestBytes)
+            {
+                break;
+            }
+
+            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+        }
+
+        XmlRpcRequest call;
+        try
+        {
+            call = XmlRpcRequestReader.Read(read.Buffer, limits);
+        }
+        catch (XmlRpcFormatException e)
+        {
+            log.Write(LogLevel.Error, $"XML-RPC request data is invalid: {e.Message}");
+            reader.AdvanceTo(read.Buffer.End);
+            await ErrorPages.WriteAsync(context, 400);
+            return;
+        }
+
+        reader.AdvanceTo(read.Buffer.End);
+        var outcome = await dispatcher().CallAsync(call.MethodName, call.Params, context.RequestAborted);
+        await WriteOutcomeAsync(context.Response, outcome);
+    }
+
+    private async Task WriteOutcomeAsync(HttpResponse response, RpcOutcome outcome)
+    {
+        if (!_buffers.TryTake(out var buffer))
+        {
+            buffer = new ArrayBufferWriter<byte>(4096);
+        }
+
+        try
+        {
+            try
+            {
+                if (outcome.IsFault)
+                {
+                    XmlRpcResponseWriter.WriteFault(buffer, outcome.FaultCode, outcome.FaultString!);
+                }
+                else
+                {
+                    XmlRpcResponseWriter.WriteResponse(buffer, outcome.Value);
+                }
+            }
+            catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException)
+            {
+                // A result the codec cannot carry is the method's failure, reported as a fault, not a 500.
+                log.Write(LogLevel.Critical, $"XML-RPC result could not be encoded: {e}");
+                buffer.ResetWrittenCount();
+                XmlRpcResponseWriter.WriteFault(buffer, (int)FaultCode.Failed, $"FAILED: result cannot be encoded: {e.Message}");
+            }
+
+            response.StatusCode = 200;
+            response.ContentType = "text/xml";
+            response.ContentLength = buffer.WrittenCount;
+            await response.Body.WriteAsync(buffer.WrittenMemory);
+        }
+        finally
+        {
+            if (buffer.Capacity <= MaxPooledBufferBytes)
+            {
+                buffer.ResetWrittenCount();
+                _buffers.Add(buffer);
+            }
+        }
+    }
+}
+
+internal static class PathStringExtensions
+{
+    /// <summary>The reference routes by plain prefix: <c>/RPC2</c>, <c>/RPC2/x</c> and <c>/RPC2xyz</c> all reach XML-RPC.</summary>
+    public static bool StartsWithSegmentsOrPrefix(this PathString path, string prefix) =>
+        path.Value is { } value && value.StartsWith(prefix, StringComparison.Ordinal);
+}

@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Text;
+using Supervisor.Abstractions;
+
+namespace Supervisor.Host.Logging;
+
+/// <summary>
+/// The daemon's main log: one line per message in the reference's format
+/// (<c>2026-11-21 06:04:01,123 INFO spawned: 'x' with pid 5</c>), size-based rotation with numbered
+/// backups, optional copy to stdout (<c>nodaemon</c> without <c>silent</c>). Writes are serialized by a
+/// lock and flushed per line so a reader (readLog, tail) always sees whole lines.
+/// </summary>
+internal sealed class MainLog : IMainLog, IDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly long _maxBytes;
+    private readonly int _backups;
+    private readonly TextWriter? _echo;
+    private readonly TimeProvider _clock;
+    private FileStream? _file;
+
+    public MainLog(string? filePath, LogLevel level, long maxBytes, int backups, TextWriter? echo, TimeProvider clock)
+    {
+        FilePath = filePath is null ? null : Path.GetFullPath(filePath);
+        Level = level;
+        _maxBytes = maxBytes;
+        _backups = backups;
+        _echo = echo;
+        _clock = clock;
+        if (FilePath is not null)
+        {
+            _file = Open(FilePath);
+        }
+    }
+
+    public string? FilePath { get; }
+
+    public LogLevel Level { get; }
+
+    public bool IsEnabled(LogLevel level) => level >= Level;
+
+    public void Write(LogLevel level, string message)
+    {
+        if (!IsEnabled(level))
+        {
+            return;
+        }
+
+        var line = Format(_clock.GetLocalNow(), level, message);
+        lock (_lock)
+        {
+            if (_file is not null)
+            {
+                var bytes = Encoding.UTF8.GetBytes(line);
+                if (_maxBytes > 0 && _file.Length > 0 && _file.Length + bytes.Length > _maxBytes)
+                {
+                    Rotate();
+                }
+
+                _file?.Write(bytes);
+                _file?.Flush();
+            }
+
+            _echo?.Write(line);
+            _echo?.Flush();
+        }
+    }
+
+    public void Clear()
+    {
+        if (FilePath is null)
+        {
+            throw new RpcFaultException(FaultCode.NoFile);
+        }
+
+        lock (_lock)
+        {
+            if (!File.Exists(FilePath))
+            {
+                throw new RpcFaultException(FaultCode.NoFile);
+            }
+
+            try
+            {
+                _file?.Dispose();
+                File.Delete(FilePath);
+                _file = Open(FilePath);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new RpcFaultException(FaultCode.Failed);
+            }
+        }
+    }
+
+    /// <summary>Closes and reopens the file (SIGUSR2), so an external rotation tool can move it away.</summary>
+    public void Reopen()
+    {
+        if (FilePath is null)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            _file?.Dispose();
+            _file = Open(FilePath);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _file?.Dispose();
+            _file = null;
+        }
+    }
+
+    /// <summary>The reference's line: local time with milliseconds after a comma, a 4-letter level, the message.</summary>
+    internal static string Format(DateTimeOffset time, LogLevel level, string message) =>
+        string.Create(CultureInfo.InvariantCulture, $"{time:yyyy-MM-dd HH:mm:ss},{time.Millisecond:000} {LevelName(level)} {message}\n");
+
+    internal static string LevelName(LogLevel level) => level switch
+    {
+        LogLevel.Critical => "CRIT",
+        LogLevel.Error => "ERRO",
+        LogLevel.Warn => "WARN",
+        LogLevel.Info => "INFO",
+        LogLevel.Debug => "DEBG",
+        LogLevel.Trace => "TRAC",
+        _ => "BLAT",
+    };
+
+    private static FileStream Open(string path) =>
+        new(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+
+    /// <summary>log → log.1 → log.2 … up to <c>backups</c>; with no backups the file is just truncated.</summary>
+    private void Rotate()
+    {
+        var path = FilePath!;
+        _file!.Dispose();
+        _file = null;
+        try
+        {
+            if (_backups > 0)
+            {
+                for (var i = _backups - 1; i >= 1; i--)
+                {
+                    var from = $"{path}.{i}";
+                    if (File.Exists(from))
+                    {
+                        File.Move(from, $"{path}.{i + 1}", overwrite: true);
+                    }
+                }
+
+                File.Move(path, path + ".1", overwrite: true);
+            }
+            else
+            {
+                File.Delete(path);
+            }
+        }
+        catch (IOException)
+        {
+            // A rotation that fails must not lose the message: keep appending to the current file.
+        }
+
+        _file = Open(path);
+    }
+}

@@ -1,0 +1,82 @@
+namespace Supervisor.Host.Rpc;
+
+/// <summary>
+/// One callable wire name (<c>supervisor.getState</c>), built once at registration: its help
+/// text and signature for the <c>system</c> namespace, and compiled delegates that bind and call.
+/// An alias is a separate <see cref="RpcMethod"/> sharing the same delegates.
+/// </summary>
+internal sealed class RpcMethod
+{
+    private readonly Func<object?, object?>[] _converters;
+    private readonly object?[] _defaults;
+    private readonly Func<object?[], CancellationToken, ValueTask<object?>> _invoke;
+
+    public RpcMethod(
+        string name,
+        string help,
+        IReadOnlyList<string> signature,
+        int requiredParameters,
+        Func<object?, object?>[] converters,
+        object?[] defaults,
+        Func<object?[], CancellationToken, ValueTask<object?>> invoke)
+    {
+        Name = name;
+        Help = help;
+        Signature = signature;
+        RequiredParameters = requiredParameters;
+        _converters = converters;
+        _defaults = defaults;
+        _invoke = invoke;
+    }
+
+    /// <summary>The full wire name, <c>namespace.method</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The docstring-shaped help text returned by <c>system.methodHelp</c>.</summary>
+    public string Help { get; }
+
+    /// <summary><c>[returnType, paramType...]</c> as returned by <c>system.methodSignature</c>.</summary>
+    public IReadOnlyList<string> Signature { get; }
+
+    /// <summary>Parameters a caller must send; the rest have defaults.</summary>
+    public int RequiredParameters { get; }
+
+    /// <summary>Parameters a caller may send.</summary>
+    public int MaxParameters => _converters.Length;
+
+    /// <summary>Binds the wire values to the method's parameters and calls it.</summary>
+    /// <exception cref="ParameterMismatchException">A count or type mismatch (INCORRECT_PARAMETERS).</exception>
+    public ValueTask<object?> InvokeAsync(object?[] wireParameters, CancellationToken cancellationToken)
+    {
+        if (wireParameters.Length < RequiredParameters || wireParameters.Length > _converters.Length)
+        {
+            throw new ParameterMismatchException("");
+        }
+
+        var arguments = new object?[_converters.Length];
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            if (i < wireParameters.Length)
+            {
+                try
+                {
+                    arguments[i] = _converters[i](wireParameters[i]);
+                }
+                catch (OverflowException)
+                {
+                    throw new ParameterMismatchException($"parameter {i + 1}: value out of range");
+                }
+                catch (ParameterMismatchException e)
+                {
+                    throw new ParameterMismatchException($"parameter {i + 1}: {e.Message}");
+                }
+            }
+            else
+            {
+                arguments[i] = _defaults[i];
+            }
+        }
+
+        return _invoke(arguments, cancellationToken);
+    }
+}

@@ -1,0 +1,209 @@
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Text;
+using Supervisor.Abstractions;
+
+namespace Supervisor.Host.Rpc;
+
+/// <summary>
+/// Reads the <c>[RpcMethod]</c> methods of a namespace object once and compiles, for each, the
+/// delegates a call needs. This is the only place that reflects over plugin code.
+/// </summary>
+internal static class RpcMethodBuilder
+{
+    private static readonly MethodInfo AwaitTaskMethod = typeof(RpcMethodBuilder).GetMethod(nameof(AwaitTask), BindingFlags.NonPublic | BindingFlags.Static)!;
+    private static readonly MethodInfo AwaitValueTaskMethod = typeof(RpcMethodBuilder).GetMethod(nameof(AwaitValueTask), BindingFlags.NonPublic | BindingFlags.Static)!;
+    private static readonly MethodInfo FromResultMethod = typeof(RpcMethodBuilder).GetMethod(nameof(FromResult), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    /// <summary>Every wire method (aliases included) that <paramref name="target"/> exposes under <paramref name="namespaceName"/>.</summary>
+    /// <exception cref="RpcDeclarationException">A method cannot be exposed; the message names it.</exception>
+    public static IReadOnlyList<RpcMethod> Build(string namespaceName, object target)
+    {
+        var methods = new List<RpcMethod>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var method in target.GetType().GetMethods(BindingFlags.Public | BindingFlags.Instance))
+        {
+            var attribute = method.GetCustomAttribute<RpcMethodAttribute>();
+            if (attribute is null)
+            {
+                continue;
+            }
+
+            var names = new List<string> { attribute.Name ?? WireNames.CamelCase(method.Name) };
+            names.AddRange(attribute.Aliases);
+            try
+            {
+                foreach (var name in names)
+                {
+                    ValidateName(name);
+                    if (!seen.Add(name))
+                    {
+                        throw new RpcDeclarationException($"the name '{name}' is declared twice");
+                    }
+                }
+
+                methods.AddRange(Describe(namespaceName, names, target, method, attribute));
+            }
+            catch (RpcDeclarationException e)
+            {
+                throw new RpcDeclarationException($"namespace '{namespaceName}', method {method.DeclaringType?.FullName}.{method.Name}: {e.Message}");
+            }
+        }
+
+        return methods;
+    }
+
+    private static void ValidateName(string name)
+    {
+        if (name.Length == 0 || name[0] == '_' || name.Contains('.') || name.Any(char.IsWhiteSpace))
+        {
+            throw new RpcDeclarationException($"'{name}' is not a valid method name (no leading '_', no '.', no spaces)");
+        }
+    }
+
+    private static IEnumerable<RpcMethod> Describe(string namespaceName, List<string> names, object target, MethodInfo method, RpcMethodAttribute attribute)
+    {
+        if (method.IsGenericMethodDefinition)
+        {
+            throw new RpcDeclarationException("generic methods cannot be exposed");
+        }
+
+        var parameters = method.GetParameters();
+        var wireParameters = parameters.Where(p => p.ParameterType != typeof(CancellationToken)).ToArray();
+        var converters = new Func<object?, object?>[wireParameters.Length];
+        var defaults = new object?[wireParameters.Length];
+        var required = 0;
+        for (var i = 0; i < wireParameters.Length; i++)
+        {
+            var parameter = wireParameters[i];
+            if (parameter.IsOut || parameter.ParameterType.IsByRef)
+            {
+                throw new RpcDeclarationException($"parameter '{parameter.Name}' is by-reference");
+            }
+
+            if (XmlRpcTypes.NameOf(parameter.ParameterType) is null)
+            {
+                throw new RpcDeclarationException($"parameter '{parameter.Name}' has type {parameter.ParameterType}, which XML-RPC cannot carry");
+            }
+
+            converters[i] = ValueConverters.For(parameter.ParameterType);
+            if (parameter.HasDefaultValue)
+            {
+                defaults[i] = parameter.DefaultValue;
+            }
+            else if (required != i)
+            {
+                throw new RpcDeclarationException($"parameter '{parameter.Name}' has no default but follows an optional parameter");
+            }
+            else
+            {
+                required++;
+            }
+        }
+
+        var resultType = ResultType(method.ReturnType)
+            ?? throw new RpcDeclarationException($"it returns {method.ReturnType}; an XML-RPC method must return a value (use bool for 'always true')");
+        var returns = method.ReturnParameter.GetCustomAttribute<RpcReturnAttribute>();
+        var returnTypeName = returns?.Type ?? XmlRpcTypes.NameOf(resultType)
+            ?? throw new RpcDeclarationException($"its result type {resultType} cannot be carried by XML-RPC");
+
+        var signature = new List<string> { returnTypeName };
+        signature.AddRange(wireParameters.Select(p => XmlRpcTypes.NameOf(p.ParameterType)!));
+        var help = HelpText(attribute, wireParameters, returns, returnTypeName);
+        var invoke = CompileInvoker(target, method, parameters);
+        foreach (var name in names)
+        {
+            yield return new RpcMethod(namespaceName + "." + name, help, signature, required, converters, defaults, invoke);
+        }
+    }
+
+    /// <summary>The value type a method produces once awaited; null for void, Task and ValueTask.</summary>
+    private static Type? ResultType(Type returnType)
+    {
+        if (returnType == typeof(void) || returnType == typeof(Task) || returnType == typeof(ValueTask))
+        {
+            return null;
+        }
+
+        if (returnType.IsGenericType && (returnType.GetGenericTypeDefinition() == typeof(Task<>) || returnType.GetGenericTypeDefinition() == typeof(ValueTask<>)))
+        {
+            return returnType.GetGenericArguments()[0];
+        }
+
+        return returnType;
+    }
+
+    /// <summary>The reference's docstring shape: a summary, then <c>@param type name text</c> and <c>@return type name text</c> lines.</summary>
+    private static string HelpText(RpcMethodAttribute attribute, ParameterInfo[] wireParameters, RpcReturnAttribute? returns, string returnTypeName)
+    {
+        var help = new StringBuilder();
+        if (!string.IsNullOrWhiteSpace(attribute.Help))
+        {
+            help.Append(attribute.Help.Trim()).Append("\n\n");
+        }
+
+        foreach (var parameter in wireParameters)
+        {
+            help.Append("@param ").Append(XmlRpcTypes.NameOf(parameter.ParameterType)).Append(' ').Append(parameter.Name);
+            var description = parameter.GetCustomAttribute<RpcParamAttribute>()?.Description;
+            if (!string.IsNullOrWhiteSpace(description))
+            {
+                help.Append(' ').Append(description.Trim());
+            }
+
+            help.Append('\n');
+        }
+
+        help.Append("@return ").Append(returnTypeName).Append(' ').Append(returns?.Name ?? "result");
+        if (!string.IsNullOrWhiteSpace(returns?.Description))
+        {
+            help.Append(' ').Append(returns.Description.Trim());
+        }
+
+        return help.ToString();
+    }
+
+    /// <summary>Compiles <c>(args, token) =&gt; (ValueTask&lt;object?&gt;)target.Method((T0)args[0], ..., token)</c>.</summary>
+    private static Func<object?[], CancellationToken, ValueTask<object?>> CompileInvoker(object target, MethodInfo method, ParameterInfo[] parameters)
+    {
+        var arguments = Expression.Parameter(typeof(object?[]), "arguments");
+        var token = Expression.Parameter(typeof(CancellationToken), "cancellationToken");
+        var callArguments = new List<Expression>();
+        var wireIndex = 0;
+        foreach (var parameter in parameters)
+        {
+            if (parameter.ParameterType == typeof(CancellationToken))
+            {
+                callArguments.Add(token);
+            }
+            else
+            {
+                var element = Expression.ArrayIndex(arguments, Expression.Constant(wireIndex++));
+                callArguments.Add(Expression.Convert(element, parameter.ParameterType));
+            }
+        }
+
+        Expression call = Expression.Call(Expression.Constant(target), method, callArguments);
+        var returnType = method.ReturnType;
+        if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(Task<>))
+        {
+            call = Expression.Call(AwaitTaskMethod.MakeGenericMethod(returnType.GetGenericArguments()[0]), call);
+        }
+        else if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(ValueTask<>))
+        {
+            call = Expression.Call(AwaitValueTaskMethod.MakeGenericMethod(returnType.GetGenericArguments()[0]), call);
+        }
+        else
+        {
+            call = Expression.Call(FromResultMethod, Expression.Convert(call, typeof(object)));
+        }
+
+        return Expression.Lambda<Func<object?[], CancellationToken, ValueTask<object?>>>(call, arguments, token).Compile();
+    }
+
+    private static async ValueTask<object?> AwaitTask<T>(Task<T> task) => await task.ConfigureAwait(false);
+
+    private static async ValueTask<object?> AwaitValueTask<T>(ValueTask<T> task) => await task.ConfigureAwait(false);
+
+    private static ValueTask<object?> FromResult(object? value) => new(value);
+}

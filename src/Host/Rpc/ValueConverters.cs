@@ -1,0 +1,348 @@
+using System.Collections;
+using System.Globalization;
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Text;
+using Supervisor.Abstractions;
+
+namespace Supervisor.Host.Rpc;
+
+/// <summary>
+/// Builds, once per CLR type, the delegate that turns a decoded XML-RPC value (see XmlRpc/README.md)
+/// into that type. A value that does not fit throws <see cref="ParameterMismatchException"/>,
+/// which the dispatcher answers with INCORRECT_PARAMETERS.
+/// </summary>
+internal static class ValueConverters
+{
+    private static readonly Dictionary<Type, Func<object?, object?>> Cache = [];
+    private static readonly Lock CacheLock = new();
+
+    public static Func<object?, object?> For(Type type)
+    {
+        lock (CacheLock)
+        {
+            if (Cache.TryGetValue(type, out var cached))
+            {
+                return cached;
+            }
+        }
+
+        var converter = Build(type);
+        lock (CacheLock)
+        {
+            Cache[type] = converter;
+        }
+
+        return converter;
+    }
+
+    private static Func<object?, object?> Build(Type type)
+    {
+        if (type == typeof(object))
+        {
+            return static value => value;
+        }
+
+        var underlying = Nullable.GetUnderlyingType(type);
+        if (underlying is not null)
+        {
+            var inner = For(underlying);
+            return value => value is null ? null : inner(value);
+        }
+
+        if (type == typeof(string))
+        {
+            return ToStringValue;
+        }
+
+        if (type == typeof(int))
+        {
+            return static value => checked((int)ToInt64(value, int.MinValue, int.MaxValue));
+        }
+
+        if (type == typeof(long))
+        {
+            return static value => ToInt64(value, long.MinValue, long.MaxValue);
+        }
+
+        if (type == typeof(bool))
+        {
+            return static value => ToBoolean(value);
+        }
+
+        if (type == typeof(double))
+        {
+            return static value => ToDouble(value);
+        }
+
+        if (type == typeof(float))
+        {
+            return static value => (float)ToDouble(value);
+        }
+
+        if (type == typeof(DateTime))
+        {
+            return static value => value is DateTime dateTime ? dateTime : throw Mismatch("dateTime.iso8601", value);
+        }
+
+        if (type == typeof(byte[]))
+        {
+            return static value => value switch
+            {
+                byte[] bytes => bytes,
+                string text => Encoding.UTF8.GetBytes(text),
+                _ => throw Mismatch("base64", value),
+            };
+        }
+
+        if (type.IsEnum)
+        {
+            return value =>
+            {
+                var number = ToInt64(value, long.MinValue, long.MaxValue);
+                return Enum.ToObject(type, number);
+            };
+        }
+
+        if (type.IsArray && type.GetArrayRank() == 1)
+        {
+            return BuildArray(type.GetElementType()!);
+        }
+
+        var dictionaryValue = XmlRpcTypes.DictionaryValueType(type);
+        if (dictionaryValue is not null && type.IsAssignableFrom(typeof(Dictionary<,>).MakeGenericType(typeof(string), dictionaryValue)))
+        {
+            return BuildDictionary(dictionaryValue);
+        }
+
+        var element = XmlRpcTypes.ElementType(type);
+        if (element is not null && type.IsAssignableFrom(typeof(List<>).MakeGenericType(element)))
+        {
+            return BuildList(element);
+        }
+
+        if (type.IsAssignableFrom(typeof(Dictionary<string, object?>)))
+        {
+            return static value => value as Dictionary<string, object?> ?? throw Mismatch("struct", value);
+        }
+
+        if ((type.IsClass || type.IsValueType) && !type.IsAbstract)
+        {
+            return StructConverter.Build(type);
+        }
+
+        throw new RpcDeclarationException($"type {type} cannot be received over XML-RPC");
+    }
+
+    private static object ToStringValue(object? value) => value switch
+    {
+        string text => text,
+
+        // The reference turns <base64> into a UTF-8 string before any method sees it.
+        byte[] bytes => Encoding.UTF8.GetString(bytes),
+        _ => throw Mismatch("string", value),
+    };
+
+    /// <summary>
+    /// Integers arrive as int or i8; like the reference's log methods, numeric strings and doubles
+    /// (truncated) are accepted too.
+    /// </summary>
+    private static long ToInt64(object? value, long min, long max)
+    {
+        long number = value switch
+        {
+            int i => i,
+            long l => l,
+            double d when !double.IsNaN(d) && d >= min && d <= max => (long)d,
+            string s when long.TryParse(s.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed) => parsed,
+            _ => throw Mismatch("int", value),
+        };
+        if (number < min || number > max)
+        {
+            throw new ParameterMismatchException($"{number} is out of range");
+        }
+
+        return number;
+    }
+
+    /// <summary>Python truthiness, as the reference evaluates flags such as <c>wait</c>: any non-empty string is true.</summary>
+    private static bool ToBoolean(object? value) => value switch
+    {
+        bool b => b,
+        int i => i != 0,
+        long l => l != 0,
+        double d => d != 0,
+        string s => s.Length != 0,
+        _ => throw Mismatch("boolean", value),
+    };
+
+    private static double ToDouble(object? value) => value switch
+    {
+        double d => d,
+        int i => i,
+        long l => l,
+        string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
+        _ => throw Mismatch("double", value),
+    };
+
+    private static Func<object?, object?> BuildArray(Type elementType)
+    {
+        var convert = For(elementType);
+        return value =>
+        {
+            var items = value as object?[] ?? throw Mismatch("array", value);
+            var result = Array.CreateInstance(elementType, items.Length);
+            for (var i = 0; i < items.Length; i++)
+            {
+                result.SetValue(convert(items[i]), i);
+            }
+
+            return result;
+        };
+    }
+
+    private static Func<object?, object?> BuildList(Type elementType)
+    {
+        var convert = For(elementType);
+        var listType = typeof(List<>).MakeGenericType(elementType);
+        return value =>
+        {
+            var items = value as object?[] ?? throw Mismatch("array", value);
+            var list = (IList)Activator.CreateInstance(listType, items.Length)!;
+            foreach (var item in items)
+            {
+                list.Add(convert(item));
+            }
+
+            return list;
+        };
+    }
+
+    private static Func<object?, object?> BuildDictionary(Type valueType)
+    {
+        if (valueType == typeof(object))
+        {
+            return static value => value as Dictionary<string, object?> ?? throw Mismatch("struct", value);
+        }
+
+        var convert = For(valueType);
+        var dictionaryType = typeof(Dictionary<,>).MakeGenericType(typeof(string), valueType);
+        return value =>
+        {
+            var members = value as Dictionary<string, object?> ?? throw Mismatch("struct", value);
+            var result = (IDictionary)Activator.CreateInstance(dictionaryType, StringComparer.Ordinal)!;
+            foreach (var (key, member) in members)
+            {
+                result[key] = convert(member);
+            }
+
+            return result;
+        };
+    }
+
+    internal static ParameterMismatchException Mismatch(string expected, object? value) =>
+        new($"expected {expected}, got {Describe(value)}");
+
+    private static string Describe(object? value) => value switch
+    {
+        null => "nil",
+        string => "string",
+        int or long => "int",
+        bool => "boolean",
+        double => "double",
+        DateTime => "dateTime.iso8601",
+        byte[] => "base64",
+        object?[] => "array",
+        Dictionary<string, object?> => "struct",
+        _ => value.GetType().Name,
+    };
+
+    /// <summary>Struct to record/class: constructor parameters and settable properties matched by wire key.</summary>
+    private static class StructConverter
+    {
+        private static readonly MethodInfo TryGetMember = typeof(StructConverter).GetMethod(nameof(GetMember), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+        public static Func<object?, object?> Build(Type type)
+        {
+            var constructor = type.GetConstructors().OrderByDescending(c => c.GetParameters().Length).FirstOrDefault();
+            if (constructor is null && !type.IsValueType)
+            {
+                throw new RpcDeclarationException($"type {type} has no public constructor to receive a struct");
+            }
+
+            var members = Expression.Parameter(typeof(Dictionary<string, object?>), "members");
+            var constructorArguments = new List<Expression>();
+            var boundNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var parameter in constructor?.GetParameters() ?? [])
+            {
+                var key = parameter.GetCustomAttribute<RpcMemberAttribute>()?.Name
+                    ?? MatchingProperty(type, parameter.Name!)?.GetCustomAttribute<RpcMemberAttribute>()?.Name
+                    ?? WireNames.CamelCase(parameter.Name!);
+                boundNames.Add(parameter.Name!);
+                constructorArguments.Add(MemberValue(members, key, parameter.ParameterType, parameter.HasDefaultValue, parameter.HasDefaultValue ? parameter.DefaultValue : null));
+            }
+
+            Expression creation = constructor is null ? Expression.New(type) : Expression.New(constructor, constructorArguments);
+            var bindings = new List<MemberBinding>();
+            foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            {
+                if (property.SetMethod is not { IsPublic: true } || boundNames.Contains(property.Name) || property.GetIndexParameters().Length > 0)
+                {
+                    continue;
+                }
+
+                var key = property.GetCustomAttribute<RpcMemberAttribute>()?.Name ?? WireNames.CamelCase(property.Name);
+                var required = property.GetCustomAttributes().Any(a => a.GetType().Name == "RequiredMemberAttribute");
+                bindings.Add(Expression.Bind(property, MemberValue(members, key, property.PropertyType, !required, null)));
+            }
+
+            if (bindings.Count > 0)
+            {
+                creation = Expression.MemberInit((NewExpression)creation, bindings);
+            }
+
+            var build = Expression.Lambda<Func<Dictionary<string, object?>, object>>(Expression.Convert(creation, typeof(object)), members).Compile();
+            return value => build(value as Dictionary<string, object?> ?? throw Mismatch("struct", value));
+        }
+
+        private static PropertyInfo? MatchingProperty(Type type, string parameterName) =>
+            type.GetProperties().FirstOrDefault(p => string.Equals(p.Name, parameterName, StringComparison.OrdinalIgnoreCase));
+
+        private static Expression MemberValue(ParameterExpression members, string key, Type type, bool optional, object? defaultValue)
+        {
+            var convert = For(type);
+            var fallback = optional ? (defaultValue ?? (type.IsValueType ? Activator.CreateInstance(type) : null)) : null;
+            var call = Expression.Call(
+                TryGetMember,
+                members,
+                Expression.Constant(key),
+                Expression.Constant(convert),
+                Expression.Constant(optional),
+                Expression.Constant(fallback, typeof(object)));
+            return Expression.Convert(call, type);
+        }
+
+        private static object? GetMember(Dictionary<string, object?> members, string key, Func<object?, object?> convert, bool optional, object? fallback)
+        {
+            if (members.TryGetValue(key, out var value))
+            {
+                try
+                {
+                    return convert(value);
+                }
+                catch (ParameterMismatchException e)
+                {
+                    throw new ParameterMismatchException($"struct member '{key}': {e.Message}");
+                }
+            }
+
+            return optional ? fallback : throw new ParameterMismatchException($"struct member '{key}' is missing");
+        }
+    }
+}
+
+/// <summary>A wire value that does not fit the parameter it is bound to.</summary>
+internal sealed class ParameterMismatchException(string message) : Exception(message);
+
+/// <summary>A plugin method or type that cannot be exposed over XML-RPC; stops start-up.</summary>
+internal sealed class RpcDeclarationException(string message) : Exception(message);

@@ -1,0 +1,350 @@
+using Microsoft.Extensions.DependencyInjection;
+using Supervisor.Abstractions;
+using Supervisor.Host.Events;
+using Supervisor.Host.Http;
+using Supervisor.Host.Logging;
+using Supervisor.Host.Plugins;
+using Supervisor.Host.Processes;
+using Supervisor.Host.Rpc;
+using Supervisor.Host.XmlRpc;
+
+namespace Supervisor.Host;
+
+/// <summary>
+/// The runtime that owns everything: the daemon state, and one "generation" at a time (main log,
+/// event bus, plugins, RPC table, HTTP listeners). A restart ends the generation and builds the next
+/// from a fresh read of the config, in the same OS process; a shutdown ends it and returns.
+/// It is also the <see cref="ISupervisord"/> facade every plugin receives.
+/// </summary>
+internal sealed class Supervisord : ISupervisord
+{
+    public const string Version = "4.2.5";
+    public const long MaxRequestBytes = 16 * 1024 * 1024;
+
+    private readonly Func<RuntimeSettings?> _reloadSettings;
+    private readonly TextWriter _stdout;
+    private readonly TimeProvider _clock;
+    private readonly Lock _stateLock = new();
+    private readonly ProcessTable _processes = new();
+    private Generation? _current;
+    private TaskCompletionSource<SupervisorState> _stopRequested = NewStopSignal();
+    private volatile int _state = (int)SupervisorState.Running;
+
+    /// <param name="reloadSettings">Re-reads the config for a restart; returns null when it is now invalid (errors already printed).</param>
+    public Supervisord(Func<RuntimeSettings?> reloadSettings, TextWriter stdout, TimeProvider clock)
+    {
+        _reloadSettings = reloadSettings;
+        _stdout = stdout;
+        _clock = clock;
+    }
+
+    public string SupervisorVersion => Version;
+
+    public string ApiVersion => "3.0";
+
+    public string Identifier => Current.Settings.Identifier;
+
+    public int Pid { get; } = Environment.ProcessId;
+
+    public SupervisorState State => (SupervisorState)_state;
+
+    public IMainLog MainLog => Current.Log;
+
+    public ISupervisorConfig Config => Current.Config;
+
+    public IProcessTable Processes => _processes;
+
+    public IEventBus Events => Current.Events;
+
+    /// <summary>The TCP ports the current generation listens on (for tests using port 0).</summary>
+    public IReadOnlyList<int> BoundPorts => Current.Http?.BoundPorts ?? [];
+
+    /// <summary>Completes once the first generation is serving (or has failed to start).</summary>
+    public Task Started => _started.Task;
+
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private Generation Current => _current ?? throw new InvalidOperationException("the daemon is not running");
+
+    public void RequestShutdown() => RequestStop(SupervisorState.Shutdown, null);
+
+    public void RequestRestart() => RequestStop(SupervisorState.Restarting, null);
+
+    /// <summary>A signal's request: never a fault, just a log line (a second SIGTERM while stopping is harmless).</summary>
+    public void RequestStopFromSignal(SupervisorState target, string signalName)
+    {
+        var what = target == SupervisorState.Shutdown ? "exit" : "restart";
+        _current?.Log.Write(LogLevel.Warn, $"received {signalName} indicating {what} request");
+        lock (_stateLock)
+        {
+            if (State == SupervisorState.Running)
+            {
+                _state = (int)target;
+                _stopRequested.TrySetResult(target);
+            }
+        }
+    }
+
+    /// <summary>SIGUSR2: reopen the main log.</summary>
+    public void ReopenLogs()
+    {
+        if (_current is { } generation)
+        {
+            generation.Log.Write(LogLevel.Info, "received SIGUSR2 indicating log reopen request");
+            generation.Log.Reopen();
+            generation.Log.Write(LogLevel.Info, "supervisord logreopen");
+        }
+    }
+
+    /// <summary>Runs generations until a shutdown. Returns the process exit code.</summary>
+    public async Task<int> RunAsync(RuntimeSettings settings)
+    {
+        while (true)
+        {
+            Generation generation;
+            try
+            {
+                generation = await StartGenerationAsync(settings);
+            }
+            catch (StartupException e)
+            {
+                _started.TrySetException(e);
+                await Console.Error.WriteLineAsync($"Error: {e.Message}");
+                await Console.Error.WriteLineAsync($"For help, use {Environment.GetCommandLineArgs()[0]} -h");
+                return 2;
+            }
+
+            _current = generation;
+            _started.TrySetResult();
+            var outcome = await _stopRequested.Task;
+            generation.Events.Publish(new SupervisorEvent("SUPERVISOR_STATE_CHANGE_STOPPING", ""));
+            await generation.DisposeAsync();
+            if (outcome == SupervisorState.Shutdown)
+            {
+                DeletePidFile(settings);
+                return 0;
+            }
+
+            var reloaded = _reloadSettings();
+            if (reloaded is null)
+            {
+                DeletePidFile(settings);
+                return 2;
+            }
+
+            settings = reloaded;
+            lock (_stateLock)
+            {
+                _stopRequested = NewStopSignal();
+                _state = (int)SupervisorState.Running;
+            }
+        }
+    }
+
+    private void RequestStop(SupervisorState target, string? reason)
+    {
+        lock (_stateLock)
+        {
+            if (State != SupervisorState.Running)
+            {
+                throw new RpcFaultException(FaultCode.ShutdownState);
+            }
+
+            if (reason is not null)
+            {
+                _current?.Log.Write(LogLevel.Warn, reason);
+            }
+
+            _state = (int)target;
+            _stopRequested.TrySetResult(target);
+        }
+    }
+
+    private async Task<Generation> StartGenerationAsync(RuntimeSettings settings)
+    {
+        var echo = settings.NoDaemon && !settings.Silent ? _stdout : null;
+        MainLog log;
+        try
+        {
+            log = new MainLog(settings.LogFile, settings.LogLevel, settings.LogMaxBytes, settings.LogBackups, echo, _clock);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StartupException($"could not open the log file {settings.LogFile}: {e.Message}");
+        }
+
+        var generation = new Generation(settings, log, new EventBus(log), new ConfigView(settings.ConfigFile, settings.Sections));
+        _current = generation;
+        try
+        {
+            if (Native.GetUid() == 0 && settings.User is null)
+            {
+                log.Write(LogLevel.Critical, "Supervisor is running as root.  Privileges were not dropped because no user is specified in the config file.  If you intend to run as root, you can set user=root in the config file to avoid this message.");
+            }
+
+            foreach (var (level, text) in settings.Notices)
+            {
+                log.Write(level, text);
+            }
+
+            var services = new ServiceCollection()
+                .AddSingleton<ISupervisord>(this)
+                .AddSingleton<IMainLog>(log)
+                .AddSingleton<IEventBus>(generation.Events)
+                .AddSingleton<IProcessTable>(_processes)
+                .AddSingleton<ISupervisorConfig>(generation.Config)
+                .AddSingleton(_clock)
+                .BuildServiceProvider();
+            generation.Services = services;
+            generation.Plugins = new PluginHost(new PluginCatalog(PluginFolders(settings)), this, services, log);
+            var namespaces = new List<(string, object)>();
+            foreach (var section in settings.RpcInterfaces)
+            {
+                try
+                {
+                    var plugin = generation.Plugins.Create(section.Section, section.Factory, section.Keys);
+                    namespaces.Add((plugin.Name, plugin.Target));
+                }
+                catch (PluginLoadException e)
+                {
+                    log.Write(LogLevel.Warn, e.InnerException is null ? e.Message : $"{e.Message}\n{e.InnerException}");
+                    throw new StartupException(e.Message);
+                }
+            }
+
+            RpcDispatcher? dispatcher = null;
+            RpcRegistry registry;
+            try
+            {
+                registry = new RpcRegistry(namespaces, r => new SystemNamespace(r, () => dispatcher!));
+            }
+            catch (RpcDeclarationException e)
+            {
+                throw new StartupException(e.Message);
+            }
+
+            dispatcher = new RpcDispatcher(registry, log);
+            generation.Dispatcher = dispatcher;
+            if (settings.Listeners.Count > 0)
+            {
+                var handler = new RpcHttpHandler(() => dispatcher, log, XmlRpcLimits.Default, MaxRequestBytes);
+                var http = new HttpServer(settings.Listeners, handler, log);
+                try
+                {
+                    await http.StartAsync(CancellationToken.None);
+                }
+                catch (HttpServerException e)
+                {
+                    await http.DisposeAsync();
+                    throw new StartupException(e.Message);
+                }
+
+                generation.Http = http;
+            }
+
+            WritePidFile(settings, log);
+            log.Write(LogLevel.Info, $"supervisord started with pid {Pid}");
+            generation.Events.Publish(new SupervisorEvent("SUPERVISOR_STATE_CHANGE_RUNNING", ""));
+            return generation;
+        }
+        catch
+        {
+            await generation.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static IEnumerable<string> PluginFolders(RuntimeSettings settings)
+    {
+        if (settings.PluginsFolder is not null)
+        {
+            yield return settings.PluginsFolder;
+        }
+
+        yield return Path.Combine(AppContext.BaseDirectory, "plugins");
+    }
+
+    private void WritePidFile(RuntimeSettings settings, IMainLog log)
+    {
+        if (settings.PidFile is null)
+        {
+            return;
+        }
+
+        try
+        {
+            File.WriteAllText(settings.PidFile, $"{Pid}\n");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log.Write(LogLevel.Critical, $"could not write pidfile {settings.PidFile}");
+        }
+    }
+
+    private static void DeletePidFile(RuntimeSettings settings)
+    {
+        if (settings.PidFile is not null)
+        {
+            try
+            {
+                File.Delete(settings.PidFile);
+            }
+            catch (IOException)
+            {
+                // Nothing to clean up.
+            }
+        }
+    }
+
+    private static TaskCompletionSource<SupervisorState> NewStopSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Everything that lives from one start (or restart) to the next.</summary>
+    private sealed class Generation(RuntimeSettings settings, MainLog log, EventBus events, ConfigView config) : IAsyncDisposable
+    {
+        public RuntimeSettings Settings { get; } = settings;
+
+        public MainLog Log { get; } = log;
+
+        public EventBus Events { get; } = events;
+
+        public ConfigView Config { get; } = config;
+
+        public ServiceProvider? Services { get; set; }
+
+        public PluginHost? Plugins { get; set; }
+
+        public RpcDispatcher? Dispatcher { get; set; }
+
+        public HttpServer? Http { get; set; }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Http is not null)
+            {
+                await Http.DisposeAsync();
+            }
+
+            await Events.DisposeAsync();
+            Plugins?.Dispose();
+            if (Services is not null)
+            {
+                await Services.DisposeAsync();
+            }
+
+            Log.Dispose();
+        }
+    }
+}
+
+/// <summary>A start-up failure; printed as the reference prints usage errors, exit status 2.</summary>
+internal sealed class StartupException(string message) : Exception(message);
+
+/// <summary>The configuration as plugins see it.</summary>
+internal sealed class ConfigView(string configFile, IReadOnlyList<ConfigSection> sections) : ISupervisorConfig
+{
+    public string ConfigFile { get; } = configFile;
+
+    public IReadOnlyList<ConfigSection> Sections { get; } = sections;
+
+    public ConfigSection? FindSection(string name) => Sections.FirstOrDefault(s => s.Name == name);
+}

@@ -1,0 +1,129 @@
+using Supervisor.Host.Tests.Support;
+
+namespace Supervisor.Host.Tests.Integration;
+
+/// <summary>Shutdown, restart, clearLog and signals, each on its own daemon.</summary>
+public sealed class LifecycleTests
+{
+    [Fact]
+    public async Task ShutdownAnswersTrueThenTheDaemonExitsAndCleansUp()
+    {
+        await using var daemon = await RunningDaemon.StartAsync();
+        var pidFile = daemon.Directory.File("supervisord.pid");
+        Assert.Equal($"{daemon.Process.Pid}\n", await File.ReadAllTextAsync(pidFile));
+
+        Assert.Equal(true, await daemon.Unix.ValueAsync("supervisor.shutdown"));
+        Assert.Equal(0, await daemon.Process.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        Assert.False(File.Exists(pidFile));
+        Assert.False(File.Exists(daemon.SocketPath));
+    }
+
+    [Fact]
+    public async Task RestartKeepsThePidAndReloadsPlugins()
+    {
+        await using var daemon = await RunningDaemon.StartAsync(SampleDaemonFixture.Config);
+        Assert.Equal(true, await daemon.Unix.ValueAsync("supervisor.restart"));
+        await WaitUntilAsync(() => CountOf(daemon.LogPath, "supervisord started with pid") == 2);
+
+        // The restarted daemon re-read its config: a changed identifier shows.
+        await File.WriteAllTextAsync(daemon.ConfigPath, (await File.ReadAllTextAsync(daemon.ConfigPath)).Replace("identifier = test-daemon", "identifier = renamed"));
+        daemon.Process.Signal(Signals.Hup);
+        await WaitUntilAsync(() => CountOf(daemon.LogPath, "supervisord started with pid") == 3);
+        await WaitUntilAsync(async () => (await daemon.Unix.CallAsync("supervisor.getIdentification")).Value as string == "renamed");
+
+        Assert.Equal(daemon.Process.Pid, await daemon.Unix.ValueAsync("supervisor.getPID"));
+        Assert.Equal(1, await daemon.Tcp.ValueAsync("another.getRetries"));
+        Assert.Equal(3, CountOf(daemon.LogPath, "RPC interface 'another' initialized"));
+        Assert.Contains("WARN received SIGHUP indicating restart request", await File.ReadAllTextAsync(daemon.LogPath));
+    }
+
+    [Fact]
+    public async Task ShutdownStateRefusesFurtherCalls()
+    {
+        await using var daemon = await RunningDaemon.StartAsync();
+        var calls = new object?[]
+        {
+            new Dictionary<string, object?> { ["methodName"] = "supervisor.shutdown", ["params"] = Array.Empty<object?>() },
+            new Dictionary<string, object?> { ["methodName"] = "supervisor.getState", ["params"] = Array.Empty<object?>() },
+            new Dictionary<string, object?> { ["methodName"] = "system.listMethods", ["params"] = Array.Empty<object?>() },
+        };
+        var results = (object?[])(await daemon.Unix.ValueAsync("system.multicall", [calls]))!;
+        Assert.Equal(new object?[] { true }, results[0]);
+        var fault = (Dictionary<string, object?>)results[1]!;
+        Assert.Equal(6, fault["faultCode"]);
+        Assert.Equal("SHUTDOWN_STATE", fault["faultString"]);
+        Assert.IsType<object?[]>(results[2]);
+        Assert.Equal(0, await daemon.Process.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    [Theory]
+    [InlineData(Signals.Term, "SIGTERM")]
+    [InlineData(Signals.Int, "SIGINT")]
+    [InlineData(Signals.Quit, "SIGQUIT")]
+    public async Task TerminationSignalsShutDown(int signal, string name)
+    {
+        await using var daemon = await RunningDaemon.StartAsync();
+        daemon.Process.Signal(signal);
+        Assert.Equal(0, await daemon.Process.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains($"WARN received {name} indicating exit request", await File.ReadAllTextAsync(daemon.LogPath));
+    }
+
+    [Fact]
+    public async Task Usr2ReopensTheMainLog()
+    {
+        await using var daemon = await RunningDaemon.StartAsync();
+        var moved = daemon.LogPath + ".moved";
+        File.Move(daemon.LogPath, moved);
+        daemon.Process.Signal(Signals.Usr2);
+        await WaitUntilAsync(() => File.Exists(daemon.LogPath));
+        await WaitUntilAsync(() => CountOf(daemon.LogPath, "supervisord logreopen") == 1);
+        Assert.Contains("received SIGUSR2 indicating log reopen request", await File.ReadAllTextAsync(moved));
+    }
+
+    [Fact]
+    public async Task ClearLogEmptiesTheMainLog()
+    {
+        await using var daemon = await RunningDaemon.StartAsync();
+        Assert.Contains("supervisord started with pid", await File.ReadAllTextAsync(daemon.LogPath));
+        Assert.Equal(true, await daemon.Unix.ValueAsync("supervisor.clearLog"));
+        Assert.DoesNotContain("supervisord started with pid", await File.ReadAllTextAsync(daemon.LogPath));
+    }
+
+    [Fact]
+    public async Task MainLogLinesHaveTheReferenceFormat()
+    {
+        await using var daemon = await RunningDaemon.StartAsync();
+        var lines = await File.ReadAllLinesAsync(daemon.LogPath);
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO RPC interface 'supervisor' initialized$"));
+        Assert.Contains(lines, l => l.EndsWith($" INFO supervisord started with pid {daemon.Process.Pid}", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith(" CRIT Server 'unix_http_server' running without any HTTP authentication checking", StringComparison.Ordinal));
+    }
+
+    internal static int CountOf(string path, string text) =>
+        File.Exists(path) ? File.ReadAllText(path).Split(text).Length - 1 : 0;
+
+    internal static Task WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(() => Task.FromResult(condition()));
+
+    internal static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException)
+            {
+                // The daemon is between generations.
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail("condition not met within 20 s");
+    }
+}

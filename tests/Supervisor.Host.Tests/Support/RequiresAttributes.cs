@@ -1,0 +1,13 @@
+namespace Supervisor.Host.Tests.Support;
+
+/// <summary>A test that needs Python's xmlrpc.client; skipped with the reason when python3 is absent (CI installs it).</summary>
+public sealed class PythonFactAttribute : FactAttribute
+{
+    public PythonFactAttribute()
+    {
+        if (!PythonClient.IsAvailable)
+        {
+            Skip = "python3 with xmlrpc.client is not installed (apt-get install python3)";
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using Supervisor.Abstractions;
+
+namespace TestPlugins.Throwing;
+
+public static class Factory
+{
+    public static Namespace Make(ISupervisord supervisord) => new();
+}
+
+public sealed class Namespace
+{
+    [RpcMethod(Help = "Throws InvalidOperationException.")]
+    public bool Boom() => throw new InvalidOperationException("kaboom");
+
+    [RpcMethod(Help = "Throws from an async continuation.")]
+    public async Task<int> BoomLater()
+    {
+        await Task.Yield();
+        throw new TimeoutException("too late");
+    }
+
+    [RpcMethod(Help = "Dereferences null.")]
+    public int NullDeref()
+    {
+        string? nothing = null;
+        return nothing!.Length;
+    }
+
+    [RpcMethod(Help = "Throws a fault with a code of its own.")]
+    public bool CustomFault() => throw new RpcFaultException(4242, "TEAPOT", "short and stout");
+
+    [RpcMethod(Help = "Returns a value XML-RPC cannot carry.")]
+    public object Unencodable() => new Action(() => { });
+
+    [RpcMethod(Help = "Returns a string with control characters and invalid surrogates.")]
+    public string ControlCharacters() => "bell\u0007 escape\u001b[31m nul\u0000 lone\ud800 ok";
+}
