@@ -1,0 +1,140 @@
+using Supervisor.Abstractions;
+using Supervisor.Host.XmlRpc;
+
+namespace Supervisor.Host.Tests.XmlRpc;
+
+public class StructShapeTests
+{
+    public enum State
+    {
+        Stopped = 0,
+        Running = 20,
+    }
+
+    [Fact]
+    public void Keys_AreRpcMemberNames_ElseCamelCase()
+    {
+        var shape = StructShape.For(typeof(ProcessInfo));
+
+        Assert.Equal(["name", "stdout_logfile", "exitstatus", "state", "pid", "startedAt", "spawnError"], shape.Members.Select(m => m.Key));
+    }
+
+    [Fact]
+    public void Writes_RecordAsStruct_InPropertyOrder()
+    {
+        var info = new ProcessInfo("cat", "/tmp/cat.log", 0, State.Running, 5_000_000_000L, new DateTime(2024, 1, 2, 3, 4, 5), null);
+
+        Assert.Equal(
+            "<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n<value><struct>\n"
+            + "<member>\n<name>name</name>\n<value><string>cat</string></value>\n</member>\n"
+            + "<member>\n<name>stdout_logfile</name>\n<value><string>/tmp/cat.log</string></value>\n</member>\n"
+            + "<member>\n<name>exitstatus</name>\n<value><int>0</int></value>\n</member>\n"
+            + "<member>\n<name>state</name>\n<value><int>20</int></value>\n</member>\n"
+            + "<member>\n<name>pid</name>\n<value><i8>5000000000</i8></value>\n</member>\n"
+            + "<member>\n<name>startedAt</name>\n<value><dateTime.iso8601>20240102T03:04:05</dateTime.iso8601></value>\n</member>\n"
+            + "<member>\n<name>spawnError</name>\n<value><nil/></value></member>\n"
+            + "</struct></value>\n</param>\n</params>\n</methodResponse>\n",
+            Wire.Response(info));
+    }
+
+    [Fact]
+    public void Is_BuiltOncePerType() => Assert.Same(StructShape.For(typeof(ProcessInfo)), StructShape.For(typeof(ProcessInfo)));
+
+    [Fact]
+    public void Takes_OnlyPublicReadableInstanceProperties()
+    {
+        var shape = StructShape.For(typeof(Mixed));
+        Assert.Equal(["visible", "readOnly"], shape.Members.Select(m => m.Key));
+    }
+
+    [Fact]
+    public void Puts_BaseProperties_First_AndLetsOverridesReplaceThem()
+    {
+        var shape = StructShape.For(typeof(Derived));
+        Assert.Equal(["id", "label", "extra"], shape.Members.Select(m => m.Key));
+        Assert.Contains("<name>label</name>\n<value><string>derived</string></value>", Wire.Response(new Derived()));
+    }
+
+    [Fact]
+    public void Writes_NestedRecords_ListsAndNullableValues()
+    {
+        var group = new Group("web", [new Member("a", 1), new Member("b", null)]);
+        var text = Wire.Response(group);
+
+        Assert.Contains("<member>\n<name>members</name>\n<value><array><data>\n<value><struct>\n<member>\n<name>name</name>\n<value><string>a</string></value>\n</member>\n<member>\n<name>weight</name>\n<value><int>1</int></value>\n</member>\n</struct></value>\n", text);
+        Assert.Contains("<name>weight</name>\n<value><nil/></value></member>", text);
+    }
+
+    [Fact]
+    public void Writes_AnonymousTypes() =>
+        Assert.Contains("<name>faultCode</name>\n<value><int>1</int></value>", Wire.Response(new { faultCode = 1 }));
+
+    [Fact]
+    public void Getter_ReadsTheBoxedValue()
+    {
+        var member = StructShape.For(typeof(Member)).Members.Single(m => m.Key == "weight");
+        Assert.Equal(7, member.GetValue(new Member("x", 7)));
+    }
+
+    [Fact]
+    public void Rejects_DuplicateKeys() =>
+        Assert.Throws<NotSupportedException>(() => StructShape.For(typeof(Clash)));
+
+    public sealed record ProcessInfo(
+        string Name,
+        [property: RpcMember("stdout_logfile")] string StdoutLogfile,
+        [property: RpcMember("exitstatus")] int ExitStatus,
+        State State,
+        long Pid,
+        DateTime StartedAt,
+        string? SpawnError);
+
+    public sealed record Member(string Name, int? Weight);
+
+    public sealed record Group(string Name, IReadOnlyList<Member> Members);
+
+    public sealed class Mixed
+    {
+        public static int Static => 1;
+
+        public string Visible { get; set; } = "v";
+
+        public int ReadOnly => 2;
+
+        public string WriteOnly
+        {
+            set => _ = value;
+        }
+
+        public int this[int index] => index;
+
+        internal int Internal => 3;
+
+        private int Private => 4;
+
+        public int UsePrivate() => Private;
+    }
+
+    public class Base
+    {
+        public int Id => 1;
+
+        public virtual string Label => "base";
+    }
+
+    public sealed class Derived : Base
+    {
+        public override string Label => "derived";
+
+        public bool Extra => true;
+    }
+
+    public sealed class Clash
+    {
+        [RpcMember("same")]
+        public int A => 1;
+
+        [RpcMember("same")]
+        public int B => 2;
+    }
+}
