@@ -1,10 +1,168 @@
+using System.Runtime.InteropServices;
+using Supervisor.Abstractions;
+using Supervisor.Host.Config;
+
 namespace Supervisor.Host;
 
+/// <summary>
+/// <c>supervisord</c>: parse the command line, read and validate the config (every error reported,
+/// exit 2), detach unless <c>-n</c>, then run the daemon until a shutdown.
+/// </summary>
 internal static class Program
 {
-    public static int Main(string[] args)
+    /// <summary>Set in the detached child so it does not detach again.</summary>
+    private const string DetachedMarker = "SUPERVISORD_DOTNET_DETACHED";
+
+    private const int Sigusr2 = 12;
+
+    public static async Task<int> Main(string[] args)
     {
-        Console.Error.WriteLine("supervisord: not yet wired");
-        return args.Length == 0 ? 2 : 2;
+        var argv0 = Environment.GetCommandLineArgs()[0];
+        var environment = CurrentEnvironment();
+        var parsed = CommandLine.Parse(args, environment);
+        if (!parsed.Succeeded)
+        {
+            await Console.Error.WriteAsync(ConfigErrorFormatter.Format(parsed.Errors, argv0));
+            return 2;
+        }
+
+        var options = parsed.Options;
+        if (options.ShowHelp)
+        {
+            await Console.Out.WriteAsync(Usage(argv0));
+            return 0;
+        }
+
+        if (options.ShowVersion)
+        {
+            await Console.Out.WriteLineAsync(Supervisord.Version);
+            return 0;
+        }
+
+        var settings = Load(options, argv0, environment);
+        if (settings is null)
+        {
+            return 2;
+        }
+
+        if (!settings.NoDaemon && Environment.GetEnvironmentVariable(DetachedMarker) is null)
+        {
+            return Detach(args);
+        }
+
+        if (Environment.GetEnvironmentVariable(DetachedMarker) is not null)
+        {
+            Native.SetSid();
+            Native.RedirectStandardStreamsToDevNull();
+            if (settings.Umask is { } umask)
+            {
+                Native.Umask(umask);
+            }
+
+            if (settings.Directory is { } directory)
+            {
+                Directory.SetCurrentDirectory(directory);
+            }
+        }
+
+        var daemon = new Supervisord(() => Load(options, argv0, CurrentEnvironment()), Console.Out, TimeProvider.System);
+        using var term = Register(PosixSignal.SIGTERM, () => daemon.RequestStopFromSignal(SupervisorState.Shutdown, "SIGTERM"));
+        using var interrupt = Register(PosixSignal.SIGINT, () => daemon.RequestStopFromSignal(SupervisorState.Shutdown, "SIGINT"));
+        using var quit = Register(PosixSignal.SIGQUIT, () => daemon.RequestStopFromSignal(SupervisorState.Shutdown, "SIGQUIT"));
+        using var hangup = Register(PosixSignal.SIGHUP, () => daemon.RequestStopFromSignal(SupervisorState.Restarting, "SIGHUP"));
+        using var reopen = Register((PosixSignal)Sigusr2, daemon.ReopenLogs);
+        return await daemon.RunAsync(settings);
     }
+
+    /// <summary>Reads and validates the config; on errors prints them all in the reference's shape and returns null.</summary>
+    private static RuntimeSettings? Load(CommandLineOptions options, string argv0, IReadOnlyDictionary<string, string> environment)
+    {
+        var result = ConfigLoader.LoadForCommandLine(options, argv0, environment);
+        if (!result.Succeeded)
+        {
+            Console.Error.Write(ConfigErrorFormatter.Format(result.Errors, argv0));
+            return null;
+        }
+
+        return ConfigMapping.ToRuntimeSettings(result.Config!, result.Messages);
+    }
+
+    private static PosixSignalRegistration Register(PosixSignal signal, Action action) =>
+        PosixSignalRegistration.Create(signal, context =>
+        {
+            // Handled here: the runtime's default would end the process before the daemon stops cleanly.
+            context.Cancel = true;
+            action();
+        });
+
+    /// <summary>
+    /// The reference forks into the background after validating the config. .NET cannot fork, so the
+    /// daemon starts itself again, detached from the terminal, and the first process exits 0.
+    /// </summary>
+    private static int Detach(string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(Environment.ProcessPath!)
+        {
+            UseShellExecute = false,
+        };
+        var entry = Environment.GetCommandLineArgs()[0];
+        if (!string.Equals(Path.GetFileNameWithoutExtension(Environment.ProcessPath), "supervisord", StringComparison.Ordinal))
+        {
+            // Running as `dotnet supervisord.dll`: pass the assembly path on.
+            start.ArgumentList.Add(entry);
+        }
+
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment[DetachedMarker] = "1";
+        using var child = System.Diagnostics.Process.Start(start);
+        return child is null ? 1 : 0;
+    }
+
+    private static Dictionary<string, string> CurrentEnvironment()
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            environment[(string)entry.Key] = (string?)entry.Value ?? "";
+        }
+
+        return environment;
+    }
+
+    private static string Usage(string argv0) => $"""
+        supervisord -- run a set of applications as daemons.
+
+        Usage: {argv0} [options]
+
+        Options:
+        -c/--configuration FILENAME -- configuration file path (searches if not given)
+        -n/--nodaemon -- run in the foreground (same as 'nodaemon=true' in config file)
+        -s/--silent -- no logs to stdout (maps to 'silent=true' in config file)
+        -h/--help -- print this usage message and exit
+        -v/--version -- print supervisord version number and exit
+        -u/--user USER -- run supervisord as this user (or numeric uid)
+        -m/--umask UMASK -- use this umask for daemon subprocess (default is 022)
+        -d/--directory DIRECTORY -- directory to chdir to when daemonized
+        -l/--logfile FILENAME -- use FILENAME as logfile path
+        -y/--logfile_maxbytes BYTES -- use BYTES to limit the max size of logfile
+        -z/--logfile_backups NUM -- number of backups to keep when max bytes reached
+        -e/--loglevel LEVEL -- use LEVEL as log level (debug,info,warn,error,critical)
+        -j/--pidfile FILENAME -- write a pid file for the daemon process to FILENAME
+        -i/--identifier STR -- identifier used for this instance of supervisord
+        -q/--childlogdir DIRECTORY -- the log directory for child process logs
+        -k/--nocleanup --  prevent the process from performing cleanup (removal of
+                           old automatic child log files) at startup.
+        -a/--minfds NUM -- the minimum number of file descriptors for start success
+        -t/--strip_ansi -- strip ansi escape codes from process output
+        --minprocs NUM  -- the minimum number of processes available for start success
+        --profile_options OPTIONS -- run supervisord under profiler and output
+                                     results based on OPTIONS, which  is a comma-sep'd
+                                     list of 'cumulative', 'calls', and/or 'callers',
+                                     e.g. 'cumulative,callers')
+
+        """;
 }

@@ -147,6 +147,11 @@ internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, RpcHtt
 
     private static void ApplyOwnership(UnixListenerConfig unix)
     {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
         File.SetUnixFileMode(unix.Path, unix.Mode);
         if (unix.OwnerUid is { } uid && Native.Chown(unix.Path, uid, unix.OwnerGid ?? -1) != 0)
         {

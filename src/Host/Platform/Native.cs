@@ -19,4 +19,34 @@ internal static partial class Native
 
     [LibraryImport("libc", EntryPoint = "umask")]
     public static partial int Umask(int mask);
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "dup2", SetLastError = true)]
+    private static partial int Dup2(int oldFd, int newFd);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
+
+    /// <summary>A detached daemon lets go of the terminal: stdin, stdout and stderr become /dev/null.</summary>
+    public static void RedirectStandardStreamsToDevNull()
+    {
+        const int readWrite = 2;
+        var devNull = Open("/dev/null", readWrite);
+        if (devNull < 0)
+        {
+            return;
+        }
+
+        for (var fd = 0; fd <= 2; fd++)
+        {
+            Dup2(devNull, fd);
+        }
+
+        if (devNull > 2)
+        {
+            Close(devNull);
+        }
+    }
 }
