@@ -1,0 +1,205 @@
+using System.Globalization;
+using System.Text;
+
+namespace Supervisor.Host.Config;
+
+/// <summary>
+/// Reads INI text into an <see cref="IniDocument"/> with the rules of Python's
+/// <c>RawConfigParser(inline_comment_prefixes=(';', '#'), strict=False)</c>, which the
+/// reference uses: see config.md §2.
+/// </summary>
+internal static class IniParser
+{
+    private static readonly string[] CommentPrefixes = ["#", ";"];
+
+    /// <summary>
+    /// Parses <paramref name="text"/> (the content of <paramref name="fileName"/>, named as the
+    /// reference names it in messages) into <paramref name="document"/>.
+    /// Returns null, or the reference's error text: <c>Source contains parsing errors: ...</c>
+    /// listing every bad line, or <c>File contains no section headers. ...</c>.
+    /// </summary>
+    public static string? Parse(string text, string fileName, IniDocument document)
+    {
+        var lines = SplitLines(text);
+        var pending = new List<(OrderedDictionary<string, string> Target, string Key, List<string> Parts)>();
+        OrderedDictionary<string, string>? current = null;
+        List<string>? currentValue = null;
+        string? optionName = null;
+        var indentLevel = 0;
+        StringBuilder? errors = null;
+
+        for (var index = 0; index < lines.Count; index++)
+        {
+            var lineNumber = index + 1;
+            var line = lines[index];
+            var commentStart = FindCommentStart(line);
+            var value = (commentStart is int start ? line[..start] : line).Trim();
+            if (value.Length == 0)
+            {
+                if (commentStart is null && current is not null && optionName is not null && currentValue is not null)
+                {
+                    currentValue.Add(string.Empty);
+                }
+
+                continue;
+            }
+
+            var indent = IndentOf(line);
+            if (current is not null && optionName is not null && indent > indentLevel)
+            {
+                currentValue!.Add(value);
+                continue;
+            }
+
+            indentLevel = indent;
+            if (TryParseSectionHeader(value, out var sectionName))
+            {
+                current = sectionName == IniDocument.DefaultSectionName
+                    ? document.Defaults
+                    : document.GetOrAdd(sectionName, fileName).Values;
+                optionName = null;
+                currentValue = null;
+                continue;
+            }
+
+            if (current is null)
+            {
+                return string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"File contains no section headers.\nfile: {PythonText.Repr(fileName)}, line: {lineNumber}\n{PythonText.Repr(line)}");
+            }
+
+            var delimiter = value.IndexOfAny(['=', ':']);
+            if (delimiter < 0)
+            {
+                errors = AppendError(errors, fileName, lineNumber, line);
+                continue;
+            }
+
+            var key = value[..delimiter].TrimEnd();
+            if (key.Length == 0)
+            {
+                errors = AppendError(errors, fileName, lineNumber, line);
+            }
+
+            optionName = key.ToLowerInvariant();
+            currentValue = [value[(delimiter + 1)..].Trim()];
+            if (!current.ContainsKey(optionName))
+            {
+                current[optionName] = string.Empty;
+            }
+
+            pending.Add((current, optionName, currentValue));
+        }
+
+        // Joined at the end, as Python does: a later assignment of the same key replaces the earlier one.
+        foreach (var (target, key, parts) in pending)
+        {
+            target[key] = string.Join('\n', parts).TrimEnd();
+        }
+
+        return errors?.ToString();
+    }
+
+    private static StringBuilder AppendError(StringBuilder? errors, string fileName, int lineNumber, string line)
+    {
+        errors ??= new StringBuilder("Source contains parsing errors: ").Append(PythonText.Repr(fileName));
+        errors.Append(CultureInfo.InvariantCulture, $"\n\t[line {lineNumber,2}]: {PythonText.Repr(line)}");
+        return errors;
+    }
+
+    /// <summary>A header is <c>[</c>, at least one character, and the last <c>]</c>; text after it is ignored.</summary>
+    private static bool TryParseSectionHeader(string value, out string name)
+    {
+        name = string.Empty;
+        if (!value.StartsWith('['))
+        {
+            return false;
+        }
+
+        var close = value.LastIndexOf(']');
+        if (close < 2)
+        {
+            return false;
+        }
+
+        name = value[1..close];
+        return true;
+    }
+
+    /// <summary>
+    /// Where a comment starts, reproducing Python's search: a full-line comment, or the first
+    /// round of <c>;</c>/<c>#</c> occurrences in which one is at the line start or after whitespace.
+    /// </summary>
+    private static int? FindCommentStart(string line)
+    {
+        var trimmed = line.Trim();
+        foreach (var prefix in CommentPrefixes)
+        {
+            if (trimmed.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return 0;
+            }
+        }
+
+        var positions = new Dictionary<char, int> { [';'] = -1, ['#'] = -1 };
+        int? commentStart = null;
+        while (commentStart is null && positions.Count > 0)
+        {
+            var next = new Dictionary<char, int>();
+            foreach (var (prefix, previous) in positions)
+            {
+                var found = line.IndexOf(prefix, previous + 1);
+                if (found < 0)
+                {
+                    continue;
+                }
+
+                next[prefix] = found;
+                if (found == 0 || char.IsWhiteSpace(line[found - 1]))
+                {
+                    commentStart = commentStart is int current ? Math.Min(current, found) : found;
+                }
+            }
+
+            positions = next;
+        }
+
+        return commentStart;
+    }
+
+    private static int IndentOf(string line)
+    {
+        for (var i = 0; i < line.Length; i++)
+        {
+            if (!char.IsWhiteSpace(line[i]))
+            {
+                return i;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Lines as Python's text mode yields them: universal newlines, each keeping its <c>\n</c>.</summary>
+    private static List<string> SplitLines(string text)
+    {
+        var normalized = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
+        var lines = new List<string>();
+        var start = 0;
+        while (start < normalized.Length)
+        {
+            var end = normalized.IndexOf('\n', start);
+            if (end < 0)
+            {
+                lines.Add(normalized[start..]);
+                break;
+            }
+
+            lines.Add(normalized[start..(end + 1)]);
+            start = end + 1;
+        }
+
+        return lines;
+    }
+}
