@@ -395,4 +395,16 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.NotNull(config.Document.Find("Program:x"));
         Assert.Equal("node1", config.HostNodeName);
     }
+
+    [Fact]
+    public void LoadForCommandLineUsesTheConfigurationOption()
+    {
+        var path = _directory.Write("cli.conf", "[supervisord]\nidentifier=file\n");
+        var parsed = CommandLine.Parse(["-c", path, "-i", "cli", "-n"]);
+        var result = ConfigLoader.LoadForCommandLine(parsed.Options, "/usr/bin/supervisord", Environment);
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Equal("cli", result.Config!.Supervisord.Identifier);
+        Assert.True(result.Config.Supervisord.Nodaemon);
+        Assert.Equal(path, result.Config.ConfigFile);
+    }
 }
