@@ -19,7 +19,7 @@ internal static class ConfigMapping
             ConfigFile = config.ConfigFile,
             Identifier = options.Identifier,
             LogFile = options.Logfile,
-            LogLevel = (LogLevel)(int)options.Loglevel,
+            LogLevel = options.Loglevel,
             LogMaxBytes = options.LogfileMaxbytes,
             LogBackups = (int)Math.Min(options.LogfileBackups, int.MaxValue),
             NoDaemon = options.Nodaemon,
@@ -35,7 +35,7 @@ internal static class ConfigMapping
                 s.Name,
                 config.Document.Items(s.Name).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
                 s.File))],
-            Notices = [.. messages.Select(m => ((LogLevel)(int)m.Level, m.Text))],
+            Notices = [.. messages.Select(m => (m.Level, m.Text))],
         };
     }
 }

@@ -1,3 +1,5 @@
+using Supervisor.Abstractions;
+
 namespace Supervisor.Host.Config;
 
 /// <summary>
@@ -26,7 +28,7 @@ internal sealed record CommandLineOptions
 
     public long? LogfileBackups { get; init; }
 
-    public LoggingLevel? Loglevel { get; init; }
+    public LogLevel? Loglevel { get; init; }
 
     public string? Pidfile { get; init; }
 

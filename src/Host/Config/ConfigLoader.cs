@@ -1,3 +1,5 @@
+using Supervisor.Abstractions;
+
 namespace Supervisor.Host.Config;
 
 /// <summary>
@@ -195,13 +197,13 @@ internal static class ConfigLoader
                 var matches = PythonGlob.Glob(joined);
                 if (matches.Count == 0)
                 {
-                    _messages.Add(new ConfigMessage(LoggingLevel.Warn, $"No file matches via include \"{joined}\""));
+                    _messages.Add(new ConfigMessage(LogLevel.Warn, $"No file matches via include \"{joined}\""));
                     continue;
                 }
 
                 foreach (var file in PythonText.Sorted(matches))
                 {
-                    _messages.Add(new ConfigMessage(LoggingLevel.Info, $"Included extra file \"{file}\" during parsing"));
+                    _messages.Add(new ConfigMessage(LogLevel.Info, $"Included extra file \"{file}\" during parsing"));
                     string text;
                     try
                     {

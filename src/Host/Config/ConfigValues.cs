@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Numerics;
 
+using Supervisor.Abstractions;
+
 namespace Supervisor.Host.Config;
 
 /// <summary>How a process is restarted when it exits (<c>autorestart=</c>).</summary>
@@ -20,15 +22,15 @@ internal static class ConfigValues
     private static readonly string[] TruthyStrings = ["yes", "true", "on", "1"];
     private static readonly string[] FalsyStrings = ["no", "false", "off", "0"];
 
-    private static readonly Dictionary<string, LoggingLevel> LevelsByDescription = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, LogLevel> LevelsByDescription = new(StringComparer.Ordinal)
     {
-        ["critical"] = LoggingLevel.Critical,
-        ["error"] = LoggingLevel.Error,
-        ["warn"] = LoggingLevel.Warn,
-        ["info"] = LoggingLevel.Info,
-        ["debug"] = LoggingLevel.Debug,
-        ["trace"] = LoggingLevel.Trace,
-        ["blather"] = LoggingLevel.Blather,
+        ["critical"] = Supervisor.Abstractions.LogLevel.Critical,
+        ["error"] = Supervisor.Abstractions.LogLevel.Error,
+        ["warn"] = Supervisor.Abstractions.LogLevel.Warn,
+        ["info"] = Supervisor.Abstractions.LogLevel.Info,
+        ["debug"] = Supervisor.Abstractions.LogLevel.Debug,
+        ["trace"] = Supervisor.Abstractions.LogLevel.Trace,
+        ["blather"] = Supervisor.Abstractions.LogLevel.Blather,
     };
 
     /// <summary>Every <c>SIG*</c> name of Python's <c>signal</c> module on Linux (including the <c>SIG_DFL</c>-style constants, hence 0).</summary>
@@ -174,10 +176,10 @@ internal static class ConfigValues
     }
 
     /// <summary><c>critical error warn info debug trace blather</c>, any case (<c>warning</c> is not one).</summary>
-    public static Parsed<LoggingLevel> LogLevel(string value) =>
+    public static Parsed<LogLevel> LogLevel(string value) =>
         LevelsByDescription.TryGetValue(value.ToLowerInvariant(), out var level)
-            ? Parsed<LoggingLevel>.Ok(level)
-            : Parsed<LoggingLevel>.Fail("bad logging level name " + PythonText.Repr(value));
+            ? Parsed<LogLevel>.Ok(level)
+            : Parsed<LogLevel>.Fail("bad logging level name " + PythonText.Repr(value));
 
     /// <summary>A directory that exists, after <c>~</c> expansion; returns the expanded path.</summary>
     public static Parsed<string> ExistingDirectory(string value, IReadOnlyDictionary<string, string> environment)

@@ -1,3 +1,5 @@
+using Supervisor.Abstractions;
+
 namespace Supervisor.Host.Config;
 
 /// <summary>
@@ -48,7 +50,7 @@ internal sealed record SupervisordOptions
 
     public long LogfileBackups { get; init; } = 10;
 
-    public LoggingLevel Loglevel { get; init; } = LoggingLevel.Info;
+    public LogLevel Loglevel { get; init; } = LogLevel.Info;
 
     /// <summary>Absolute path of the pid file.</summary>
     public string Pidfile { get; init; } = "supervisord.pid";

@@ -283,26 +283,44 @@ internal static class ValueConverters
             }
 
             Expression creation = constructor is null ? Expression.New(type) : Expression.New(constructor, constructorArguments);
-            var bindings = new List<MemberBinding>();
+            var create = Expression.Lambda<Func<Dictionary<string, object?>, object>>(Expression.Convert(creation, typeof(object)), members).Compile();
+
+            // Settable properties are assigned only when the struct has them, so initializers keep their defaults.
+            var setters = new List<(string Key, bool Required, Func<object?, object?> Convert, Action<object, object?> Set)>();
             foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
             {
-                if (property.SetMethod is not { IsPublic: true } || boundNames.Contains(property.Name) || property.GetIndexParameters().Length > 0)
+                if (type.IsValueType || property.SetMethod is not { IsPublic: true } || boundNames.Contains(property.Name) || property.GetIndexParameters().Length > 0)
                 {
                     continue;
                 }
 
                 var key = property.GetCustomAttribute<RpcMemberAttribute>()?.Name ?? WireNames.CamelCase(property.Name);
                 var required = property.GetCustomAttributes().Any(a => a.GetType().Name == "RequiredMemberAttribute");
-                bindings.Add(Expression.Bind(property, MemberValue(members, key, property.PropertyType, !required, null)));
+                var target = Expression.Parameter(typeof(object), "target");
+                var memberValue = Expression.Parameter(typeof(object), "value");
+                var assign = Expression.Assign(Expression.Property(Expression.Convert(target, type), property), Expression.Convert(memberValue, property.PropertyType));
+                setters.Add((key, required, For(property.PropertyType), Expression.Lambda<Action<object, object?>>(assign, target, memberValue).Compile()));
             }
 
-            if (bindings.Count > 0)
+            object Build(Dictionary<string, object?> fields)
             {
-                creation = Expression.MemberInit((NewExpression)creation, bindings);
+                var instance = create(fields);
+                foreach (var (key, required, convert, set) in setters)
+                {
+                    if (fields.ContainsKey(key))
+                    {
+                        set(instance, GetMember(fields, key, convert, optional: false, fallback: null));
+                    }
+                    else if (required)
+                    {
+                        throw new ParameterMismatchException($"struct member '{key}' is missing");
+                    }
+                }
+
+                return instance;
             }
 
-            var build = Expression.Lambda<Func<Dictionary<string, object?>, object>>(Expression.Convert(creation, typeof(object)), members).Compile();
-            return value => build(value as Dictionary<string, object?> ?? throw Mismatch("struct", value));
+            return value => Build(value as Dictionary<string, object?> ?? throw Mismatch("struct", value));
         }
 
         private static PropertyInfo? MatchingProperty(Type type, string parameterName) =>

@@ -1,5 +1,7 @@
 using Supervisor.Host.Config;
 
+using Supervisor.Abstractions;
+
 namespace Supervisor.Host.Tests.Config;
 
 public sealed class CommandLineTests
@@ -25,7 +27,7 @@ public sealed class CommandLineTests
     {
         var options = Parse("-c", "/etc/s.conf", "-edebug", "-i", "id", "-a", "99", "-y", "1MB", "-z", "4", "-m", "077");
         Assert.Equal("/etc/s.conf", options.ConfigFile);
-        Assert.Equal(LoggingLevel.Debug, options.Loglevel);
+        Assert.Equal(LogLevel.Debug, options.Loglevel);
         Assert.Equal("id", options.Identifier);
         Assert.Equal(99, options.Minfds);
         Assert.Equal(1024 * 1024, options.LogfileMaxbytes);
@@ -50,7 +52,7 @@ public sealed class CommandLineTests
     {
         var options = Parse("--configuration=/a.conf", "--loglevel", "warn", "--minp", "7", "--nod", "--user=root", "--strip", "--ident=x");
         Assert.Equal("/a.conf", options.ConfigFile);
-        Assert.Equal(LoggingLevel.Warn, options.Loglevel);
+        Assert.Equal(LogLevel.Warn, options.Loglevel);
         Assert.Equal(7, options.Minprocs);
         Assert.True(options.Nodaemon);
         Assert.Equal("root", options.User);

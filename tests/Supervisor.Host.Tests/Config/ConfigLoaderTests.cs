@@ -1,5 +1,7 @@
 using Supervisor.Host.Config;
 
+using Supervisor.Abstractions;
+
 namespace Supervisor.Host.Tests.Config;
 
 public sealed class ConfigLoaderTests : IDisposable
@@ -45,7 +47,7 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal("/work/dir/supervisord.pid", options.Pidfile);
         Assert.Equal(50 * 1024 * 1024, options.LogfileMaxbytes);
         Assert.Equal(10, options.LogfileBackups);
-        Assert.Equal(LoggingLevel.Info, options.Loglevel);
+        Assert.Equal(LogLevel.Info, options.Loglevel);
         Assert.Equal(18, options.Umask);
         Assert.False(options.Nodaemon);
         Assert.False(options.Silent);
@@ -95,7 +97,7 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal(_directory.Path + "/main.log", options.Logfile);
         Assert.Equal(1024, options.LogfileMaxbytes);
         Assert.Equal(3, options.LogfileBackups);
-        Assert.Equal(LoggingLevel.Debug, options.Loglevel);
+        Assert.Equal(LogLevel.Debug, options.Loglevel);
         Assert.Equal("/tmp/sd.pid", options.Pidfile);
         Assert.Equal(63, options.Umask);
         Assert.True(options.Nodaemon);
@@ -358,7 +360,7 @@ public sealed class ConfigLoaderTests : IDisposable
         {
             Nodaemon = true,
             Identifier = "cli",
-            Loglevel = LoggingLevel.Trace,
+            Loglevel = LogLevel.Trace,
             Logfile = "cli.log",
             Minfds = 5,
             Umask = 0,
@@ -366,7 +368,7 @@ public sealed class ConfigLoaderTests : IDisposable
         var options = LoadOk("[supervisord]\nnodaemon=false\nidentifier=file\nloglevel=error\nlogfile=/tmp/file.log\nminfds=7\n", overrides).Supervisord;
         Assert.True(options.Nodaemon);
         Assert.Equal("cli", options.Identifier);
-        Assert.Equal(LoggingLevel.Trace, options.Loglevel);
+        Assert.Equal(LogLevel.Trace, options.Loglevel);
         Assert.Equal("/work/dir/cli.log", options.Logfile);
         Assert.Equal(5, options.Minfds);
         Assert.Equal(0, options.Umask);
@@ -377,7 +379,7 @@ public sealed class ConfigLoaderTests : IDisposable
     {
         Assert.Equal(
             ["[supervisord] loglevel: bad logging level name 'foo'"],
-            Errors("[supervisord]\nloglevel=foo\n", new CommandLineOptions { Loglevel = LoggingLevel.Info }));
+            Errors("[supervisord]\nloglevel=foo\n", new CommandLineOptions { Loglevel = LogLevel.Info }));
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using Supervisor.Host.Config;
 
+using Supervisor.Abstractions;
+
 namespace Supervisor.Host.Tests.Config;
 
 public sealed class ConfigValuesTests
@@ -134,8 +136,8 @@ public sealed class ConfigValuesTests
     [Fact]
     public void LogLevelAcceptsTheSevenNamesButNotWarning()
     {
-        Assert.Equal(LoggingLevel.Blather, ConfigValues.LogLevel("BLATHER").Value);
-        Assert.Equal(LoggingLevel.Warn, ConfigValues.LogLevel("warn").Value);
+        Assert.Equal(LogLevel.Blather, ConfigValues.LogLevel("BLATHER").Value);
+        Assert.Equal(LogLevel.Warn, ConfigValues.LogLevel("warn").Value);
         Assert.Equal("bad logging level name 'warning'", ConfigValues.LogLevel("warning").Error);
     }
 
