@@ -1,0 +1,129 @@
+using Supervisor.Host.Tests.Support;
+
+namespace Supervisor.Host.Tests.Plugins;
+
+/// <summary>A plugin that cannot be made stops start-up: exit 2, and stderr names the section, the key and the cause.</summary>
+public sealed class PluginStartupErrorTests
+{
+    private const string Base = """
+        [unix_http_server]
+        file = {sock}
+
+        [supervisord]
+        logfile = {dir}/supervisord.log
+        pidfile = {dir}/supervisord.pid
+        plugins = {dir}/plugins
+
+        """;
+
+    private static async Task<(int ExitCode, string Stderr, string Log)> RunAsync(string sections)
+    {
+        using var dir = new TempDirectory();
+        TestPlugins.Install(dir.File("plugins"), "FailingFactory", "JsonNew");
+        var config = dir.Write("supervisord.conf", RunningDaemon.Expand(Base + sections, dir.Path, dir.File("s.sock"), 0));
+        var (exitCode, _, stderr) = await DaemonProcess.RunToExitAsync("-n", "-c", config);
+        var log = File.Exists(dir.File("supervisord.log")) ? await File.ReadAllTextAsync(dir.File("supervisord.log")) : "";
+        return (exitCode, stderr, log);
+    }
+
+    [Fact]
+    public async Task AFactoryThatThrowsNamesTheSectionAndTheCause()
+    {
+        var (exitCode, stderr, log) = await RunAsync("""
+            [rpcinterface:failing]
+            supervisor.rpcinterface_factory = TestPlugins.FailingFactory.Factory:Make
+            endpoint = db.example
+            """);
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Error: [rpcinterface:failing] supervisor.rpcinterface_factory: the factory TestPlugins.FailingFactory.Factory.Make failed: InvalidOperationException: cannot reach db.example", stderr);
+        Assert.Contains("For help, use ", stderr);
+        Assert.Contains("WARN [rpcinterface:failing]", log);
+    }
+
+    [Fact]
+    public async Task AnUnknownKeyIsNamed()
+    {
+        var (exitCode, stderr, _) = await RunAsync("""
+            [rpcinterface:failing]
+            supervisor.rpcinterface_factory = TestPlugins.FailingFactory.Factory:Make
+            colour = blue
+            """);
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Error: [rpcinterface:failing] colour: unexpected key: the factory TestPlugins.FailingFactory.Factory.Make has no parameter named 'colour'", stderr);
+    }
+
+    [Fact]
+    public async Task AValueThatDoesNotConvertIsNamed()
+    {
+        var (exitCode, stderr, _) = await RunAsync("""
+            [rpcinterface:another]
+            supervisor.rpcinterface_factory = my.package:make_another_rpcinterface
+            retries = many
+            """);
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Error: [rpcinterface:another] retries: invalid literal for int() with base 10: 'many'", stderr);
+    }
+
+    [Fact]
+    public async Task AMissingTypeIsNamed()
+    {
+        var (exitCode, stderr, _) = await RunAsync("""
+            [rpcinterface:nosuch]
+            supervisor.rpcinterface_factory = No.Such.Type:make
+            """);
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Error: [rpcinterface:nosuch] supervisor.rpcinterface_factory: No.Such.Type:make cannot be resolved within [rpcinterface:nosuch]: no plugin assembly defines a public type 'No.Such.Type'", stderr);
+    }
+
+    [Fact]
+    public async Task AMissingMethodIsNamed()
+    {
+        var (exitCode, stderr, _) = await RunAsync("""
+            [rpcinterface:json]
+            supervisor.rpcinterface_factory = TestPlugins.JsonNew.Factory:make_it
+            """);
+        Assert.Equal(2, exitCode);
+        Assert.Contains("TestPlugins.JsonNew.Factory has no public static method 'make_it'", stderr);
+    }
+
+    [Fact]
+    public async Task AMissingFactoryKeyIsNamed()
+    {
+        var (exitCode, stderr, _) = await RunAsync("""
+            [rpcinterface:bare]
+            retries = 1
+            """);
+        Assert.Equal(2, exitCode);
+        Assert.Contains("section [rpcinterface:bare] does not specify a supervisor.rpcinterface_factory", stderr);
+    }
+
+    [Fact]
+    public async Task TheBuiltInFactoryAcceptsNoKeys()
+    {
+        var (exitCode, stderr, _) = await RunAsync("""
+            [rpcinterface:supervisor]
+            supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+            extra = 1
+            """);
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Error: [rpcinterface:supervisor] extra: unexpected key", stderr);
+    }
+
+    [Fact]
+    public async Task ConfigErrorsAreAllReportedTogether()
+    {
+        var (exitCode, stderr, _) = await RunAsync("""
+            [inet_http_server]
+            port = notaport
+
+            [rpcinterface:another]
+            retries = 1
+            """.Replace("{sock}", "x", StringComparison.Ordinal) + "\n[supervisord]\nloglevel = loud\n");
+        Assert.Equal(2, exitCode);
+        var errors = stderr.Split('\n').Where(l => l.StartsWith("Error: ", StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count >= 3, stderr);
+        Assert.Contains(errors, e => e.Contains("[inet_http_server] port", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("loud", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("[rpcinterface:another]", StringComparison.Ordinal));
+    }
+}
