@@ -1,0 +1,17 @@
+-- wrk script: POST supervisor.getState to /RPC2 on every request.
+wrk.method = "POST"
+wrk.path = "/RPC2"
+wrk.headers["Content-Type"] = "text/xml"
+wrk.body = "<?xml version='1.0'?>\n<methodCall>\n<methodName>supervisor.getState</methodName>\n<params>\n</params>\n</methodCall>\n"
+
+-- Count non-200 answers, so a run full of errors cannot pass for a fast one.
+local errors = 0
+response = function(status, headers, body)
+  if status ~= 200 or not string.find(body, "RUNNING", 1, true) then
+    errors = errors + 1
+  end
+end
+
+done = function(summary, latency, requests)
+  io.write(string.format("non-200 or wrong answers: %d\n", errors))
+end
