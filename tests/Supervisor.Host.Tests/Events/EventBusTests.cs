@@ -1,0 +1,61 @@
+using Supervisor.Abstractions;
+using Supervisor.Host.Events;
+using Supervisor.Host.Tests.Support;
+
+namespace Supervisor.Host.Tests.Events;
+
+public sealed class EventBusTests
+{
+    [Theory]
+    [InlineData("EVENT", "PROCESS_STATE_RUNNING", true)]
+    [InlineData("PROCESS_STATE", "PROCESS_STATE_RUNNING", true)]
+    [InlineData("PROCESS_STATE_RUNNING", "PROCESS_STATE_RUNNING", true)]
+    [InlineData("PROCESS_STATE_RUNNING", "PROCESS_STATE_EXITED", false)]
+    [InlineData("SUPERVISOR_STATE_CHANGE", "SUPERVISOR_STATE_CHANGE_STOPPING", true)]
+    [InlineData("TICK", "TICK_5", true)]
+    [InlineData("PROCESS_LOG", "PROCESS_STATE_RUNNING", false)]
+    public void SubscriptionsMatchTheTypeItsParentAndEvent(string subscribed, string published, bool expected)
+    {
+        Assert.Equal(expected, EventBus.Matches(subscribed, published));
+    }
+
+    [Fact]
+    public async Task DeliversInOrderWithSerialsAndSurvivesAThrowingHandler()
+    {
+        var log = new RecordingLog();
+        await using var bus = new EventBus(log);
+        var received = new List<SupervisorEvent>();
+        var done = new TaskCompletionSource();
+        using var bad = bus.Subscribe("EVENT", _ => throw new InvalidOperationException("handler bug"));
+        using var good = bus.Subscribe("TICK", e =>
+        {
+            received.Add(e);
+            if (received.Count == 3)
+            {
+                done.SetResult();
+            }
+        });
+        bus.Publish(new SupervisorEvent("TICK_5", "when:1"));
+        bus.Publish(new SupervisorEvent("PROCESS_GROUP_ADDED", "groupname:x"));
+        bus.Publish(new SupervisorEvent("TICK_60", "when:2"));
+        bus.Publish(new SupervisorEvent("TICK_5", "when:3"));
+        await done.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(["when:1", "when:2", "when:3"], received.Select(e => e.Payload));
+        Assert.Equal([1L, 3L, 4L], received.Select(e => e.Serial));
+        Assert.Contains(log.Lines, l => l.Message.Contains("handler bug"));
+    }
+
+    [Fact]
+    public async Task UnsubscribedHandlersGetNothingMore()
+    {
+        await using var bus = new EventBus(new RecordingLog());
+        var count = 0;
+        var subscription = bus.Subscribe("EVENT", _ => Interlocked.Increment(ref count));
+        subscription.Dispose();
+        var marker = new TaskCompletionSource();
+        using var probe = bus.Subscribe("EVENT", _ => marker.TrySetResult());
+        bus.Publish(new SupervisorEvent("TICK_5", ""));
+        await marker.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, count);
+    }
+}

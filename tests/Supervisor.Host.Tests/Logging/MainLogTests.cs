@@ -1,0 +1,100 @@
+using Supervisor.Abstractions;
+using Supervisor.Host.Logging;
+using Supervisor.Host.Tests.Support;
+
+namespace Supervisor.Host.Tests.Logging;
+
+public sealed class MainLogTests
+{
+    [Fact]
+    public void LinesHaveTheReferenceFormat()
+    {
+        var time = new DateTimeOffset(2026, 11, 21, 6, 4, 1, 123, TimeSpan.Zero);
+        Assert.Equal("2026-11-21 06:04:01,123 INFO spawned: 'x' with pid 5\n", MainLog.Format(time, LogLevel.Info, "spawned: 'x' with pid 5"));
+        Assert.Equal("2026-11-21 06:04:01,123 CRIT c\n", MainLog.Format(time, LogLevel.Critical, "c"));
+        Assert.Equal(["CRIT", "ERRO", "WARN", "INFO", "DEBG", "TRAC", "BLAT"], Enum.GetValues<LogLevel>().OrderDescending().Select(MainLog.LevelName));
+    }
+
+    [Fact]
+    public void MessagesBelowTheLevelAreDropped()
+    {
+        using var dir = new TempDirectory();
+        using (var log = new MainLog(dir.File("main.log"), LogLevel.Warn, 0, 0, null, TimeProvider.System))
+        {
+            log.Write(LogLevel.Info, "quiet");
+            log.Write(LogLevel.Error, "loud");
+        }
+
+        var text = File.ReadAllText(dir.File("main.log"));
+        Assert.DoesNotContain("quiet", text);
+        Assert.Contains("ERRO loud", text);
+    }
+
+    [Fact]
+    public void RotatesAtMaxBytesKeepingNumberedBackups()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("main.log");
+        using (var log = new MainLog(path, LogLevel.Info, maxBytes: 200, backups: 2, null, TimeProvider.System))
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                log.Write(LogLevel.Info, $"message number {i:00} padded to be long enough");
+            }
+        }
+
+        Assert.True(File.Exists(path + ".1"));
+        Assert.True(File.Exists(path + ".2"));
+        Assert.False(File.Exists(path + ".3"));
+        Assert.All(new[] { path, path + ".1", path + ".2" }, p => Assert.True(new FileInfo(p).Length <= 200));
+        Assert.Contains("message number 19", File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void WithNoBackupsRotationTruncates()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("main.log");
+        using (var log = new MainLog(path, LogLevel.Info, maxBytes: 100, backups: 0, null, TimeProvider.System))
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                log.Write(LogLevel.Info, $"line {i} with some padding text");
+            }
+        }
+
+        Assert.False(File.Exists(path + ".1"));
+        Assert.Contains("line 9", File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void ClearRemovesTheFileContentAndKeepsLogging()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("main.log");
+        using var log = new MainLog(path, LogLevel.Info, 0, 0, null, TimeProvider.System);
+        log.Write(LogLevel.Info, "before");
+        log.Clear();
+        log.Write(LogLevel.Info, "after");
+        var text = File.ReadAllText(path);
+        Assert.DoesNotContain("before", text);
+        Assert.Contains("after", text);
+    }
+
+    [Fact]
+    public void ClearWithoutAFileIsNoFile()
+    {
+        using var log = new MainLog(null, LogLevel.Info, 0, 0, null, TimeProvider.System);
+        var fault = Assert.Throws<RpcFaultException>(log.Clear);
+        Assert.Equal(20, fault.Code);
+    }
+
+    [Fact]
+    public void EchoesToStdoutWhenAsked()
+    {
+        var echo = new StringWriter();
+        using var log = new MainLog(null, LogLevel.Info, 0, 0, echo, TimeProvider.System);
+        log.Write(LogLevel.Info, "visible");
+        Assert.EndsWith(" INFO visible\n", echo.ToString());
+    }
+}
