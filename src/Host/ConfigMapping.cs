@@ -26,6 +26,7 @@ internal static class ConfigMapping
             Silent = options.Silent,
             PidFile = options.Pidfile,
             User = options.User,
+            UserIds = options.Uid is { } uid ? (uid, options.Gid ?? -1) : null,
             Umask = options.Umask,
             Directory = options.Directory,
             PluginsFolder = options.Plugins,

@@ -65,6 +65,17 @@ internal static class Program
             }
         }
 
+        if (DropPrivileges(settings, out var privilegeNotice) is { } privilegeError)
+        {
+            await Console.Error.WriteAsync(ConfigErrorFormatter.Format([new ConfigError(null, null, privilegeError)], argv0));
+            return 2;
+        }
+
+        if (privilegeNotice is not null)
+        {
+            settings = settings with { Notices = [(LogLevel.Info, privilegeNotice), .. settings.Notices] };
+        }
+
         var daemon = new Supervisord(() => Load(options, argv0, CurrentEnvironment()), Console.Out, TimeProvider.System);
         using var term = Register(PosixSignal.SIGTERM, () => daemon.RequestStopFromSignal(SupervisorState.Shutdown, "SIGTERM"));
         using var interrupt = Register(PosixSignal.SIGINT, () => daemon.RequestStopFromSignal(SupervisorState.Shutdown, "SIGINT"));
@@ -85,6 +96,42 @@ internal static class Program
         }
 
         return ConfigMapping.ToRuntimeSettings(result.Config!, result.Messages);
+    }
+
+    /// <summary>
+    /// <c>[supervisord] user=</c>: switch to that user before any listener opens, as the reference does.
+    /// Returns the reference's error text, or null when there was nothing to do or it worked.
+    /// </summary>
+    private static string? DropPrivileges(RuntimeSettings settings, out string? notice)
+    {
+        notice = null;
+        if (settings.UserIds is not { } ids || Native.GetUid() == ids.Uid)
+        {
+            return null;
+        }
+
+        if (Native.GetUid() != 0)
+        {
+            return "Can't drop privilege as nonroot user";
+        }
+
+        if (ids.Gid >= 0 && Native.InitGroups(settings.User ?? "", ids.Gid) != 0)
+        {
+            return "Could not set groups of effective user";
+        }
+
+        if (ids.Gid >= 0 && Native.SetGid(ids.Gid) != 0)
+        {
+            return "Could not set group id of effective user";
+        }
+
+        if (Native.SetUid(ids.Uid) != 0)
+        {
+            return "Could not set user id of effective user";
+        }
+
+        notice = $"Set uid to user {ids.Uid} succeeded";
+        return null;
     }
 
     private static PosixSignalRegistration Register(PosixSignal signal, Action action) =>

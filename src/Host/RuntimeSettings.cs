@@ -26,6 +26,9 @@ internal sealed record RuntimeSettings
 
     public string? User { get; init; }
 
+    /// <summary>The uid and primary gid <see cref="User"/> resolved to.</summary>
+    public (int Uid, int Gid)? UserIds { get; init; }
+
     public int? Umask { get; init; }
 
     public string? Directory { get; init; }

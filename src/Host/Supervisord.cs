@@ -177,7 +177,7 @@ internal sealed class Supervisord : ISupervisord
         _current = generation;
         try
         {
-            if (Native.GetUid() == 0 && settings.User is null)
+            if (Native.GetUid() == 0 && settings.UserIds is null)
             {
                 log.Write(LogLevel.Critical, "Supervisor is running as root.  Privileges were not dropped because no user is specified in the config file.  If you intend to run as root, you can set user=root in the config file to avoid this message.");
             }

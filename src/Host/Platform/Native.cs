@@ -11,6 +11,15 @@ internal static partial class Native
     [LibraryImport("libc", EntryPoint = "getuid")]
     public static partial int GetUid();
 
+    [LibraryImport("libc", EntryPoint = "setuid", SetLastError = true)]
+    public static partial int SetUid(int uid);
+
+    [LibraryImport("libc", EntryPoint = "setgid", SetLastError = true)]
+    public static partial int SetGid(int gid);
+
+    [LibraryImport("libc", EntryPoint = "initgroups", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int InitGroups(string user, int gid);
+
     [LibraryImport("libc", EntryPoint = "getpid")]
     public static partial int GetPid();
 
