@@ -16,7 +16,7 @@ internal static class XmlRpcRequestReader
 
     /// <exception cref="XmlRpcFormatException">The body is not a readable call.</exception>
     public static XmlRpcRequest Read(in ReadOnlySequence<byte> body, XmlRpcLimits? limits = null) =>
-        XmlRpcValueReader.Guard(body, limits, ReadCall);
+        XmlReaderValueReader.Read(body, limits, ReadCall);
 
     private static XmlRpcRequest ReadCall(XmlRpcValueReader reader)
     {
@@ -28,7 +28,7 @@ internal static class XmlRpcRequestReader
         {
             while (reader.NextChild())
             {
-                switch (reader.Reader.LocalName)
+                switch (reader.LocalName)
                 {
                     case "methodName" when methodName is null:
                         methodName = reader.ReadText() ?? string.Empty;
@@ -64,7 +64,7 @@ internal static class XmlRpcRequestReader
         var values = new List<object?>();
         while (reader.NextChild())
         {
-            if (reader.Reader.LocalName != "param")
+            if (reader.LocalName != "param")
             {
                 values.Add(reader.ReadTyped());
                 continue;

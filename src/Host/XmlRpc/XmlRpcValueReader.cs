@@ -1,37 +1,19 @@
-using System.Buffers;
 using System.Globalization;
-using System.Text;
-using System.Xml;
 
 namespace Supervisor.Host.XmlRpc;
 
 /// <summary>
-/// Walks an XML-RPC document with a forward-only <see cref="XmlReader"/> (no DOM) and decodes
-/// values to the CLR model of this folder's README, with the reference's leniency
-/// (transport.md §6). Shared by the request reader (server) and the response reader (client).
+/// Decodes XML-RPC values to the CLR model of this folder's README, with the reference's leniency
+/// (transport.md §6), over a forward-only walk of the document (no DOM). The walk is the
+/// subclass's: <see cref="XmlReaderValueReader"/> (System.Xml, for requests from the network)
+/// or <see cref="Utf8ValueReader"/> (a small parser straight over UTF-8, for responses).
 /// </summary>
 /// <remarks>
 /// Every <c>Read…</c> method starts on an element's start tag and returns with the reader on
 /// the node after that element's end tag.
 /// </remarks>
-internal sealed class XmlRpcValueReader : IDisposable
+internal abstract class XmlRpcValueReader : IDisposable
 {
-    // Bytes are UTF-8 whatever the XML declaration says; invalid bytes are an error. The
-    // preamble makes StreamReader skip a UTF-8 byte order mark.
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: true, throwOnInvalidBytes: true);
-
-    private static readonly XmlReaderSettings Settings = new()
-    {
-        DtdProcessing = DtdProcessing.Prohibit,
-        XmlResolver = null,
-        IgnoreComments = true,
-        IgnoreProcessingInstructions = true,
-        IgnoreWhitespace = false,
-        CheckCharacters = true,
-        MaxCharactersFromEntities = 1024,
-        CloseInput = true,
-    };
-
     private static readonly string[] DateTimeFormats =
     [
         "yyyyMMdd'T'HH:mm:ss",
@@ -40,102 +22,57 @@ internal sealed class XmlRpcValueReader : IDisposable
         "yyyy-MM-dd'T'HH:mm:ss'Z'",
     ];
 
-    private readonly XmlReader _reader;
-    private readonly XmlRpcLimits _limits;
+    // Shared boxes: decoded values are immutable, so a big response need not box every 0 and 20 anew.
+    private static readonly object[] SmallInts = [.. Enumerable.Range(-1, 1026).Select(i => (object)i)];
+    private static readonly object True = true;
+    private static readonly object False = false;
+
     private int _elements;
 
-    private XmlRpcValueReader(XmlReader reader, XmlRpcLimits limits)
+    // Structs in one document tend to share a shape (1,000 process infos): size the next like the last.
+    private int _lastStructSize;
+
+    protected XmlRpcValueReader(XmlRpcLimits? limits)
     {
-        _reader = reader;
-        _limits = limits;
+        Limits = limits ?? XmlRpcLimits.Default;
     }
 
-    /// <summary>The underlying reader, for the document-level walk of the request and response readers.</summary>
-    public XmlReader Reader => _reader;
+    public XmlRpcLimits Limits { get; }
 
-    public static XmlRpcValueReader Create(in ReadOnlySequence<byte> body, XmlRpcLimits? limits)
-    {
-        var bufferSize = (int)Math.Clamp(body.Length, 128, 16 * 1024);
-        var text = new StreamReader(new ReadOnlySequenceStream(body), StrictUtf8, detectEncodingFromByteOrderMarks: false, bufferSize);
-        return new XmlRpcValueReader(XmlReader.Create(text, Settings), limits ?? XmlRpcLimits.Default);
-    }
+    /// <summary>The current element's name without namespace prefix.</summary>
+    public abstract string LocalName { get; }
 
-    /// <summary>
-    /// Runs <paramref name="read"/> and turns every way a body can be unreadable into an
-    /// <see cref="XmlRpcFormatException"/>.
-    /// </summary>
-    public static T Guard<T>(in ReadOnlySequence<byte> body, XmlRpcLimits? limits, Func<XmlRpcValueReader, T> read)
-    {
-        try
-        {
-            using var reader = Create(body, limits);
-            return read(reader);
-        }
-        catch (XmlException e)
-        {
-            throw new XmlRpcFormatException($"malformed XML: {e.Message}", e);
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new XmlRpcFormatException("body is not valid UTF-8", e);
-        }
-    }
-
-    public void Dispose() => _reader.Dispose();
+    /// <summary>The current element's name as written, for messages.</summary>
+    public abstract string Name { get; }
 
     /// <summary>Moves to the document's root element; an empty body or one without elements is an error.</summary>
-    public void MoveToRoot()
-    {
-        if (_reader.MoveToContent() != XmlNodeType.Element)
-        {
-            throw new XmlRpcFormatException("body holds no XML element");
-        }
-
-        Count();
-    }
+    public abstract void MoveToRoot();
 
     /// <summary>Reads to the end of the document, so that trailing garbage is still reported.</summary>
-    public void ReadToEnd()
-    {
-        while (Next())
-        {
-        }
-    }
+    public abstract void ReadToEnd();
 
     /// <summary>
     /// From a start tag, enters the element's content. Returns false (and moves past the element)
     /// when it is empty.
     /// </summary>
-    public bool Enter()
-    {
-        var empty = _reader.IsEmptyElement;
-        Next();
-        return !empty;
-    }
+    public abstract bool Enter();
 
     /// <summary>
     /// Inside an element's content, moves to the next child element and returns true, or
     /// consumes the parent's end tag and returns false. Text between children is ignored.
     /// </summary>
-    public bool NextChild()
+    public abstract bool NextChild();
+
+    public virtual void Dispose()
     {
-        while (true)
-        {
-            switch (_reader.NodeType)
-            {
-                case XmlNodeType.Element:
-                    return true;
-                case XmlNodeType.EndElement:
-                    Next();
-                    return false;
-                case XmlNodeType.None:
-                    throw new XmlRpcFormatException("truncated XML");
-                default:
-                    Next();
-                    break;
-            }
-        }
+        GC.SuppressFinalize(this);
     }
+
+    /// <summary>
+    /// Inside an element's content, reads the text (character data, CDATA) up to the next child
+    /// element or the end tag. Null when there is none.
+    /// </summary>
+    protected abstract string? CollectText();
 
     /// <summary>Skips the current element and everything inside it.</summary>
     public void Skip()
@@ -200,7 +137,7 @@ internal sealed class XmlRpcValueReader : IDisposable
     {
         // Names are matched on the local name, so extension prefixes such as Apache's ex:i8
         // and ex:nil work when their namespace is declared.
-        switch (_reader.LocalName)
+        switch (LocalName)
         {
             case "value":
                 return ReadValue();
@@ -215,13 +152,13 @@ internal sealed class XmlRpcValueReader : IDisposable
                         throw new XmlRpcFormatException($"<int> out of 32-bit range: {number}");
                     }
 
-                    return (int)number;
+                    return number is >= -1 and <= 1024 ? SmallInts[number + 1] : (int)number;
                 }
 
             case "i8":
                 return ParseInteger(ReadText(), "i8");
             case "boolean":
-                return ParseBoolean(ReadText());
+                return ParseBoolean(ReadText()) ? True : False;
             case "double":
                 return ParseDouble(ReadText());
             case "dateTime.iso8601":
@@ -251,9 +188,9 @@ internal sealed class XmlRpcValueReader : IDisposable
         object?[] result = [];
         if (NextChild())
         {
-            if (_reader.LocalName != "data")
+            if (LocalName != "data")
             {
-                throw new XmlRpcFormatException($"<array> holds <{_reader.Name}> where <data> belongs");
+                throw new XmlRpcFormatException($"<array> holds <{Name}> where <data> belongs");
             }
 
             result = ReadData();
@@ -284,7 +221,7 @@ internal sealed class XmlRpcValueReader : IDisposable
 
     private Dictionary<string, object?> ReadStruct()
     {
-        var members = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var members = new Dictionary<string, object?>(_lastStructSize, StringComparer.Ordinal);
         if (!Enter())
         {
             return members;
@@ -292,7 +229,7 @@ internal sealed class XmlRpcValueReader : IDisposable
 
         while (NextChild())
         {
-            if (_reader.LocalName != "member")
+            if (LocalName != "member")
             {
                 Skip();
                 continue;
@@ -305,7 +242,7 @@ internal sealed class XmlRpcValueReader : IDisposable
             {
                 while (NextChild())
                 {
-                    if (_reader.LocalName == "name" && name is null)
+                    if (LocalName == "name" && name is null)
                     {
                         name = ReadText() ?? string.Empty;
                     }
@@ -334,72 +271,22 @@ internal sealed class XmlRpcValueReader : IDisposable
             members[name] = value;
         }
 
+        _lastStructSize = members.Count;
+
         return members;
     }
 
-    /// <summary>Collects consecutive text, CDATA and whitespace nodes at the current position.</summary>
-    private string? CollectText()
+    /// <summary>Counts one more element, found at <paramref name="depth"/> (the root is 1), against the limits.</summary>
+    protected void CountElement(int depth)
     {
-        string? first = null;
-        StringBuilder? more = null;
-        while (true)
+        if (++_elements > Limits.MaxElements)
         {
-            switch (_reader.NodeType)
-            {
-                case XmlNodeType.Text:
-                case XmlNodeType.CDATA:
-                case XmlNodeType.Whitespace:
-                case XmlNodeType.SignificantWhitespace:
-                    var piece = _reader.Value;
-                    if (first is null)
-                    {
-                        first = piece;
-                    }
-                    else
-                    {
-                        more ??= new StringBuilder(first);
-                        more.Append(piece);
-                    }
-
-                    var length = more?.Length ?? first.Length;
-                    if (length > _limits.MaxStringLength)
-                    {
-                        throw new XmlRpcFormatException($"text longer than {_limits.MaxStringLength} characters");
-                    }
-
-                    Next();
-                    break;
-                default:
-                    return more?.ToString() ?? first;
-            }
-        }
-    }
-
-    private bool Next()
-    {
-        if (!_reader.Read())
-        {
-            return false;
+            throw new XmlRpcFormatException($"more than {Limits.MaxElements} elements");
         }
 
-        if (_reader.NodeType == XmlNodeType.Element)
+        if (depth > Limits.MaxDepth)
         {
-            Count();
-        }
-
-        return true;
-    }
-
-    private void Count()
-    {
-        if (++_elements > _limits.MaxElements)
-        {
-            throw new XmlRpcFormatException($"more than {_limits.MaxElements} elements");
-        }
-
-        if (_reader.Depth + 1 > _limits.MaxDepth)
-        {
-            throw new XmlRpcFormatException($"elements nested deeper than {_limits.MaxDepth}");
+            throw new XmlRpcFormatException($"elements nested deeper than {Limits.MaxDepth}");
         }
     }
 
