@@ -146,10 +146,18 @@ internal abstract class XmlRpcValueReader : IDisposable
             case "int":
             case "i4":
                 {
-                    var number = ParseInteger(ReadText(), "int");
+                    // A value beyond 32 bits is kept (as long, or as its digits beyond 64 bits) rather than
+                    // refused here: the binder then answers INCORRECT_PARAMETERS for an int parameter, a
+                    // fault the caller can handle instead of an HTTP 400 for well-formed XML.
+                    var text = ReadText();
+                    if (!TryParseInteger(text, out var number))
+                    {
+                        return WideIntegerDigits(text) ?? throw new XmlRpcFormatException($"<int> is not an integer: '{Shorten(text)}'");
+                    }
+
                     if (number is < int.MinValue or > int.MaxValue)
                     {
-                        throw new XmlRpcFormatException($"<int> out of 32-bit range: {number}");
+                        return number;
                     }
 
                     return number is >= -1 and <= 1024 ? SmallInts[number + 1] : (int)number;
@@ -290,16 +298,17 @@ internal abstract class XmlRpcValueReader : IDisposable
         }
     }
 
-    private static long ParseInteger(string? text, string element)
-    {
-        const NumberStyles Styles = NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite | NumberStyles.AllowLeadingSign;
-        if (long.TryParse(text, Styles, CultureInfo.InvariantCulture, out var value))
-        {
-            return value;
-        }
+    private const NumberStyles IntegerStyles = NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite | NumberStyles.AllowLeadingSign;
 
-        throw new XmlRpcFormatException($"<{element}> is not an integer: '{Shorten(text)}'");
-    }
+    private static long ParseInteger(string? text, string element) =>
+        TryParseInteger(text, out var value) ? value : throw new XmlRpcFormatException($"<{element}> is not an integer: '{Shorten(text)}'");
+
+    private static bool TryParseInteger(string? text, out long value) =>
+        long.TryParse(text, IntegerStyles, CultureInfo.InvariantCulture, out value);
+
+    /// <summary>The trimmed text of an integer too wide for 64 bits, or null when the text is not an integer at all.</summary>
+    private static string? WideIntegerDigits(string? text) =>
+        System.Numerics.BigInteger.TryParse(text, IntegerStyles, CultureInfo.InvariantCulture, out _) ? text!.Trim() : null;
 
     private static bool ParseBoolean(string? text)
     {

@@ -62,4 +62,17 @@ public sealed class SupervisorNamespaceTests(SampleDaemonFixture fixture) : ICla
             Assert.Equal((1, "UNKNOWN_METHOD"), (fault.Code, fault.String));
         }
     }
+
+    [Fact]
+    public async Task AnIntBeyond32BitsIsAFaultNotAnHttpError()
+    {
+        const string body = "<?xml version='1.0'?><methodCall><methodName>supervisor.readLog</methodName><params>"
+            + "<param><value><int>99999999999</int></value></param><param><value><int>0</int></value></param></params></methodCall>";
+        using var response = await Daemon.Tcp.Http.PostAsync("RPC2", new StringContent(body));
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var fault = Supervisor.Host.XmlRpc.XmlRpcResponseReader.Read(await response.Content.ReadAsByteArrayAsync()).Fault;
+        Assert.NotNull(fault);
+        Assert.Equal(2, fault.Code);
+        Assert.Contains("out of range", fault.String);
+    }
 }

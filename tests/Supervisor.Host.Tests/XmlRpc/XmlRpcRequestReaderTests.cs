@@ -28,9 +28,16 @@ public class XmlRpcRequestReaderTests
     public void Reads_Int(string markup, int expected) => Assert.Equal(expected, Wire.ReadParam(markup));
 
     [Theory]
-    [InlineData("<value><int>99999999999</int></value>")]
-    [InlineData("<value><int>2147483648</int></value>")]
-    [InlineData("<value><i4>-2147483649</i4></value>")]
+    [InlineData("<value><int>99999999999</int></value>", 99999999999L)]
+    [InlineData("<value><int>2147483648</int></value>", 2147483648L)]
+    [InlineData("<value><i4>-2147483649</i4></value>", -2147483649L)]
+    public void Keeps_IntBeyond32Bits_AsLong_SoTheBinderCanFaultIt(string markup, long expected) => Assert.Equal(expected, Wire.ReadParam(markup));
+
+    [Fact]
+    public void Keeps_IntBeyond64Bits_AsItsDigits() =>
+        Assert.Equal("123456789012345678901234567890", Wire.ReadParam("<value><int> 123456789012345678901234567890 </int></value>"));
+
+    [Theory]
     [InlineData("<value><int>seven</int></value>")]
     [InlineData("<value><int>1.5</int></value>")]
     [InlineData("<value><int></int></value>")]
