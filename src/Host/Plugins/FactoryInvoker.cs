@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using Supervisor.Abstractions;
+using Supervisor.Host.Config;
 using Supervisor.Host.Rpc;
 
 namespace Supervisor.Host.Plugins;
@@ -45,8 +46,8 @@ internal static class FactoryInvoker
             if (key is not null && SettingValues.CanConvert(type))
             {
                 unused.Remove(key);
-                arguments[i] = SettingValues.Convert(keys[key], type)
-                    ?? throw new PluginLoadException(section, key, SettingValues.Error(keys[key], type));
+                var converted = SettingValues.Convert(keys[key], type);
+                arguments[i] = converted.IsOk ? converted.Value : throw new PluginLoadException(section, key, converted.Error!);
             }
             else if (SettingValues.CanConvert(type))
             {
@@ -83,7 +84,10 @@ internal static class FactoryInvoker
     internal static string Describe(MethodInfo method) => $"{method.DeclaringType?.FullName}.{method.Name}";
 }
 
-/// <summary>Converts section values (always text) to factory parameter types, with Supervisor's spellings.</summary>
+/// <summary>
+/// Converts section values (always text) to factory parameter types, with Supervisor's own value
+/// rules and error texts (<see cref="ConfigValues"/>) where it has them.
+/// </summary>
 internal static class SettingValues
 {
     public static bool CanConvert(Type type)
@@ -94,74 +98,62 @@ internal static class SettingValues
             || type == typeof(string[]) || type == typeof(IReadOnlyList<string>);
     }
 
-    /// <summary>The converted value, or null when the text is not valid for the type.</summary>
-    public static object? Convert(string text, Type type)
+    /// <summary>The converted value, or the reason the text is not valid for the type.</summary>
+    public static Parsed<object> Convert(string text, Type type)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
         var trimmed = text.Trim();
         if (type == typeof(string))
         {
-            return text;
+            return Parsed<object>.Ok(text);
         }
 
-        if (type == typeof(int))
+        if (type == typeof(int) || type == typeof(long))
         {
-            return int.TryParse(trimmed.Replace("_", ""), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : null;
+            var integer = ConfigValues.Integer(text);
+            if (!integer.IsOk)
+            {
+                return Parsed<object>.Fail(integer.Error!);
+            }
+
+            if (type == typeof(long))
+            {
+                return Parsed<object>.Ok(integer.Value);
+            }
+
+            return integer.Value is >= int.MinValue and <= int.MaxValue
+                ? Parsed<object>.Ok((int)integer.Value)
+                : Parsed<object>.Fail($"{integer.Value} is out of range for an int");
         }
 
-        if (type == typeof(long))
+        if (type == typeof(bool))
         {
-            return long.TryParse(trimmed.Replace("_", ""), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : null;
+            var boolean = ConfigValues.Boolean(text);
+            return boolean.IsOk ? Parsed<object>.Ok(boolean.Value) : Parsed<object>.Fail(boolean.Error!);
         }
 
         if (type == typeof(double))
         {
-            return double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
+            return double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+                ? Parsed<object>.Ok(value)
+                : Parsed<object>.Fail($"could not convert string to float: '{text}'");
         }
 
         if (type == typeof(TimeSpan))
         {
-            return double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 ? TimeSpan.FromSeconds(seconds) : null;
-        }
-
-        if (type == typeof(bool))
-        {
-            return trimmed.ToLowerInvariant() switch
-            {
-                "true" or "yes" or "on" or "1" => true,
-                "false" or "no" or "off" or "0" => false,
-                _ => null,
-            };
+            return double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0
+                ? Parsed<object>.Ok(TimeSpan.FromSeconds(seconds))
+                : Parsed<object>.Fail($"'{text}' is not a number of seconds");
         }
 
         if (type.IsEnum)
         {
-            return Enum.TryParse(type, trimmed, ignoreCase: true, out var value) ? value : null;
+            return Enum.TryParse(type, trimmed, ignoreCase: true, out var value)
+                ? Parsed<object>.Ok(value)
+                : Parsed<object>.Fail($"'{text}' is not one of {string.Join(", ", Enum.GetNames(type))}");
         }
 
-        return trimmed.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-    }
-
-    /// <summary>The reason a value was refused, in the reference's words where it has them.</summary>
-    public static string Error(string text, Type type)
-    {
-        type = Nullable.GetUnderlyingType(type) ?? type;
-        if (type == typeof(int) || type == typeof(long))
-        {
-            return $"invalid literal for int() with base 10: '{text}'";
-        }
-
-        if (type == typeof(bool))
-        {
-            return $"not a valid boolean value: '{text}'";
-        }
-
-        if (type.IsEnum)
-        {
-            return $"'{text}' is not one of {string.Join(", ", Enum.GetNames(type))}";
-        }
-
-        return type == typeof(TimeSpan) ? $"'{text}' is not a number of seconds" : $"'{text}' is not a valid {type.Name}";
+        return Parsed<object>.Ok(trimmed.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
     }
 }
 
