@@ -14,7 +14,7 @@ internal static class ErrorPages
             401 => "Unauthorized",
             404 => "Not Found",
             411 => "Length Required",
-            413 => "Request Entity Too Large",
+            413 => "Payload Too Large",
             _ => "Internal Server Error",
         };
         var body = Encoding.ASCII.GetBytes(

@@ -18,6 +18,7 @@ internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, RpcHtt
 {
     public const string PortInUseMessage = "Another program is already listening on a port that one of our HTTP servers is configured to use.  Shut this program down first before starting supervisord.";
 
+    private readonly List<string> _claimedSocketPaths = [];
     private WebApplication? _app;
 
     /// <summary>The TCP ports actually bound, in listener order (useful with port 0).</summary>
@@ -29,6 +30,7 @@ internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, RpcHtt
         foreach (var unix in listeners.OfType<UnixListenerConfig>())
         {
             PrepareSocketPath(unix);
+            _claimedSocketPaths.Add(unix.Path);
         }
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -97,10 +99,14 @@ internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, RpcHtt
             _app = null;
         }
 
-        foreach (var unix in listeners.OfType<UnixListenerConfig>())
+        // Only the socket files this server claimed: a live one found at start-up belongs to another
+        // daemon and must survive our failed start.
+        foreach (var path in _claimedSocketPaths)
         {
-            TryDelete(unix.Path);
+            TryDelete(path);
         }
+
+        _claimedSocketPaths.Clear();
     }
 
     private static IPEndPoint Endpoint(InetListenerConfig inet)

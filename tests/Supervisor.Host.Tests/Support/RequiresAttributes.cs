@@ -11,3 +11,15 @@ public sealed class PythonFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A theory that needs Python's xmlrpc.client; skipped with the reason when python3 is absent.</summary>
+public sealed class PythonTheoryAttribute : TheoryAttribute
+{
+    public PythonTheoryAttribute()
+    {
+        if (!PythonClient.IsAvailable)
+        {
+            Skip = "python3 with xmlrpc.client is not installed (apt-get install python3)";
+        }
+    }
+}

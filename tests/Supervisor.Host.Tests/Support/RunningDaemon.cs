@@ -7,15 +7,15 @@ namespace Supervisor.Host.Tests.Support;
 /// </summary>
 internal sealed class RunningDaemon : IAsyncDisposable
 {
-    private RunningDaemon(TempDirectory directory, DaemonProcess process, string socketPath, int port, string configPath)
+    private RunningDaemon(TempDirectory directory, DaemonProcess process, string socketPath, int port, string configPath, string? username, string? password)
     {
         Directory = directory;
         Process = process;
         SocketPath = socketPath;
         Port = port;
         ConfigPath = configPath;
-        Unix = RpcClient.ForUnixSocket(socketPath);
-        Tcp = RpcClient.ForPort(port);
+        Unix = RpcClient.ForUnixSocket(socketPath, username, password);
+        Tcp = RpcClient.ForPort(port, username, password);
     }
 
     public const string StandardSections = """
@@ -55,16 +55,29 @@ internal sealed class RunningDaemon : IAsyncDisposable
 
     public string LogPath => Directory.File("supervisord.log");
 
-    public static async Task<RunningDaemon> StartAsync(string configTemplate = StandardSections, Action<TempDirectory>? prepare = null)
+    /// <summary>The unix socket for <c>"unix"</c>, the loopback port for <c>"tcp"</c> (theories name the transport).</summary>
+    public System.Net.EndPoint EndPoint(string transport) => transport switch
+    {
+        "unix" => new System.Net.Sockets.UnixDomainSocketEndPoint(SocketPath),
+        "tcp" => new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, Port),
+        _ => throw new ArgumentOutOfRangeException(nameof(transport), transport, "unix or tcp"),
+    };
+
+    public string Url(string transport) => transport == "unix" ? UnixUrl : TcpUrl;
+
+    public RpcClient Client(string transport) => transport == "unix" ? Unix : Tcp;
+
+    /// <summary>Starts the daemon; <paramref name="username"/>/<paramref name="password"/> are what the clients (and the readiness probe on the socket) send.</summary>
+    public static async Task<RunningDaemon> StartAsync(string configTemplate = StandardSections, Action<TempDirectory>? prepare = null, string? username = null, string? password = null)
     {
         var directory = new TempDirectory();
         prepare?.Invoke(directory);
         var socketPath = directory.File("s.sock");
         var port = FreePort.Next();
         var config = directory.Write("supervisord.conf", Expand(configTemplate, directory.Path, socketPath, port));
-        using var probe = RpcClient.ForUnixSocket(socketPath);
+        using var probe = RpcClient.ForUnixSocket(socketPath, username, password);
         var process = await DaemonProcess.StartAsync(config, async () => !(await probe.CallAsync("system.listMethods")).IsFault);
-        return new RunningDaemon(directory, process, socketPath, port, config);
+        return new RunningDaemon(directory, process, socketPath, port, config, username, password);
     }
 
     public static string Expand(string template, string dir, string socketPath, int port) =>
