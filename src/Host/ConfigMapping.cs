@@ -29,6 +29,8 @@ internal static class ConfigMapping
             UserIds = options.Uid is { } uid ? (uid, options.Gid ?? -1) : null,
             Umask = options.Umask,
             Directory = options.Directory,
+            MinFds = options.Minfds,
+            MinProcs = options.Minprocs,
             PluginsFolder = options.Plugins,
             Listeners = listeners,
             RpcInterfaces = [.. config.RpcInterfaces.Select(r => new RpcInterfaceSection(r.Section, r.FactorySpec, r.Values))],

@@ -65,16 +65,15 @@ internal static class Program
             }
         }
 
-        if (DropPrivileges(settings, out var privilegeNotice) is { } privilegeError)
+        var notices = new List<string>();
+        var startupError = ResourceLimits.Raise(settings.MinFds, settings.MinProcs, notices) ?? DropPrivileges(settings, notices);
+        if (startupError is not null)
         {
-            await Console.Error.WriteAsync(ConfigErrorFormatter.Format([new ConfigError(null, null, privilegeError)], argv0));
+            await Console.Error.WriteAsync(ConfigErrorFormatter.Format([new ConfigError(null, null, startupError)], argv0));
             return 2;
         }
 
-        if (privilegeNotice is not null)
-        {
-            settings = settings with { Notices = [(LogLevel.Info, privilegeNotice), .. settings.Notices] };
-        }
+        settings = settings with { Notices = [.. notices.Select(n => (LogLevel.Info, n)), .. settings.Notices] };
 
         var daemon = new Supervisord(() => Load(options, argv0, CurrentEnvironment()), Console.Out, TimeProvider.System);
         using var term = Register(PosixSignal.SIGTERM, () => daemon.RequestStopFromSignal(SupervisorState.Shutdown, "SIGTERM"));
@@ -102,9 +101,8 @@ internal static class Program
     /// <c>[supervisord] user=</c>: switch to that user before any listener opens, as the reference does.
     /// Returns the reference's error text, or null when there was nothing to do or it worked.
     /// </summary>
-    private static string? DropPrivileges(RuntimeSettings settings, out string? notice)
+    private static string? DropPrivileges(RuntimeSettings settings, List<string> notices)
     {
-        notice = null;
         if (settings.UserIds is not { } ids || Native.GetUid() == ids.Uid)
         {
             return null;
@@ -130,7 +128,7 @@ internal static class Program
             return "Could not set user id of effective user";
         }
 
-        notice = $"Set uid to user {ids.Uid} succeeded";
+        notices.Add($"Set uid to user {ids.Uid} succeeded");
         return null;
     }
 

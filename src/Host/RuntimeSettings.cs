@@ -33,6 +33,10 @@ internal sealed record RuntimeSettings
 
     public string? Directory { get; init; }
 
+    public long MinFds { get; init; } = 1024;
+
+    public long MinProcs { get; init; } = 200;
+
     /// <summary>The configured plugins folder; the bundled one beside the executable is searched after it.</summary>
     public string? PluginsFolder { get; init; }
 

@@ -99,6 +99,37 @@ public sealed class LifecycleTests
         Assert.Contains(lines, l => l.EndsWith(" CRIT Server 'unix_http_server' running without any HTTP authentication checking", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task MinprocsRaisesTheSoftProcessLimitAtStartUp()
+    {
+        // (.NET itself lifts the soft open-files limit to the hard one at start, so RLIMIT_NPROC shows the raise.)
+        using var dir = new TempDirectory();
+        var config = dir.Write("supervisord.conf", RunningDaemon.Expand(RunningDaemon.StandardSections + "\n[supervisord]\nminprocs = 150\n", dir.Path, dir.File("s.sock"), FreePort.Next()));
+        using var probe = RpcClient.ForUnixSocket(dir.File("s.sock"));
+        await using var daemon = await DaemonProcess.StartUnderAsync(["prlimit", "--nproc=100:"], config, async () => !(await probe.CallAsync("system.listMethods")).IsFault);
+        Assert.Equal(150, SoftLimit($"/proc/{daemon.Pid}/limits", "Max processes"));
+        Assert.Contains("INFO Increased RLIMIT_NPROC limit to 150", await File.ReadAllTextAsync(dir.File("supervisord.log")));
+    }
+
+    [Fact]
+    public async Task MinfdsAboveAHardLimitThatCannotBeRaisedStopsStartUp()
+    {
+        using var dir = new TempDirectory();
+        var config = dir.Write("supervisord.conf", RunningDaemon.Expand(RunningDaemon.StandardSections + "\n[supervisord]\nminfds = 900\n", dir.Path, dir.File("s.sock"), FreePort.Next()));
+
+        // As an unprivileged limit: a hard limit of 800 that the daemon may not raise (run under setpriv to drop CAP_SYS_RESOURCE).
+        var (exitCode, _, stderr) = await DaemonProcess.RunToExitAsync(
+            ["prlimit", "--nofile=800:800", "setpriv", "--inh-caps=-sys_resource", "--bounding-set=-sys_resource"], "-n", "-c", config);
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Error: The minimum number of file descriptors required to run this process is 900 as per the \"minfds\" command-line argument or config file setting. The current environment will only allow you to open 800 file descriptors.", stderr);
+    }
+
+    private static long SoftLimit(string limitsFile, string name)
+    {
+        var line = File.ReadAllLines(limitsFile).Single(l => l.StartsWith(name, StringComparison.Ordinal));
+        return long.Parse(line[name.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     internal static int CountOf(string path, string text) =>
         File.Exists(path) ? File.ReadAllText(path).Split(text).Length - 1 : 0;
 

@@ -40,9 +40,13 @@ internal sealed partial class DaemonProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the daemon and waits until <paramref name="ready"/> answers (e.g. a getState call succeeds).</summary>
-    public static async Task<DaemonProcess> StartAsync(string configPath, Func<Task<bool>> ready, params string[] extraArgs)
+    public static Task<DaemonProcess> StartAsync(string configPath, Func<Task<bool>> ready, params string[] extraArgs) =>
+        StartUnderAsync([], configPath, ready, extraArgs);
+
+    /// <summary>Like <see cref="StartAsync"/>, with a launcher command in front (e.g. <c>prlimit --nofile=1000:</c>).</summary>
+    public static async Task<DaemonProcess> StartUnderAsync(IReadOnlyList<string> launcher, string configPath, Func<Task<bool>> ready, params string[] extraArgs)
     {
-        var daemon = new DaemonProcess(Process.Start(StartInfo(["-n", "-c", configPath, .. extraArgs]))!);
+        var daemon = new DaemonProcess(Process.Start(StartInfo(["-n", "-c", configPath, .. extraArgs], launcher))!);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
@@ -71,9 +75,11 @@ internal sealed partial class DaemonProcess : IAsyncDisposable
     }
 
     /// <summary>Runs the daemon to completion (for start-up errors and -v/-h) and returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunToExitAsync(params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunToExitAsync(params string[] args) => RunToExitAsync([], args);
+
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunToExitAsync(IReadOnlyList<string> launcher, params string[] args)
     {
-        using var process = Process.Start(StartInfo(args))!;
+        using var process = Process.Start(StartInfo(args, launcher))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -123,14 +129,20 @@ internal sealed partial class DaemonProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static ProcessStartInfo StartInfo(IEnumerable<string> args)
+    private static ProcessStartInfo StartInfo(IEnumerable<string> args, IReadOnlyList<string>? launcher = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        launcher = [.. launcher ?? [], "dotnet"];
+        var info = new ProcessStartInfo(launcher[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var word in launcher.Skip(1))
+        {
+            info.ArgumentList.Add(word);
+        }
+
         info.ArgumentList.Add(TestPaths.SupervisordDll);
         foreach (var arg in args)
         {
