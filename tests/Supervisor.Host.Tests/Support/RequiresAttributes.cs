@@ -23,3 +23,15 @@ public sealed class PythonTheoryAttribute : TheoryAttribute
         }
     }
 }
+
+/// <summary>A test that needs the reference supervisorctl; skipped with the reason when it is absent (CI installs it).</summary>
+public sealed class SupervisorctlFactAttribute : FactAttribute
+{
+    public SupervisorctlFactAttribute()
+    {
+        if (!File.Exists("/usr/bin/supervisorctl"))
+        {
+            Skip = "the reference supervisorctl is not installed (apt-get install supervisor)";
+        }
+    }
+}
