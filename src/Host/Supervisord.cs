@@ -56,9 +56,6 @@ internal sealed class Supervisord : ISupervisord
 
     public IEventBus Events => Current.Events;
 
-    /// <summary>The TCP ports the current generation listens on (for tests using port 0).</summary>
-    public IReadOnlyList<int> BoundPorts => Current.Http?.BoundPorts ?? [];
-
     /// <summary>Completes once the first generation is serving (or has failed to start).</summary>
     public Task Started => _started.Task;
 

@@ -21,9 +21,6 @@ internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, RpcHtt
     private readonly List<string> _claimedSocketPaths = [];
     private WebApplication? _app;
 
-    /// <summary>The TCP ports actually bound, in listener order (useful with port 0).</summary>
-    public IReadOnlyList<int> BoundPorts { get; private set; } = [];
-
     /// <exception cref="HttpServerException">A listener could not be opened; the message says why.</exception>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -81,9 +78,6 @@ internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, RpcHtt
             ApplyOwnership(unix);
         }
 
-        BoundPorts = app.Urls.Select(u => new Uri(u.Replace("*", "localhost", StringComparison.Ordinal).Replace("+", "localhost", StringComparison.Ordinal)))
-            .Where(u => u.Scheme == "http" && !u.Host.Contains("unix", StringComparison.Ordinal))
-            .Select(u => u.Port).ToList();
         foreach (var listener in listeners.Where(l => l.Username is null))
         {
             log.Write(LogLevel.Critical, $"Server '{listener.Section}' running without any HTTP authentication checking");

@@ -33,6 +33,14 @@ public sealed partial class UnixSocketTests(SampleDaemonFixture fixture) : IClas
         Assert.False(File.Exists(daemon.SocketPath));
     }
 
+    [RootFact]
+    public async Task ChownGivesTheSocketToTheNamedUserAndGroup()
+    {
+        await using var daemon = await RunningDaemon.StartAsync(RunningDaemon.StandardSections.Replace("file = {sock}", "file = {sock}\nchown = nobody:nogroup", StringComparison.Ordinal));
+        var stat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%U:%G", daemon.SocketPath]) { RedirectStandardOutput = true })!;
+        Assert.Equal("nobody:nogroup", (await stat.StandardOutput.ReadToEndAsync()).Trim());
+    }
+
     [Fact]
     public async Task StaleSocketFileIsUnlinkedAndReplaced()
     {

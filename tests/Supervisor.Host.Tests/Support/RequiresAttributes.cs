@@ -35,3 +35,15 @@ public sealed class SupervisorctlFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A test that must run as root (giving files away); skipped with the reason otherwise. CI runs as root.</summary>
+public sealed class RootFactAttribute : FactAttribute
+{
+    public RootFactAttribute()
+    {
+        if (Environment.UserName != "root")
+        {
+            Skip = "needs root to give a file to another user";
+        }
+    }
+}
