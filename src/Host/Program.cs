@@ -146,9 +146,15 @@ internal static class Program
     /// </summary>
     private static int Detach(string[] args)
     {
+        // The child gets pipes of ours rather than our stdio: the runtime keeps duplicates of the
+        // standard streams it was given, and a caller waiting for our output to end (a shell's
+        // `$(supervisord)`, an init script) must not wait for the daemon's.
         var start = new System.Diagnostics.ProcessStartInfo(Environment.ProcessPath!)
         {
             UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
         };
         var entry = Environment.GetCommandLineArgs()[0];
         if (!string.Equals(Path.GetFileNameWithoutExtension(Environment.ProcessPath), "supervisord", StringComparison.Ordinal))

@@ -38,6 +38,29 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task WithoutNodaemonTheDaemonDetachesAndKeepsServing()
+    {
+        using var dir = new TempDirectory();
+        var config = dir.Write("supervisord.conf", RunningDaemon.Expand(RunningDaemon.StandardSections, dir.Path, dir.File("s.sock"), FreePort.Next()));
+        var (exitCode, stdout, stderr) = await DaemonProcess.RunToExitAsync("-c", config);
+        Assert.Equal(0, exitCode);
+        Assert.Equal("", stdout + stderr);
+
+        using var client = RpcClient.ForUnixSocket(dir.File("s.sock"));
+        await WaitUntilAsync(() => File.Exists(dir.File("supervisord.pid")) && File.Exists(dir.File("s.sock")));
+        var pid = int.Parse((await File.ReadAllTextAsync(dir.File("supervisord.pid"))).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(pid, await client.ValueAsync("supervisor.getPID"));
+
+        // Detached: its own session, no controlling terminal, stdio on /dev/null.
+        var stat = (await File.ReadAllTextAsync($"/proc/{pid}/stat")).Split(' ');
+        Assert.Equal(pid.ToString(System.Globalization.CultureInfo.InvariantCulture), stat[5]);
+        Assert.Equal("/dev/null", new FileInfo($"/proc/{pid}/fd/1").LinkTarget);
+
+        Assert.Equal(true, await client.ValueAsync("supervisor.shutdown"));
+        await WaitUntilAsync(() => !Directory.Exists($"/proc/{pid}") || File.ReadAllText($"/proc/{pid}/stat").Split(' ')[2] == "Z");
+    }
+
+    [Fact]
     public async Task ShutdownStateRefusesFurtherCalls()
     {
         await using var daemon = await RunningDaemon.StartAsync();
