@@ -52,6 +52,7 @@ internal sealed class PluginHost(PluginCatalog catalog, ISupervisord supervisord
 
         var keysForFactory = keys.Where(k => k.Key != FactorySpec.Key).ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal);
         var target = FactoryInvoker.Invoke(section, candidates[0], supervisord, keysForFactory, services);
+        log.Write(LogLevel.Debug, $"RPC interface '{name}' made by {FactoryInvoker.Describe(candidates[0])} from {found.AssemblyPath}");
         log.Write(LogLevel.Info, $"RPC interface '{name}' initialized");
         return new PluginNamespace(name, target, found.AssemblyPath);
     }
