@@ -8,7 +8,8 @@ namespace Supervisor.Host.Logging;
 /// The daemon's main log: one line per message in the reference's format
 /// (<c>2026-11-21 06:04:01,123 INFO spawned: 'x' with pid 5</c>), size-based rotation with numbered
 /// backups, optional copy to stdout (<c>nodaemon</c> without <c>silent</c>). Writes are serialized by a
-/// lock and flushed per line so a reader (readLog, tail) always sees whole lines.
+/// lock and flushed per line so a reader (readLog, tail) always sees whole lines. <c>logfile = syslog</c>
+/// sends the lines to the system logger instead of a file.
 /// </summary>
 internal sealed class MainLog : IMainLog, IDisposable
 {
@@ -17,11 +18,13 @@ internal sealed class MainLog : IMainLog, IDisposable
     private readonly int _backups;
     private readonly TextWriter? _echo;
     private readonly TimeProvider _clock;
+    private readonly bool _syslog;
     private FileStream? _file;
 
     public MainLog(string? filePath, LogLevel level, long maxBytes, int backups, TextWriter? echo, TimeProvider clock)
     {
-        FilePath = filePath is null ? null : Path.GetFullPath(filePath);
+        _syslog = filePath == Syslog.LogfileKeyword;
+        FilePath = filePath is null || _syslog ? null : Path.GetFullPath(filePath);
         Level = level;
         _maxBytes = maxBytes;
         _backups = backups;
@@ -59,6 +62,11 @@ internal sealed class MainLog : IMainLog, IDisposable
 
                 _file?.Write(bytes);
                 _file?.Flush();
+            }
+
+            if (_syslog)
+            {
+                Syslog.Write(line);
             }
 
             _echo?.Write(line);
