@@ -105,6 +105,7 @@ internal sealed class Supervisord : ISupervisord
             }
             catch (StartupException e)
             {
+                DeletePidFile(settings);
                 _started.TrySetException(e);
                 await Console.Error.WriteLineAsync($"Error: {e.Message}");
                 await Console.Error.WriteLineAsync($"For help, use {Environment.GetCommandLineArgs()[0]} -h");
