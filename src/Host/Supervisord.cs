@@ -279,18 +279,24 @@ internal sealed class Supervisord : ISupervisord
         }
     }
 
-    private static void DeletePidFile(RuntimeSettings settings)
+    /// <summary>Removes the pidfile if it is ours: a daemon that failed to start must not remove a running one's.</summary>
+    private void DeletePidFile(RuntimeSettings settings)
     {
-        if (settings.PidFile is not null)
+        if (settings.PidFile is null)
         {
-            try
+            return;
+        }
+
+        try
+        {
+            if (File.Exists(settings.PidFile) && File.ReadAllText(settings.PidFile).Trim() == Pid.ToString(System.Globalization.CultureInfo.InvariantCulture))
             {
                 File.Delete(settings.PidFile);
             }
-            catch (IOException)
-            {
-                // Nothing to clean up.
-            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Nothing we may clean up.
         }
     }
 

@@ -82,6 +82,20 @@ public sealed partial class UnixSocketTests(SampleDaemonFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task SecondDaemonThatFailsToStartLeavesTheRunningDaemonsPidfile()
+    {
+        using var directory = new TempDirectory();
+        var pidFile = Daemon.Directory.File("supervisord.pid");
+        var config = directory.Write("supervisord.conf", RunningDaemon.Expand(RunningDaemon.StandardSections, directory.Path, Daemon.SocketPath, FreePort.Next())
+            .Replace($"pidfile = {directory.Path}/supervisord.pid", $"pidfile = {pidFile}", StringComparison.Ordinal));
+
+        var (exitCode, _, _) = await DaemonProcess.RunToExitAsync("-n", "-c", config);
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal($"{Daemon.Process.Pid}\n", await File.ReadAllTextAsync(pidFile));
+    }
+
+    [Fact]
     public async Task SecondDaemonOnABusyTcpPortFailsToStartAndRemovesItsOwnSocket()
     {
         using var directory = new TempDirectory();
