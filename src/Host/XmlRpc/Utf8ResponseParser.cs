@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Supervisor.Host.XmlRpc;
 
 /// <summary>
@@ -22,6 +24,8 @@ internal ref struct Utf8ResponseParser
 
     // Recently decoded short texts, as the general reader keeps them (struct keys, states).
     private readonly string?[] _recent = new string?[256];
+    // The keys of the last struct read, by position: the next struct is likely to have the same.
+    private readonly string?[] _keys = new string?[32];
     private int _position;
     private int _elements;
 
@@ -150,7 +154,36 @@ internal ref struct Utf8ResponseParser
     {
         value = null;
         SkipWhitespace();
-        var kind = StartTag(out var empty);
+
+        // The usual tags first, compared whole; the rest (and the empty forms) by name.
+        var rest = Rest;
+        var empty = false;
+        Kind kind;
+        if (rest.StartsWith("<value>"u8))
+        {
+            kind = Kind.Value;
+            _position += 7;
+        }
+        else if (rest.StartsWith("<string>"u8))
+        {
+            kind = Kind.String;
+            _position += 8;
+        }
+        else if (rest.StartsWith("<int>"u8))
+        {
+            kind = Kind.Int;
+            _position += 5;
+        }
+        else if (rest.StartsWith("<struct>"u8))
+        {
+            kind = Kind.Struct;
+            _position += 8;
+        }
+        else
+        {
+            kind = StartTag(out empty);
+        }
+
         if (kind == Kind.Unknown || !Count(depth))
         {
             return false;
@@ -297,21 +330,65 @@ internal ref struct Utf8ResponseParser
             return true;
         }
 
+        // UTF-8 never takes fewer bytes than UTF-16 takes characters: within the limit in bytes is within it.
         var rest = Rest;
-        var length = rest.IndexOf((byte)'<');
+        var length = rest.IndexOfAny((byte)'<', (byte)'&', (byte)'\r');
+        if (length >= 0 && rest[length] == '<')
+        {
+            // No reference, no line end to normalise: the text is its bytes.
+            if (length > _limits.MaxStringLength || !rest[length..].StartsWith(endTag))
+            {
+                return false;
+            }
+
+            if (length > 0)
+            {
+                text = PlainText(rest[..length]);
+            }
+
+            _position += length + endTag.Length;
+            return true;
+        }
+
+        length = rest.IndexOf((byte)'<');
         if (length < 0 || length > _limits.MaxStringLength || !rest[length..].StartsWith(endTag))
         {
             return false;
         }
 
-        if (length > 0)
-        {
-            // UTF-8 never takes fewer bytes than UTF-16 takes characters: within the limit in bytes is within it.
-            text = Utf8ValueReader.DecodeText(rest[..length], _recent);
-        }
-
+        text = Utf8ValueReader.DecodeText(rest[..length], _recent);
         _position += length + endTag.Length;
         return true;
+    }
+
+    /// <summary>A text without references or CR: short ASCII ones from the cache of recent texts when there.</summary>
+    private readonly string PlainText(ReadOnlySpan<byte> text)
+    {
+        if (text.Length > 32)
+        {
+            return Encoding.UTF8.GetString(text);
+        }
+
+        var hash = 2166136261u;
+        foreach (var b in text)
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        ref var slot = ref _recent[(int)(hash ^ (hash >> 8)) & (_recent.Length - 1)];
+        if (slot is not null && Ascii.Equals(text, slot))
+        {
+            return slot;
+        }
+
+        var decoded = Encoding.UTF8.GetString(text);
+        if (decoded.Length == text.Length)
+        {
+            // As many characters as bytes: ASCII.
+            slot = decoded;
+        }
+
+        return decoded;
     }
 
     private bool TryReadInt(bool empty, ReadOnlySpan<byte> endTag, out object? value)
@@ -324,6 +401,25 @@ internal ref struct Utf8ResponseParser
         }
 
         var rest = Rest;
+
+        // The usual case: an optional minus, up to 18 digits, the end tag.
+        var negative = rest.Length > 0 && rest[0] == '-';
+        var first = negative ? 1 : 0;
+        var at = first;
+        long number = 0;
+        while (at < rest.Length && at - first < 18 && (uint)(rest[at] - '0') <= 9)
+        {
+            number = (number * 10) + (rest[at] - '0');
+            at++;
+        }
+
+        if (at > first && at <= _limits.MaxStringLength && rest[at..].StartsWith(endTag))
+        {
+            _position += at + endTag.Length;
+            value = XmlRpcValueReader.IntValue(negative ? -number : number);
+            return true;
+        }
+
         var length = rest.IndexOf((byte)'<');
         if (length < 0 || length > _limits.MaxStringLength)
         {
@@ -337,24 +433,6 @@ internal ref struct Utf8ResponseParser
         }
 
         _position += length + endTag.Length;
-        var negative = digits.Length > 0 && digits[0] == '-';
-        var first = negative ? 1 : 0;
-        if (digits.Length > first && digits.Length - first <= 18)
-        {
-            long number = 0;
-            var i = first;
-            for (; i < digits.Length && (uint)(digits[i] - '0') <= 9; i++)
-            {
-                number = (number * 10) + (digits[i] - '0');
-            }
-
-            if (i == digits.Length)
-            {
-                value = XmlRpcValueReader.IntValue(negative ? -number : number);
-                return true;
-            }
-        }
-
         value = XmlRpcValueReader.IntValue(length > 0 ? Utf8ValueReader.DecodeText(digits, _recent) : null);
         return true;
     }
@@ -369,6 +447,12 @@ internal ref struct Utf8ResponseParser
         }
 
         var rest = Rest;
+        if (rest.Length > 1 && rest[0] == '<' && rest[1] is not ((byte)'/' or (byte)'!' or (byte)'?'))
+        {
+            // A child element straight after the start tag: the usual case.
+            return TryReadTyped(depth + 1, out value) && Close("</value>"u8);
+        }
+
         var length = rest.IndexOf((byte)'<');
         if (length < 0 || length > _limits.MaxStringLength)
         {
@@ -449,6 +533,40 @@ internal ref struct Utf8ResponseParser
         return Close("</array>"u8);
     }
 
+    /// <summary>
+    /// A struct key, after <c>&lt;name&gt;</c>: first compared with the key at the same place in
+    /// the last struct (1,000 process infos share 14 keys in one order), else decoded as any text.
+    /// </summary>
+    private bool TryReadKey(int index, out string? name)
+    {
+        var rest = Rest;
+        var keys = _keys;
+        if ((uint)index < (uint)keys.Length && keys[index] is { } known
+            && known.Length + 7 <= rest.Length
+            && rest[known.Length..].StartsWith("</name>"u8)
+            && Ascii.Equals(rest[..known.Length], known))
+        {
+            name = known;
+            _position += known.Length + 7;
+            return true;
+        }
+
+        var start = _position;
+        if (!TryReadText(empty: false, "</name>"u8, out name))
+        {
+            return false;
+        }
+
+        // Only a key whose bytes are its characters (ASCII, no reference, no CR) can be matched byte for byte.
+        var raw = _data[start..(_position - 7)];
+        if ((uint)index < (uint)keys.Length && name is not null && Ascii.IsValid(raw) && raw.IndexOfAny((byte)'&', (byte)'\r') < 0)
+        {
+            keys[index] = name;
+        }
+
+        return true;
+    }
+
     private bool TryReadStruct(int depth, bool empty, out object? value)
     {
         var members = new Dictionary<string, object?>(_lastStructSize, StringComparer.Ordinal);
@@ -475,7 +593,7 @@ internal ref struct Utf8ResponseParser
             string? name;
             if (Skip("<name>"u8))
             {
-                if (!Count(depth + 2) || !TryReadText(empty: false, "</name>"u8, out name))
+                if (!Count(depth + 2) || !TryReadKey(members.Count, out name))
                 {
                     return false;
                 }
