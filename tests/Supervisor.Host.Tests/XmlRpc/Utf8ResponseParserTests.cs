@@ -194,6 +194,31 @@ public class Utf8ResponseParserTests
         Assert.Throws<XmlRpcFormatException>(() => XmlRpcResponseReader.Read(longInt, new XmlRpcLimits { MaxStringLength = 9 }));
     }
 
+    [Fact]
+    public void CountsDepthAndElements_AsTheGeneralReaderDoes()
+    {
+        var body = Wire.ResponseBytes(new object?[]
+        {
+            new Dictionary<string, object?> { ["a"] = new object?[] { 1, null, Array.Empty<object?>() }, ["b"] = new Dictionary<string, object?>() },
+            "x",
+        });
+
+        for (var depth = 1; depth <= 14; depth++)
+        {
+            AssertSameOutcome(body, new XmlRpcLimits { MaxDepth = depth });
+        }
+
+        for (var elements = 1; elements <= 40; elements++)
+        {
+            AssertSameOutcome(body, new XmlRpcLimits { MaxElements = elements });
+        }
+
+        for (var length = 0; length <= 3; length++)
+        {
+            AssertSameOutcome(body, new XmlRpcLimits { MaxStringLength = length });
+        }
+    }
+
     /// <summary>Every one-byte change of a plain document: the fast path with its fallback reads it as the general reader alone does.</summary>
     [Fact]
     public void ReadsEveryMutation_AsTheGeneralReaderDoes()
