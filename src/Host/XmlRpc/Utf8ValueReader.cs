@@ -51,7 +51,21 @@ internal sealed class Utf8ValueReader : XmlRpcValueReader
     private ReadOnlySpan<byte> Rest => _data.AsSpan(_position, _end - _position);
 
     /// <summary>Runs <paramref name="read"/> over <paramref name="body"/>; an unreadable body is an <see cref="XmlRpcFormatException"/>.</summary>
-    public static T Read<T>(in ReadOnlySequence<byte> body, XmlRpcLimits? limits, Func<XmlRpcValueReader, T> read)
+    public static T Read<T>(in ReadOnlySequence<byte> body, XmlRpcLimits? limits, Func<XmlRpcValueReader, T> read) =>
+        Read(Document(body), limits, read);
+
+    /// <summary>Runs <paramref name="read"/> over a document that <see cref="Document"/> returned.</summary>
+    public static T Read<T>(ArraySegment<byte> document, XmlRpcLimits? limits, Func<XmlRpcValueReader, T> read)
+    {
+        using var reader = new Utf8ValueReader(document.Array!, document.Offset, document.Offset + document.Count, limits);
+        return read(reader);
+    }
+
+    /// <summary>
+    /// The body as one array segment without its byte order mark, once its bytes are checked: valid
+    /// UTF-8 and no character XML 1.0 forbids; otherwise an <see cref="XmlRpcFormatException"/>.
+    /// </summary>
+    public static ArraySegment<byte> Document(in ReadOnlySequence<byte> body)
     {
         ArraySegment<byte> bytes;
         if (!body.IsSingleSegment || !MemoryMarshal.TryGetArray(body.First, out bytes))
@@ -70,9 +84,7 @@ internal sealed class Utf8ValueReader : XmlRpcValueReader
             throw new XmlRpcFormatException("malformed XML: a character XML 1.0 forbids");
         }
 
-        var start = bytes.Offset + (span.StartsWith("\uFEFF"u8) ? 3 : 0);
-        using var reader = new Utf8ValueReader(bytes.Array!, start, bytes.Offset + bytes.Count, limits);
-        return read(reader);
+        return span.StartsWith("\uFEFF"u8) ? bytes[3..] : bytes;
     }
 
     public override void MoveToRoot()
@@ -421,7 +433,7 @@ internal sealed class Utf8ValueReader : XmlRpcValueReader
     private static bool IsNameStart(byte b) => b is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'A' and <= (byte)'Z') or (byte)'_' or (byte)':' or >= 0x80;
 
     /// <summary>Character data: entities expanded, line ends normalised.</summary>
-    private static string DecodeText(ReadOnlySpan<byte> text, string?[] recent)
+    internal static string DecodeText(ReadOnlySpan<byte> text, string?[] recent)
     {
         var amp = text.IndexOf((byte)'&');
         if (amp < 0)

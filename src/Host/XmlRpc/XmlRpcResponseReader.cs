@@ -5,7 +5,8 @@ namespace Supervisor.Host.XmlRpc;
 /// <summary>
 /// Client side (tests, the future CLI): decodes a <c>methodResponse</c> body into a value or a
 /// fault, with the same value model and limits as <see cref="XmlRpcRequestReader"/>, through the
-/// faster <see cref="Utf8ValueReader"/> (a server's answer, not a stranger's request).
+/// faster <see cref="Utf8ValueReader"/> (a server's answer, not a stranger's request), and first
+/// through <see cref="Utf8ResponseParser"/>, which reads the usual successful response faster still.
 /// </summary>
 internal static class XmlRpcResponseReader
 {
@@ -14,8 +15,16 @@ internal static class XmlRpcResponseReader
         Read(new ReadOnlySequence<byte>(body), limits);
 
     /// <exception cref="XmlRpcFormatException">The body is not a readable response.</exception>
-    public static XmlRpcResponse Read(in ReadOnlySequence<byte> body, XmlRpcLimits? limits = null) =>
-        Utf8ValueReader.Read(body, limits, ReadDocument);
+    public static XmlRpcResponse Read(in ReadOnlySequence<byte> body, XmlRpcLimits? limits = null)
+    {
+        var document = Utf8ValueReader.Document(body);
+        if (Utf8ResponseParser.TryRead(document, limits ?? XmlRpcLimits.Default, out var value))
+        {
+            return XmlRpcResponse.Success(value);
+        }
+
+        return Utf8ValueReader.Read(document, limits, ReadDocument);
+    }
 
     /// <summary>Reads a response document with any value reader (tests compare the two).</summary>
     internal static XmlRpcResponse ReadDocument(XmlRpcValueReader reader)

@@ -145,28 +145,11 @@ internal abstract class XmlRpcValueReader : IDisposable
                 return ReadText() ?? string.Empty;
             case "int":
             case "i4":
-                {
-                    // A value beyond 32 bits is kept (as long, or as its digits beyond 64 bits) rather than
-                    // refused here: the binder then answers INCORRECT_PARAMETERS for an int parameter, a
-                    // fault the caller can handle instead of an HTTP 400 for well-formed XML.
-                    var text = ReadText();
-                    if (!TryParseInteger(text, out var number))
-                    {
-                        return WideIntegerDigits(text) ?? throw new XmlRpcFormatException($"<int> is not an integer: '{Shorten(text)}'");
-                    }
-
-                    if (number is < int.MinValue or > int.MaxValue)
-                    {
-                        return number;
-                    }
-
-                    return number is >= -1 and <= 1024 ? SmallInts[number + 1] : (int)number;
-                }
-
+                return IntValue(ReadText());
             case "i8":
                 return ParseInteger(ReadText(), "i8");
             case "boolean":
-                return ParseBoolean(ReadText()) ? True : False;
+                return BooleanValue(ReadText());
             case "double":
                 return ParseDouble(ReadText());
             case "dateTime.iso8601":
@@ -298,9 +281,38 @@ internal abstract class XmlRpcValueReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// An <c>&lt;int&gt;</c>'s value from its text. A value beyond 32 bits is kept (as long, or as
+    /// its digits beyond 64 bits) rather than refused here: the binder then answers
+    /// INCORRECT_PARAMETERS for an int parameter, a fault the caller can handle instead of an
+    /// HTTP 400 for well-formed XML.
+    /// </summary>
+    internal static object IntValue(string? text)
+    {
+        if (!TryParseInteger(text, out var number))
+        {
+            return WideIntegerDigits(text) ?? throw new XmlRpcFormatException($"<int> is not an integer: '{Shorten(text)}'");
+        }
+
+        return IntValue(number);
+    }
+
+    /// <summary>An <c>&lt;int&gt;</c>'s parsed number, boxed: an int (shared when small), or a long beyond 32 bits.</summary>
+    internal static object IntValue(long number)
+    {
+        if (number is < int.MinValue or > int.MaxValue)
+        {
+            return number;
+        }
+
+        return number is >= -1 and <= 1024 ? SmallInts[number + 1] : (int)number;
+    }
+
+    internal static object BooleanValue(string? text) => ParseBoolean(text) ? True : False;
+
     private const NumberStyles IntegerStyles = NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite | NumberStyles.AllowLeadingSign;
 
-    private static long ParseInteger(string? text, string element) =>
+    internal static long ParseInteger(string? text, string element) =>
         TryParseInteger(text, out var value) ? value : throw new XmlRpcFormatException($"<{element}> is not an integer: '{Shorten(text)}'");
 
     private static bool TryParseInteger(string? text, out long value) =>
@@ -326,7 +338,7 @@ internal abstract class XmlRpcValueReader : IDisposable
         throw new XmlRpcFormatException($"<boolean> is not 1, 0, true or false: '{Shorten(text)}'");
     }
 
-    private static double ParseDouble(string? text)
+    internal static double ParseDouble(string? text)
     {
         var trimmed = text.AsSpan().Trim();
         if (double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
@@ -350,7 +362,7 @@ internal abstract class XmlRpcValueReader : IDisposable
         throw new XmlRpcFormatException($"<double> is not a number: '{Shorten(text)}'");
     }
 
-    private static DateTime ParseDateTime(string? text)
+    internal static DateTime ParseDateTime(string? text)
     {
         var trimmed = text.AsSpan().Trim();
         if (DateTime.TryParseExact(trimmed, DateTimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
