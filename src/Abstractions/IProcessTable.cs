@@ -3,6 +3,8 @@ namespace Supervisor.Abstractions;
 /// <summary>
 /// The daemon's process groups. Reads return immutable snapshots taken without locks; control
 /// operations are queued to the single loop that owns process state and complete when it has acted.
+/// Failures are <see cref="RpcFaultException"/>s with the codes <c>supervisor.*</c> would answer, so a
+/// plugin can let them through to its caller.
 /// </summary>
 public interface IProcessTable
 {
@@ -17,7 +19,47 @@ public interface IProcessTable
 
     /// <summary>The process <paramref name="group"/>:<paramref name="name"/>, or null.</summary>
     ProcessInfo? FindProcess(string group, string name);
+
+    /// <summary>
+    /// Starts a process. With <paramref name="wait"/>, completes when it is RUNNING (after
+    /// <c>startsecs</c>); without, once it is spawned. Faults as <c>supervisor.startProcess</c>:
+    /// BAD_NAME, NO_FILE, NOT_EXECUTABLE, ALREADY_STARTED, SPAWN_ERROR, ABNORMAL_TERMINATION, FAILED.
+    /// </summary>
+    Task<ProcessInfo> StartAsync(string group, string name, bool wait, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stops a process with its <c>stopsignal</c> (SIGKILL after <c>stopwaitsecs</c>). With
+    /// <paramref name="wait"/>, completes when it has stopped. Faults: BAD_NAME, NOT_RUNNING, FAILED.
+    /// </summary>
+    Task<ProcessInfo> StopAsync(string group, string name, bool wait, CancellationToken cancellationToken);
+
+    /// <summary>Sends a signal (a number, e.g. 1 for SIGHUP). Faults: BAD_NAME, BAD_SIGNAL, NOT_RUNNING, FAILED.</summary>
+    Task<ProcessInfo> SignalAsync(string group, string name, int signal, CancellationToken cancellationToken);
+
+    /// <summary>Writes bytes to the process's stdin. Faults: BAD_NAME, NOT_RUNNING, NO_FILE (stdin closed).</summary>
+    Task WriteStdinAsync(string group, string name, ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
+
+    /// <summary>Empties the process's stdout and stderr logs (backups kept). Faults: BAD_NAME, FAILED.</summary>
+    Task ClearLogsAsync(string group, string name, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Re-reads the configuration file and makes it the pending configuration, without touching
+    /// running groups. Faults: CANT_REREAD with the reason.
+    /// </summary>
+    Task<ConfigChanges> ReloadConfigAsync(CancellationToken cancellationToken);
+
+    /// <summary>Activates a group of the pending configuration. Faults: BAD_NAME, ALREADY_ADDED.</summary>
+    Task AddGroupAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Deactivates a group whose processes are all stopped. Faults: BAD_NAME, STILL_RUNNING.</summary>
+    Task RemoveGroupAsync(string name, CancellationToken cancellationToken);
 }
+
+/// <summary>How the pending configuration differs from the active groups, by group name.</summary>
+/// <param name="Added">Groups in the configuration that are not active.</param>
+/// <param name="Changed">Active groups whose configuration differs.</param>
+/// <param name="Removed">Active groups no longer in the configuration.</param>
+public sealed record ConfigChanges(IReadOnlyList<string> Added, IReadOnlyList<string> Changed, IReadOnlyList<string> Removed);
 
 /// <summary>A snapshot of one process group.</summary>
 /// <param name="Name">The group name.</param>

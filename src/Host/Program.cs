@@ -75,7 +75,7 @@ internal static class Program
 
         settings = settings with { Notices = [.. notices.Select(n => (LogLevel.Info, n)), .. settings.Notices] };
 
-        var daemon = new Supervisord(() => Load(options, argv0, CurrentEnvironment()), Console.Out, TimeProvider.System);
+        var daemon = new Supervisord(() => ConfigLoader.LoadForCommandLine(options, argv0, CurrentEnvironment()), Console.Out, TimeProvider.System);
         using var term = Register(PosixSignal.SIGTERM, () => daemon.RequestStopFromSignal(SupervisorState.Shutdown, "SIGTERM"));
         using var interrupt = Register(PosixSignal.SIGINT, () => daemon.RequestStopFromSignal(SupervisorState.Shutdown, "SIGINT"));
         using var quit = Register(PosixSignal.SIGQUIT, () => daemon.RequestStopFromSignal(SupervisorState.Shutdown, "SIGQUIT"));

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Supervisor.Abstractions;
+using Supervisor.Host.Config;
 using Supervisor.Host.Events;
 using Supervisor.Host.Http;
 using Supervisor.Host.Logging;
@@ -21,19 +22,20 @@ internal sealed class Supervisord : ISupervisord
     public const string Version = "4.2.5";
     public const long MaxRequestBytes = 16 * 1024 * 1024;
 
-    private readonly Func<RuntimeSettings?> _reloadSettings;
+    private readonly Func<ConfigLoadResult> _readConfig;
     private readonly TextWriter _stdout;
     private readonly TimeProvider _clock;
     private readonly Lock _stateLock = new();
-    private readonly ProcessTable _processes = new();
+    private readonly ProcessTable _processes;
     private Generation? _current;
     private TaskCompletionSource<SupervisorState> _stopRequested = NewStopSignal();
     private volatile int _state = (int)SupervisorState.Running;
 
-    /// <param name="reloadSettings">Re-reads the config for a restart; returns null when it is now invalid (errors already printed).</param>
-    public Supervisord(Func<RuntimeSettings?> reloadSettings, TextWriter stdout, TimeProvider clock)
+    /// <param name="readConfig">Reads and validates the config file again (for a restart, and for reloadConfig).</param>
+    public Supervisord(Func<ConfigLoadResult> readConfig, TextWriter stdout, TimeProvider clock)
     {
-        _reloadSettings = reloadSettings;
+        _readConfig = readConfig;
+        _processes = new ProcessTable(readConfig);
         _stdout = stdout;
         _clock = clock;
     }
@@ -123,14 +125,15 @@ internal sealed class Supervisord : ISupervisord
                 return 0;
             }
 
-            var reloaded = _reloadSettings();
-            if (reloaded is null)
+            var reread = _readConfig();
+            if (!reread.Succeeded)
             {
+                await Console.Error.WriteAsync(ConfigErrorFormatter.Format(reread.Errors, Environment.GetCommandLineArgs()[0]));
                 DeletePidFile(settings);
                 return 2;
             }
 
-            settings = reloaded;
+            settings = ConfigMapping.ToRuntimeSettings(reread.Config!, reread.Messages);
             lock (_stateLock)
             {
                 _stopRequested = NewStopSignal();

@@ -49,7 +49,9 @@ public class HttpRoundTripBenchmarks
             ],
             RpcInterfaces = [new RpcInterfaceSection("rpcinterface:supervisor", "supervisor.rpcinterface:make_main_rpcinterface", new Dictionary<string, string>())],
         };
-        _daemon = new Supervisord(() => settings, TextWriter.Null, TimeProvider.System);
+        // No config file behind these settings: a restart or reloadConfig would fail, and neither is measured.
+        var noConfig = new Supervisor.Host.Config.ConfigLoadResult(null, [new Supervisor.Host.Config.ConfigError(null, null, "the benchmark has no config file")], []);
+        _daemon = new Supervisord(() => noConfig, TextWriter.Null, TimeProvider.System);
         _running = _daemon.RunAsync(settings);
         _daemon.Started.GetAwaiter().GetResult();
         _tcp = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
