@@ -147,6 +147,34 @@ public sealed class LifecycleTests
         Assert.Contains("Error: The minimum number of file descriptors required to run this process is 900 as per the \"minfds\" command-line argument or config file setting. The current environment will only allow you to open 800 file descriptors.", stderr);
     }
 
+    [RootFact]
+    public async Task UserDropsPrivilegesBeforeListening()
+    {
+        using var dir = new TempDirectory();
+        File.SetUnixFileMode(dir.Path, (UnixFileMode)0b111_111_111);
+        var config = dir.Write("supervisord.conf", RunningDaemon.Expand(RunningDaemon.StandardSections + "\n[supervisord]\nuser = nobody\n", dir.Path, dir.File("s.sock"), FreePort.Next()));
+        using var probe = RpcClient.ForUnixSocket(dir.File("s.sock"));
+        await using var daemon = await DaemonProcess.StartAsync(config, async () => !(await probe.CallAsync("system.listMethods")).IsFault);
+
+        var uids = File.ReadAllLines($"/proc/{daemon.Pid}/status").Single(l => l.StartsWith("Uid:", StringComparison.Ordinal));
+        Assert.Equal(["65534", "65534", "65534", "65534"], uids.Split('\t', StringSplitOptions.RemoveEmptyEntries).Skip(1));
+        var log = await File.ReadAllTextAsync(dir.File("supervisord.log"));
+        Assert.Contains("INFO Set uid to user 65534 succeeded", log);
+        Assert.DoesNotContain("Supervisor is running as root", log);
+    }
+
+    [RootFact]
+    public async Task ANonRootDaemonCannotSwitchUser()
+    {
+        using var dir = new TempDirectory();
+        File.SetUnixFileMode(dir.Path, (UnixFileMode)0b111_111_111);
+        var config = dir.Write("supervisord.conf", RunningDaemon.Expand(RunningDaemon.StandardSections + "\n[supervisord]\nuser = root\n", dir.Path, dir.File("s.sock"), FreePort.Next()));
+        File.SetUnixFileMode(config, (UnixFileMode)0b110_110_110);
+        var (exitCode, _, stderr) = await DaemonProcess.RunToExitAsync(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"], "-n", "-c", config);
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Error: Can't drop privilege as nonroot user", stderr);
+    }
+
     private static long SoftLimit(string limitsFile, string name)
     {
         var line = File.ReadAllLines(limitsFile).Single(l => l.StartsWith(name, StringComparison.Ordinal));
