@@ -40,10 +40,18 @@ internal sealed class EventBus : IEventBus, IAsyncDisposable
         _queue.Writer.TryWrite(supervisorEvent with { Serial = serial });
     }
 
+    /// <summary>Delivers what is queued, but gives a handler that never returns only a few seconds: a restart must not hang on a plugin.</summary>
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await _delivery.ConfigureAwait(false);
+        try
+        {
+            await _delivery.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _log.Write(LogLevel.Warn, "event handlers still busy after 5 seconds; pending events were dropped");
+        }
     }
 
     /// <summary>The type itself, its abstract parent (<c>PROCESS_STATE_RUNNING</c> → <c>PROCESS_STATE</c>) and <c>EVENT</c>.</summary>

@@ -9,12 +9,13 @@ internal sealed record PluginNamespace(string Name, object Target, string Assemb
 
 /// <summary>
 /// Turns <c>[rpcinterface:x]</c> sections into namespace objects, one per section (shared by every
-/// listener), each plugin assembly in its own load context. Disposing unloads every context; a restart
-/// builds a fresh host.
+/// listener), each plugin assembly in its own load context. Disposing disposes the namespace objects
+/// that are disposable, then unloads every context; a restart builds a fresh host.
 /// </summary>
 internal sealed class PluginHost(PluginCatalog catalog, ISupervisord supervisord, IServiceProvider services, IMainLog log) : IDisposable
 {
     private readonly Dictionary<string, PluginLoadContext> _contexts = new(StringComparer.Ordinal);
+    private readonly List<PluginNamespace> _namespaces = [];
 
     /// <summary>Makes the namespace for one section; throws <see cref="PluginLoadException"/> naming section, key and cause.</summary>
     public PluginNamespace Create(string section, string? factorySpecText, IReadOnlyDictionary<string, string> keys)
@@ -54,7 +55,9 @@ internal sealed class PluginHost(PluginCatalog catalog, ISupervisord supervisord
         var target = FactoryInvoker.Invoke(section, candidates[0], supervisord, keysForFactory, services);
         log.Write(LogLevel.Debug, $"RPC interface '{name}' made by {FactoryInvoker.Describe(candidates[0])} from {found.AssemblyPath}");
         log.Write(LogLevel.Info, $"RPC interface '{name}' initialized");
-        return new PluginNamespace(name, target, found.AssemblyPath);
+        var plugin = new PluginNamespace(name, target, found.AssemblyPath);
+        _namespaces.Add(plugin);
+        return plugin;
     }
 
     /// <summary>
@@ -64,6 +67,28 @@ internal sealed class PluginHost(PluginCatalog catalog, ISupervisord supervisord
     /// </summary>
     public IReadOnlyList<WeakReference> Unload()
     {
+        // Namespaces that hold resources get to release them first; one that fails is logged, not fatal.
+        foreach (var plugin in _namespaces)
+        {
+            try
+            {
+                switch (plugin.Target)
+                {
+                    case IAsyncDisposable asyncDisposable:
+                        asyncDisposable.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(5));
+                        break;
+                    case IDisposable disposable:
+                        disposable.Dispose();
+                        break;
+                }
+            }
+            catch (Exception e)
+            {
+                log.Write(LogLevel.Error, $"RPC interface '{plugin.Name}' failed to dispose: {e}");
+            }
+        }
+
+        _namespaces.Clear();
         var references = _contexts.Values.Select(c => new WeakReference(c)).ToList();
         foreach (var context in _contexts.Values)
         {

@@ -58,4 +58,16 @@ public sealed class EventBusTests
         await marker.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(0, count);
     }
+
+    [Fact]
+    public async Task DisposeDoesNotHangOnAHandlerThatNeverReturns()
+    {
+        var log = new RecordingLog();
+        var bus = new EventBus(log);
+        using var stuck = bus.Subscribe("EVENT", _ => Thread.Sleep(Timeout.Infinite));
+        bus.Publish(new SupervisorEvent("TICK_5", ""));
+        var disposing = bus.DisposeAsync().AsTask();
+        Assert.Same(disposing, await Task.WhenAny(disposing, Task.Delay(TimeSpan.FromSeconds(15))));
+        Assert.Contains(log.Lines, l => l.Message.Contains("still busy", StringComparison.Ordinal));
+    }
 }

@@ -51,10 +51,20 @@ public sealed class PluginHostTests
         Assert.All(references, r => Assert.False(r.IsAlive));
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static IReadOnlyList<WeakReference> LoadAndUnload(string folder)
+    [Fact]
+    public void UnloadDisposesNamespacesAndSurvivesOneThatThrows()
     {
-        var host = new PluginHost(new PluginCatalog([folder]), new NullSupervisord(), new EmptyServices(), new RecordingLog());
+        using var dir = new TempDirectory();
+        TestPlugins.Install(dir.File("plugins"), "Throwing");
+        var log = new RecordingLog();
+        LoadAndUnload(dir.File("plugins"), log);
+        Assert.Contains(log.Lines, l => l.Level == Supervisor.Abstractions.LogLevel.Error && l.Message.StartsWith("RPC interface 'throwing' failed to dispose", StringComparison.Ordinal) && l.Message.Contains("dispose failed", StringComparison.Ordinal));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IReadOnlyList<WeakReference> LoadAndUnload(string folder, RecordingLog? log = null)
+    {
+        var host = new PluginHost(new PluginCatalog([folder]), new NullSupervisord(), new EmptyServices(), log ?? new RecordingLog());
         var plugin = host.Create("rpcinterface:throwing", "TestPlugins.Throwing.Factory:make", new Dictionary<string, string>());
         Assert.Equal("throwing", plugin.Name);
         Assert.Equal("TestPlugins.Throwing.Namespace", plugin.Target.GetType().FullName);

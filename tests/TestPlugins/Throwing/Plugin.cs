@@ -7,8 +7,11 @@ public static class Factory
     public static Namespace Make(ISupervisord supervisord) => new();
 }
 
-public sealed class Namespace
+public sealed class Namespace : IDisposable
 {
+    /// <summary>Even its clean-up fails.</summary>
+    public void Dispose() => throw new InvalidOperationException("dispose failed");
+
     [RpcMethod(Help = "Throws InvalidOperationException.")]
     public bool Boom() => throw new InvalidOperationException("kaboom");
 
