@@ -20,9 +20,6 @@ internal static partial class Native
     [LibraryImport("libc", EntryPoint = "initgroups", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int InitGroups(string user, int gid);
 
-    [LibraryImport("libc", EntryPoint = "getpid")]
-    public static partial int GetPid();
-
     [LibraryImport("libc", EntryPoint = "setsid", SetLastError = true)]
     public static partial int SetSid();
 
