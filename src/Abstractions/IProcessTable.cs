@@ -53,6 +53,148 @@ public interface IProcessTable
 
     /// <summary>Deactivates a group whose processes are all stopped. Faults: BAD_NAME, STILL_RUNNING.</summary>
     Task RemoveGroupAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every process of the pending configuration (the file as last read), groups flattened, sorted by
+    /// process name: what <c>supervisor.getAllConfigInfo</c> answers.
+    /// </summary>
+    IReadOnlyList<ProcessConfigInfo> ConfigInfo { get; }
+
+    /// <summary>
+    /// Adds a program to an active group at run time, as if <paramref name="options"/> were the keys of a
+    /// <c>[program:<paramref name="program"/>]</c> section listed in the group (<c>numprocs</c> may add
+    /// several processes). The new processes start if <c>autostart</c> is true. Faults: BAD_NAME (no such
+    /// group), ALREADY_ADDED (a process of that name exists), INCORRECT_PARAMETERS (the options are not a
+    /// valid program section; the detail says why).
+    /// </summary>
+    Task<IReadOnlyList<ProcessInfo>> AddProcessAsync(
+        string group, string program, IReadOnlyDictionary<string, string> options, CancellationToken cancellationToken);
+
+    /// <summary>Removes one stopped process from an active group. Faults: BAD_NAME, STILL_RUNNING.</summary>
+    Task RemoveProcessAsync(string group, string name, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// One process of the configuration, with the keys of <c>supervisor.getAllConfigInfo</c>. Unset values
+/// read <c>"none"</c> and automatic ones <c>"auto"</c>, as the reference marshals them.
+/// </summary>
+public sealed record ProcessConfigInfo
+{
+    /// <summary>The <c>autostart</c> key.</summary>
+    [RpcMember("autostart")]
+    public bool Autostart { get; init; }
+
+    /// <summary>The working directory, or <c>"none"</c>.</summary>
+    [RpcMember("directory")]
+    public string Directory { get; init; } = "none";
+
+    /// <summary>The uid (an int) or <c>"none"</c>.</summary>
+    [RpcMember("uid")]
+    public object Uid { get; init; } = "none";
+
+    /// <summary>The <c>command</c> key.</summary>
+    [RpcMember("command")]
+    public required string Command { get; init; }
+
+    /// <summary>The <c>exitcodes</c> key.</summary>
+    [RpcMember("exitcodes")]
+    public IReadOnlyList<int> Exitcodes { get; init; } = [0];
+
+    /// <summary>The <c>group</c> key.</summary>
+    [RpcMember("group")]
+    public required string Group { get; init; }
+
+    /// <summary>The <c>group_prio</c> key.</summary>
+    [RpcMember("group_prio")]
+    public int GroupPriority { get; init; }
+
+    /// <summary>True when the group is active.</summary>
+    [RpcMember("inuse")]
+    public bool InUse { get; init; }
+
+    /// <summary>The <c>killasgroup</c> key.</summary>
+    [RpcMember("killasgroup")]
+    public bool Killasgroup { get; init; }
+
+    /// <summary>The <c>name</c> key.</summary>
+    [RpcMember("name")]
+    public required string Name { get; init; }
+
+    /// <summary>The <c>process_prio</c> key.</summary>
+    [RpcMember("process_prio")]
+    public int ProcessPriority { get; init; }
+
+    /// <summary>The <c>redirect_stderr</c> key.</summary>
+    [RpcMember("redirect_stderr")]
+    public bool RedirectStderr { get; init; }
+
+    /// <summary>The <c>startretries</c> key.</summary>
+    [RpcMember("startretries")]
+    public int Startretries { get; init; }
+
+    /// <summary>The <c>startsecs</c> key.</summary>
+    [RpcMember("startsecs")]
+    public int Startsecs { get; init; }
+
+    /// <summary>The <c>stdout_capture_maxbytes</c> key.</summary>
+    [RpcMember("stdout_capture_maxbytes")]
+    public long StdoutCaptureMaxbytes { get; init; }
+
+    /// <summary>The <c>stdout_events_enabled</c> key.</summary>
+    [RpcMember("stdout_events_enabled")]
+    public bool StdoutEventsEnabled { get; init; }
+
+    /// <summary>The path, <c>"none"</c>, or <c>"auto"</c> while the group is not active.</summary>
+    [RpcMember("stdout_logfile")]
+    public string StdoutLogfile { get; init; } = "none";
+
+    /// <summary>The <c>stdout_logfile_backups</c> key.</summary>
+    [RpcMember("stdout_logfile_backups")]
+    public int StdoutLogfileBackups { get; init; }
+
+    /// <summary>The <c>stdout_logfile_maxbytes</c> key.</summary>
+    [RpcMember("stdout_logfile_maxbytes")]
+    public long StdoutLogfileMaxbytes { get; init; }
+
+    /// <summary>The <c>stdout_syslog</c> key.</summary>
+    [RpcMember("stdout_syslog")]
+    public bool StdoutSyslog { get; init; }
+
+    /// <summary>The stop signal's number.</summary>
+    [RpcMember("stopsignal")]
+    public int Stopsignal { get; init; }
+
+    /// <summary>The <c>stopwaitsecs</c> key.</summary>
+    [RpcMember("stopwaitsecs")]
+    public int Stopwaitsecs { get; init; }
+
+    /// <summary>The <c>stderr_capture_maxbytes</c> key.</summary>
+    [RpcMember("stderr_capture_maxbytes")]
+    public long StderrCaptureMaxbytes { get; init; }
+
+    /// <summary>The <c>stderr_events_enabled</c> key.</summary>
+    [RpcMember("stderr_events_enabled")]
+    public bool StderrEventsEnabled { get; init; }
+
+    /// <summary>The <c>stderr_logfile</c> key.</summary>
+    [RpcMember("stderr_logfile")]
+    public string StderrLogfile { get; init; } = "none";
+
+    /// <summary>The <c>stderr_logfile_backups</c> key.</summary>
+    [RpcMember("stderr_logfile_backups")]
+    public int StderrLogfileBackups { get; init; }
+
+    /// <summary>The <c>stderr_logfile_maxbytes</c> key.</summary>
+    [RpcMember("stderr_logfile_maxbytes")]
+    public long StderrLogfileMaxbytes { get; init; }
+
+    /// <summary>The <c>stderr_syslog</c> key.</summary>
+    [RpcMember("stderr_syslog")]
+    public bool StderrSyslog { get; init; }
+
+    /// <summary>The configured server URL, or <c>"none"</c> for AUTO.</summary>
+    [RpcMember("serverurl")]
+    public string ServerUrl { get; init; } = "none";
 }
 
 /// <summary>How the pending configuration differs from the active groups, by group name.</summary>

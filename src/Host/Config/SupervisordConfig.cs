@@ -38,6 +38,12 @@ internal sealed record SupervisordConfig
 
     /// <summary>The <c>host_node_name</c> expansion (the host name).</summary>
     public required string HostNodeName { get; init; }
+
+    /// <summary>
+    /// The process groups of <c>[program:x]</c>, <c>[group:x]</c> and <c>[eventlistener:x]</c>, sorted by
+    /// (priority, name): the order the daemon activates them in.
+    /// </summary>
+    public IReadOnlyList<ProcessGroupConfig> Groups { get; init; } = [];
 }
 
 /// <summary>The <c>[supervisord]</c> section (config.md §5), defaults as the reference's.</summary>

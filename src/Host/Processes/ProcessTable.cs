@@ -53,6 +53,15 @@ internal sealed class ProcessTable(Func<ConfigLoadResult> readConfig) : IProcess
     public Task RemoveGroupAsync(string name, CancellationToken cancellationToken) =>
         Task.FromException(new RpcFaultException(FaultCode.BadName, name));
 
+    public IReadOnlyList<ProcessConfigInfo> ConfigInfo => [];
+
+    public Task<IReadOnlyList<ProcessInfo>> AddProcessAsync(
+        string group, string program, IReadOnlyDictionary<string, string> options, CancellationToken cancellationToken) =>
+        Task.FromException<IReadOnlyList<ProcessInfo>>(new RpcFaultException(FaultCode.BadName, group));
+
+    public Task RemoveProcessAsync(string group, string name, CancellationToken cancellationToken) =>
+        Task.FromException(UnknownProcess(group, name));
+
     /// <summary>BAD_NAME with the namespec as the reference shows it: <c>name</c>, or <c>group:name</c> when they differ.</summary>
     private static RpcFaultException UnknownProcess(string group, string name) =>
         new(FaultCode.BadName, group == name ? name : $"{group}:{name}");
