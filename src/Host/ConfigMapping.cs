@@ -39,6 +39,7 @@ internal static class ConfigMapping
                 config.Document.Items(s.Name).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
                 s.File))],
             Notices = [.. messages.Select(m => (m.Level, m.Text))],
+            Config = config,
         };
     }
 }

@@ -11,7 +11,7 @@ namespace Supervisor.Host;
 internal static class Program
 {
     /// <summary>Set in the detached child so it does not detach again.</summary>
-    private const string DetachedMarker = "SUPERVISORD_DOTNET_DETACHED";
+    internal const string DetachedMarker = "SUPERVISORD_DOTNET_DETACHED";
 
     private const int Sigusr2 = 12;
 

@@ -48,6 +48,9 @@ internal sealed record RuntimeSettings
 
     /// <summary>Messages the config reader produced (include notices), logged once the main log is open.</summary>
     public IReadOnlyList<(LogLevel Level, string Text)> Notices { get; init; } = [];
+
+    /// <summary>The whole typed configuration (process groups, childlogdir, identifier...), or null in tests that need none.</summary>
+    public Config.SupervisordConfig? Config { get; init; }
 }
 
 /// <summary>One <c>[rpcinterface:x]</c> section: its full name, its factory spec (null when missing) and its other keys.</summary>

@@ -92,6 +92,7 @@ internal sealed class Supervisord : ISupervisord
             generation.Log.Write(LogLevel.Info, "received SIGUSR2 indicating log reopen request");
             generation.Log.Reopen();
             generation.Log.Write(LogLevel.Info, "supervisord logreopen");
+            generation.Engine?.ReopenLogs();
         }
     }
 
@@ -118,6 +119,13 @@ internal sealed class Supervisord : ISupervisord
             _started.TrySetResult();
             var outcome = await _stopRequested.Task;
             generation.Events.Publish(new SupervisorEvent("SUPERVISOR_STATE_CHANGE_STOPPING", ""));
+            if (generation.Engine is { } engine)
+            {
+                // Every child is stopped (priority order, stop signals, SIGKILL escalation) before anything closes.
+                await engine.StopAllAsync();
+            }
+
+            _processes.Attach(null);
             await generation.DisposeAsync();
             if (outcome == SupervisorState.Shutdown)
             {
@@ -246,6 +254,14 @@ internal sealed class Supervisord : ISupervisord
             WritePidFile(settings, log);
             log.Write(LogLevel.Info, $"supervisord started with pid {Pid}");
             generation.Events.Publish(new SupervisorEvent("SUPERVISOR_STATE_CHANGE_RUNNING", ""));
+            if (settings.Config is { } config)
+            {
+                var engine = new ProcessEngine(config, log, generation.Events.Publish, ChildEnvironmentBase(), ServerUrl(settings.Listeners));
+                generation.Engine = engine;
+                engine.Start();
+                _processes.Attach(engine);
+            }
+
             return generation;
         }
         catch
@@ -253,6 +269,39 @@ internal sealed class Supervisord : ISupervisord
             await generation.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>The daemon's own environment, which every child starts from (minus our detach marker).</summary>
+    private static Dictionary<string, string> ChildEnvironmentBase()
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            environment[(string)entry.Key] = (string?)entry.Value ?? "";
+        }
+
+        environment.Remove(Program.DetachedMarker);
+        return environment;
+    }
+
+    /// <summary>
+    /// <c>SUPERVISOR_SERVER_URL</c> for children (processes.md §5.2 step 4): the first unix socket, else the
+    /// last TCP listener with <c>localhost</c> for "all interfaces", else none.
+    /// </summary>
+    internal static string? ServerUrl(IReadOnlyList<ListenerConfig> listeners)
+    {
+        if (listeners.OfType<UnixListenerConfig>().FirstOrDefault() is { } unix)
+        {
+            return "unix://" + Path.GetFullPath(unix.Path);
+        }
+
+        if (listeners.OfType<InetListenerConfig>().LastOrDefault() is { } inet)
+        {
+            var host = inet.Host is "" or "*" ? "localhost" : inet.Host;
+            return $"http://{host}:{inet.Port}";
+        }
+
+        return null;
     }
 
     private static IEnumerable<string> PluginFolders(RuntimeSettings settings)
@@ -324,8 +373,15 @@ internal sealed class Supervisord : ISupervisord
 
         public HttpServer? Http { get; set; }
 
+        public ProcessEngine? Engine { get; set; }
+
         public async ValueTask DisposeAsync()
         {
+            if (Engine is not null)
+            {
+                await Engine.DisposeAsync();
+            }
+
             if (Http is not null)
             {
                 await Http.DisposeAsync();

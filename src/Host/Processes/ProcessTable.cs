@@ -4,65 +4,103 @@ using Supervisor.Host.Config;
 namespace Supervisor.Host.Processes;
 
 /// <summary>
-/// The process groups as plugins see them. This daemon does not yet read <c>[program:x]</c> sections
-/// (the process engine is the next piece of work), so no group is ever active or pending: the table is
-/// empty, every name is unknown (BAD_NAME, as the reference answers for a name it does not have), and a
-/// config re-read reports no changes once the file is valid. The engine will replace this with
-/// snapshots published by the single loop that owns process state.
+/// The process groups as plugins see them (<see cref="IProcessTable"/>). Reads come from the engine's
+/// latest snapshot, without locks; every change is queued to the engine's loop and the returned task
+/// completes when the loop has acted (or, for waits, when the awaited state is reached). The table
+/// outlives restarts: it always talks to the current generation's engine.
 /// </summary>
 internal sealed class ProcessTable(Func<ConfigLoadResult> readConfig) : IProcessTable
 {
-    public IReadOnlyList<ProcessGroupInfo> Groups => [];
+    private volatile ProcessEngine? _engine;
 
-    public IReadOnlyList<ProcessInfo> AllProcesses => [];
+    /// <summary>Points the table at a new generation's engine (null while none runs).</summary>
+    public void Attach(ProcessEngine? engine) => _engine = engine;
 
-    public ProcessGroupInfo? FindGroup(string name) => null;
+    private EngineSnapshot Snapshot => _engine?.Snapshot ?? EngineSnapshot.Empty;
 
-    public ProcessInfo? FindProcess(string group, string name) => null;
+    private ProcessEngine Engine => _engine ?? throw new RpcFaultException(FaultCode.ShutdownState);
+
+    public IReadOnlyList<ProcessGroupInfo> Groups => Snapshot.Groups;
+
+    public IReadOnlyList<ProcessInfo> AllProcesses => Snapshot.Lexical;
+
+    public IReadOnlyList<ProcessConfigInfo> ConfigInfo => Snapshot.ConfigInfo;
+
+    public ProcessGroupInfo? FindGroup(string name) => Snapshot.GroupsByName.GetValueOrDefault(name);
+
+    public ProcessInfo? FindProcess(string group, string name) => Snapshot.FindProcess(group, name);
 
     public Task<ProcessInfo> StartAsync(string group, string name, bool wait, CancellationToken cancellationToken) =>
-        Task.FromException<ProcessInfo>(UnknownProcess(group, name));
+        Engine.Invoke(() => Engine.Start(group, name, wait)).Unwrap().WaitAsync(cancellationToken);
 
     public Task<ProcessInfo> StopAsync(string group, string name, bool wait, CancellationToken cancellationToken) =>
-        Task.FromException<ProcessInfo>(UnknownProcess(group, name));
+        Engine.Invoke(() => Engine.Stop(group, name, wait)).Unwrap().WaitAsync(cancellationToken);
 
     public Task<ProcessInfo> SignalAsync(string group, string name, int signal, CancellationToken cancellationToken) =>
-        Task.FromException<ProcessInfo>(UnknownProcess(group, name));
+        Engine.Invoke(() => Engine.Signal(group, name, signal)).WaitAsync(cancellationToken);
 
     public Task WriteStdinAsync(string group, string name, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
-        Task.FromException(UnknownProcess(group, name));
+        Engine.Invoke(() =>
+        {
+            Engine.WriteStdin(group, name, data);
+            return true;
+        }).WaitAsync(cancellationToken);
 
     public Task ClearLogsAsync(string group, string name, CancellationToken cancellationToken) =>
-        Task.FromException(UnknownProcess(group, name));
+        Engine.Invoke(() =>
+        {
+            Engine.ClearLogs(group, name);
+            return true;
+        }).WaitAsync(cancellationToken);
 
-    public Task<ConfigChanges> ReloadConfigAsync(CancellationToken cancellationToken)
+    public async Task<ConfigChanges> ReloadConfigAsync(CancellationToken cancellationToken)
     {
-        var result = readConfig();
+        var engine = Engine;
+
+        // Parsing happens here, off the loop: a slow file system must not stall supervision.
+        var result = await Task.Run(readConfig, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
-            return Task.FromException<ConfigChanges>(new RpcFaultException(FaultCode.CantReread, string.Join("\n", result.Errors)));
+            throw new RpcFaultException(FaultCode.CantReread, string.Join("\n", result.Errors));
         }
 
-        // No group is active and program sections are not read yet: a valid file changes nothing.
-        return Task.FromResult(new ConfigChanges([], [], []));
+        return await engine.Invoke(() => engine.Reread(result.Config!)).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public Task AddGroupAsync(string name, CancellationToken cancellationToken) =>
-        Task.FromException(new RpcFaultException(FaultCode.BadName, name));
+        Engine.Invoke(() =>
+        {
+            Engine.AddGroup(name);
+            return true;
+        }).WaitAsync(cancellationToken);
 
     public Task RemoveGroupAsync(string name, CancellationToken cancellationToken) =>
-        Task.FromException(new RpcFaultException(FaultCode.BadName, name));
-
-    public IReadOnlyList<ProcessConfigInfo> ConfigInfo => [];
+        Engine.Invoke(() =>
+        {
+            Engine.RemoveGroup(name);
+            return true;
+        }).WaitAsync(cancellationToken);
 
     public Task<IReadOnlyList<ProcessInfo>> AddProcessAsync(
-        string group, string program, IReadOnlyDictionary<string, string> options, CancellationToken cancellationToken) =>
-        Task.FromException<IReadOnlyList<ProcessInfo>>(new RpcFaultException(FaultCode.BadName, group));
+        string group, string program, IReadOnlyDictionary<string, string> options, CancellationToken cancellationToken)
+    {
+        var engine = Engine;
+        return engine.Invoke(() =>
+        {
+            var parsed = ProgramSections.FromOptions(engine.PendingConfig, group, program, options);
+            if (parsed.Error is { } error)
+            {
+                throw new RpcFaultException(FaultCode.IncorrectParameters, error);
+            }
+
+            return engine.AddProcesses(group, parsed.Value!);
+        }).WaitAsync(cancellationToken);
+    }
 
     public Task RemoveProcessAsync(string group, string name, CancellationToken cancellationToken) =>
-        Task.FromException(UnknownProcess(group, name));
-
-    /// <summary>BAD_NAME with the namespec as the reference shows it: <c>name</c>, or <c>group:name</c> when they differ.</summary>
-    private static RpcFaultException UnknownProcess(string group, string name) =>
-        new(FaultCode.BadName, group == name ? name : $"{group}:{name}");
+        Engine.Invoke(() =>
+        {
+            Engine.RemoveProcess(group, name);
+            return true;
+        }).WaitAsync(cancellationToken);
 }

@@ -1,0 +1,592 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Supervisor.Abstractions;
+using Supervisor.Host.Config;
+using Supervisor.Host.Processes.Output;
+using Supervisor.Host.Processes.Spawning;
+
+namespace Supervisor.Host.Processes;
+
+/// <summary>
+/// The single owner of process state (DESIGN.md "The runtime owns the state"). One dedicated thread runs
+/// the loop: it executes queued requests in order, then makes every automatic transition, then publishes
+/// an immutable <see cref="EngineSnapshot"/> if anything changed. It sleeps until the next deadline or
+/// request, so an idle daemon does not wake up at all. Exits arrive from the reaper as requests; pipe
+/// reading and log writing happen on the I/O thread, never here.
+/// </summary>
+internal sealed class ProcessEngine : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<Action> _inbox = new();
+    private readonly AutoResetEvent _wake = new(false);
+    private readonly Thread _thread;
+    private readonly IMainLog _log;
+    private readonly Action<SupervisorEvent> _publish;
+    private readonly SupervisordConfig _startConfig;
+    private readonly EngineServices _services;
+    private readonly ChildIoLoop _io;
+    private readonly ChildReaper _reaper;
+    private readonly List<ProcessGroup> _groups = [];
+    private readonly Dictionary<int, SupervisedProcess> _byPid = [];
+    private SupervisordConfig _pending;
+    private long _activations;
+    private bool _structureChanged = true;
+    private bool _changed = true;
+    private double _nextDeadline = double.PositiveInfinity;
+    private volatile bool _running = true;
+    private volatile EngineSnapshot _snapshot = EngineSnapshot.Empty;
+    private TaskCompletionSource? _stopped;
+    private List<ProcessGroup>? _stopGroups;
+    private double _lastShutdownReport;
+
+    public ProcessEngine(SupervisordConfig config, IMainLog log, Action<SupervisorEvent> publish, IReadOnlyDictionary<string, string> daemonEnvironment, string? serverUrl)
+    {
+        _startConfig = config;
+        _pending = config;
+        _log = log;
+        _publish = publish;
+        _io = new ChildIoLoop(log);
+        _reaper = new ChildReaper(exit => Post(() => OnExit(exit)));
+        _services = new EngineServices
+        {
+            Log = log,
+            Publish = publish,
+            Io = _io,
+            Reaper = _reaper,
+            DaemonEnvironment = daemonEnvironment,
+            ServerUrl = serverUrl,
+            StripAnsi = config.Supervisord.StripAnsi,
+            RegisterPid = (pid, process) => _byPid[pid] = process,
+            UnregisterPid = pid => _byPid.Remove(pid),
+            Changed = OnProcessChanged,
+            Now = Now,
+        };
+        _thread = new Thread(Loop) { IsBackground = true, Name = "process engine" };
+    }
+
+    /// <summary>The latest published state. Safe from any thread.</summary>
+    public EngineSnapshot Snapshot => _snapshot;
+
+    /// <summary>True once a shutdown or restart has begun: no automatic starts any more.</summary>
+    public bool ShuttingDown => _stopped is not null;
+
+    /// <summary>Cleans old AUTO logs, activates every configured group and starts the loop (which starts autostart programs at once).</summary>
+    public void Start()
+    {
+        var options = _startConfig.Supervisord;
+        if (!options.Nocleanup)
+        {
+            ChildLogDirectory.CleanOld(options.Childlogdir, options.Identifier, _log);
+        }
+
+        foreach (var group in _startConfig.Groups)
+        {
+            Activate(group);
+        }
+
+        PublishSnapshot();
+        _thread.Start();
+    }
+
+    /// <summary>Queues <paramref name="action"/> for the loop.</summary>
+    public void Post(Action action)
+    {
+        _inbox.Enqueue(action);
+        _wake.Set();
+    }
+
+    /// <summary>Runs <paramref name="action"/> on the loop and completes with its result (or its exception).</summary>
+    public Task<T> Invoke<T>(Func<T> action)
+    {
+        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(() =>
+        {
+            try
+            {
+                completion.TrySetResult(action());
+            }
+            catch (Exception e)
+            {
+                completion.TrySetException(e);
+            }
+        });
+        return completion.Task;
+    }
+
+    /// <summary>
+    /// Begins the daemon's shutdown (also used for a restart): groups are stopped one at a time, highest
+    /// priority first; completes when every process is in the stopped set.
+    /// </summary>
+    public Task StopAllAsync()
+    {
+        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(() =>
+        {
+            if (_stopped is null)
+            {
+                _stopped = completion;
+            }
+            else
+            {
+                _stopped.Task.ContinueWith(_ => completion.TrySetResult(), TaskScheduler.Default);
+            }
+        });
+        return completion.Task;
+    }
+
+    /// <summary>SIGUSR2: every running process reopens its log files.</summary>
+    public void ReopenLogs() => Post(() =>
+    {
+        foreach (var process in _groups.SelectMany(g => g.Processes))
+        {
+            process.ReopenLogs();
+        }
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        _running = false;
+        _wake.Set();
+        await Task.Run(() => _thread.Join(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+        foreach (var process in _groups.SelectMany(g => g.Processes))
+        {
+            process.AbandonWaiters(new RpcFaultException(FaultCode.ShutdownState));
+        }
+
+        _reaper.Dispose();
+        _io.Dispose();
+        _wake.Dispose();
+    }
+
+    // ---- requests from the process table (all run on the loop) ----
+
+    public SupervisedProcess FindProcess(string group, string name) =>
+        _groups.Find(g => g.Name == group)?.Find(name)
+        ?? throw new RpcFaultException(FaultCode.BadName, group == name ? name : $"{group}:{name}");
+
+    /// <summary>startProcess: the checks in xmlrpc-api.md §2.3's order, then the spawn.</summary>
+    public Task<ProcessInfo> Start(string group, string name, bool wait)
+    {
+        var process = FindProcess(group, name);
+        var displayName = process.DisplayName;
+        var resolution = CommandResolver.Resolve(process.Config.Command, process.Config.Environment, _services.DaemonEnvironment);
+        if (resolution.Command is null)
+        {
+            throw new RpcFaultException(resolution.Problem == CommandProblem.NoFile ? FaultCode.NoFile : FaultCode.NotExecutable, resolution.Error);
+        }
+
+        if (ProcessStateSets.IsRunning(process.State))
+        {
+            throw new RpcFaultException(FaultCode.AlreadyStarted, displayName);
+        }
+
+        if (process.State == ProcessState.Unknown)
+        {
+            throw new RpcFaultException(FaultCode.Failed, $"{displayName} is in an unknown process state");
+        }
+
+        process.Spawn();
+        if (process.SpawnError is not null)
+        {
+            throw new RpcFaultException(FaultCode.SpawnError, displayName);
+        }
+
+        process.Transition(Now(), acceptingSpawns: false);
+        if (!wait || process.State == ProcessState.Running)
+        {
+            return Task.FromResult(process.Snapshot);
+        }
+
+        var completion = new TaskCompletionSource<ProcessInfo>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.AddWaiter(
+            p => p.SpawnError is not null ? WaitOutcome.Fail(new RpcFaultException(FaultCode.SpawnError, displayName))
+                : p.State is not (ProcessState.Starting or ProcessState.Running) ? WaitOutcome.Fail(new RpcFaultException(FaultCode.AbnormalTermination, displayName))
+                : p.State == ProcessState.Running ? WaitOutcome.Done
+                : WaitOutcome.Wait,
+            completion);
+        return completion.Task;
+    }
+
+    /// <summary>stopProcess: NOT_RUNNING unless in the running set; with <paramref name="wait"/>, completes once stopped.</summary>
+    public Task<ProcessInfo> Stop(string group, string name, bool wait)
+    {
+        var process = FindProcess(group, name);
+        if (!ProcessStateSets.IsRunning(process.State))
+        {
+            throw new RpcFaultException(FaultCode.NotRunning, process.DisplayName);
+        }
+
+        if (process.Stop() is { } failure)
+        {
+            throw new RpcFaultException(FaultCode.Failed, failure);
+        }
+
+        if (!wait || ProcessStateSets.IsStopped(process.State))
+        {
+            return Task.FromResult(process.Snapshot);
+        }
+
+        process.StopReport();
+        var completion = new TaskCompletionSource<ProcessInfo>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.AddWaiter(p => ProcessStateSets.IsStopped(p.State) ? WaitOutcome.Done : WaitOutcome.Wait, completion);
+        return completion.Task;
+    }
+
+    /// <summary>signalProcess: to the pid only; NOT_RUNNING unless signallable.</summary>
+    public ProcessInfo Signal(string group, string name, int signal)
+    {
+        var process = FindProcess(group, name);
+        if (!ProcessStateSets.IsSignallable(process.State))
+        {
+            throw new RpcFaultException(FaultCode.NotRunning, process.DisplayName);
+        }
+
+        if (process.Signal(signal) is { } failure)
+        {
+            throw new RpcFaultException(FaultCode.Failed, failure);
+        }
+
+        return process.Snapshot;
+    }
+
+    /// <summary>sendProcessStdin: NOT_RUNNING without a child or while stopping; NO_FILE once stdin is closed.</summary>
+    public void WriteStdin(string group, string name, ReadOnlyMemory<byte> data)
+    {
+        var process = FindProcess(group, name);
+        if (!process.HasLiveChild || process.Killing)
+        {
+            throw new RpcFaultException(FaultCode.NotRunning, process.DisplayName);
+        }
+
+        if (process.WriteStdin(data) == StdinWriteResult.Closed)
+        {
+            throw new RpcFaultException(FaultCode.NoFile, process.DisplayName);
+        }
+    }
+
+    public void ClearLogs(string group, string name)
+    {
+        var process = FindProcess(group, name);
+        try
+        {
+            process.ClearLogs();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RpcFaultException(FaultCode.Failed, process.DisplayName);
+        }
+    }
+
+    /// <summary>reloadConfig: make <paramref name="config"/> pending and report how it differs from the active groups.</summary>
+    public ConfigChanges Reread(SupervisordConfig config)
+    {
+        _pending = config;
+        _structureChanged = true;
+        _changed = true;
+        var active = _groups.ToDictionary(g => g.Name, StringComparer.Ordinal);
+        var configured = config.Groups.Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
+        var added = config.Groups.Where(g => !active.ContainsKey(g.Name)).Select(g => g.Name).ToList();
+        var changed = config.Groups.Where(g => active.TryGetValue(g.Name, out var current) && !current.Config.Equals(g)).Select(g => g.Name).ToList();
+        var removed = _groups.Where(g => !configured.Contains(g.Name)).Select(g => g.Name).ToList();
+        return new ConfigChanges(added, changed, removed);
+    }
+
+    /// <summary>addProcessGroup: activate a group of the pending configuration.</summary>
+    public void AddGroup(string name)
+    {
+        if (_groups.Exists(g => g.Name == name))
+        {
+            throw new RpcFaultException(FaultCode.AlreadyAdded, name);
+        }
+
+        var config = _pending.Groups.FirstOrDefault(g => g.Name == name) ?? throw new RpcFaultException(FaultCode.BadName, name);
+        Activate(config);
+    }
+
+    /// <summary>removeProcessGroup: deactivate a group whose processes are all stopped.</summary>
+    public void RemoveGroup(string name)
+    {
+        var group = _groups.Find(g => g.Name == name) ?? throw new RpcFaultException(FaultCode.BadName, name);
+        if (group.Unstopped.Any())
+        {
+            throw new RpcFaultException(FaultCode.StillRunning, name);
+        }
+
+        _groups.Remove(group);
+        _structureChanged = true;
+        _changed = true;
+        _publish(new SupervisorEvent("PROCESS_GROUP_REMOVED", $"groupname:{name}\n"));
+    }
+
+    /// <summary>Adds processes to an active group at run time (supervisor_twiddler's addProgramToGroup).</summary>
+    public IReadOnlyList<ProcessInfo> AddProcesses(string groupName, IReadOnlyList<ProcessConfig> configs)
+    {
+        var group = _groups.Find(g => g.Name == groupName) ?? throw new RpcFaultException(FaultCode.BadName, groupName);
+        foreach (var config in configs)
+        {
+            if (group.Find(config.Name) is not null)
+            {
+                throw new RpcFaultException(FaultCode.AlreadyAdded, $"{groupName}:{config.Name}");
+            }
+        }
+
+        var added = configs.Select(config => NewProcess(config, groupName)).ToList();
+        group.Processes.AddRange(added);
+        group.Processes.Sort(static (a, b) => a.Config.Priority != b.Config.Priority
+            ? a.Config.Priority.CompareTo(b.Config.Priority)
+            : string.CompareOrdinal(a.Name, b.Name));
+        group.Config = group.Config with { Processes = [.. group.Processes.Select(p => p.Config)] };
+        group.Invalidate();
+        _structureChanged = true;
+        _changed = true;
+        return [.. added.Select(p => p.Snapshot)];
+    }
+
+    /// <summary>Removes one stopped process from an active group (supervisor_twiddler's removeProcessFromGroup).</summary>
+    public void RemoveProcess(string groupName, string name)
+    {
+        var group = _groups.Find(g => g.Name == groupName) ?? throw new RpcFaultException(FaultCode.BadName, groupName);
+        var process = group.Find(name) ?? throw new RpcFaultException(FaultCode.BadName, $"{groupName}:{name}");
+        if (!ProcessStateSets.IsStopped(process.State))
+        {
+            throw new RpcFaultException(FaultCode.StillRunning, process.DisplayName);
+        }
+
+        group.Processes.Remove(process);
+        group.Config = group.Config with { Processes = [.. group.Processes.Select(p => p.Config)] };
+        group.Invalidate();
+        _structureChanged = true;
+        _changed = true;
+    }
+
+    public SupervisordConfig PendingConfig => _pending;
+
+    // ---- the loop ----
+
+    private void Loop()
+    {
+        while (_running)
+        {
+            RunPass();
+            var wait = _inbox.IsEmpty ? SleepTime() : 0;
+            if (wait != 0)
+            {
+                _wake.WaitOne(wait);
+            }
+        }
+    }
+
+    private int SleepTime()
+    {
+        if (double.IsPositiveInfinity(_nextDeadline))
+        {
+            return Timeout.Infinite;
+        }
+
+        var milliseconds = Math.Ceiling((_nextDeadline - Now()) * 1000);
+        return milliseconds <= 0 ? 0 : (int)Math.Min(milliseconds, int.MaxValue);
+    }
+
+    /// <summary>One pass: requests, shutdown progress, transitions in priority order, snapshot.</summary>
+    private void RunPass()
+    {
+        while (_inbox.TryDequeue(out var action))
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception e)
+            {
+                // A bug in one request must not stop the loop that keeps every child supervised.
+                _log.Critical($"uncaught exception in the process engine: {e}");
+            }
+        }
+
+        var now = Now();
+        var shuttingDown = _stopped is not null;
+        if (shuttingDown)
+        {
+            ShutdownStep(now);
+        }
+
+        var next = double.PositiveInfinity;
+        foreach (var group in _groups)
+        {
+            foreach (var process in group.Processes)
+            {
+                next = Math.Min(next, process.Transition(now, !shuttingDown));
+            }
+        }
+
+        if (shuttingDown && _stopGroups is { Count: > 0 } stopGroups && !stopGroups[^1].Unstopped.Any())
+        {
+            stopGroups.RemoveAt(stopGroups.Count - 1);
+            next = Math.Min(next, now);
+        }
+
+        if (shuttingDown && _stopped is { Task.IsCompleted: false })
+        {
+            next = Math.Min(next, _lastShutdownReport + 3);
+        }
+
+        _nextDeadline = next;
+        if (_changed)
+        {
+            PublishSnapshot();
+        }
+    }
+
+    /// <summary>
+    /// The shutdown part of a pass (processes.md §8.2 step 1): stop the highest-priority group still
+    /// running, report what is left every 3 seconds, complete when nothing is left.
+    /// </summary>
+    private void ShutdownStep(double now)
+    {
+        _stopGroups ??= [.. _groups];
+        if (_stopGroups.Count > 0)
+        {
+            _stopGroups[^1].StopAll();
+        }
+
+        var unstopped = _groups.SelectMany(g => g.Unstopped).ToList();
+        if (unstopped.Count == 0)
+        {
+            _stopped!.TrySetResult();
+            return;
+        }
+
+        if (now > _lastShutdownReport + 3)
+        {
+            _log.Info($"waiting for {string.Join(", ", unstopped.Select(p => p.Name))} to die");
+            _lastShutdownReport = now;
+        }
+    }
+
+    private void OnExit(ChildExit exit)
+    {
+        if (exit.Known && _byPid.TryGetValue(exit.Pid, out var process))
+        {
+            process.ExitCollected(exit, Post);
+            return;
+        }
+
+        _log.Info($"reaped unknown pid {exit.Pid} ({WaitStatuses.Describe(exit.WaitStatus)})");
+    }
+
+    private void OnProcessChanged(SupervisedProcess process)
+    {
+        _changed = true;
+        foreach (var group in _groups)
+        {
+            if (group.Name == process.GroupName)
+            {
+                group.Invalidate();
+                break;
+            }
+        }
+    }
+
+    /// <summary>Makes a group active: AUTO log files are created now (processes.md §6.1) and the added event goes out.</summary>
+    private void Activate(ProcessGroupConfig config)
+    {
+        var processes = config.Processes.Select(p => NewProcess(p, config.Name)).ToList();
+        var group = new ProcessGroup(config, _activations++, processes);
+        _groups.Add(group);
+        _groups.Sort(static (a, b) => a.Priority != b.Priority ? a.Priority.CompareTo(b.Priority) : a.ActivationOrder.CompareTo(b.ActivationOrder));
+        _structureChanged = true;
+        _changed = true;
+        _publish(new SupervisorEvent("PROCESS_GROUP_ADDED", $"groupname:{config.Name}\n"));
+    }
+
+    private SupervisedProcess NewProcess(ProcessConfig config, string groupName) =>
+        new(config, groupName, LogPath(config, config.Stdout, OutputChannel.Stdout), config.RedirectStderr ? null : LogPath(config, config.Stderr, OutputChannel.Stderr), _services);
+
+    private string? LogPath(ProcessConfig process, ChildLogConfig log, OutputChannel channel)
+    {
+        if (!log.IsAuto)
+        {
+            return log.File;
+        }
+
+        var options = _startConfig.Supervisord;
+        try
+        {
+            return ChildLogDirectory.AutoLogName(options.Childlogdir, process.Name, channel, options.Identifier);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _log.Error($"could not create an AUTO log file for {process.Name} in {options.Childlogdir}: {e.Message}");
+            return null;
+        }
+    }
+
+    private void PublishSnapshot()
+    {
+        _changed = false;
+        var groups = _groups.Select(g => g.Snapshot).ToArray();
+        var lexical = groups
+            .OrderBy(g => g.Name, StringComparer.Ordinal)
+            .SelectMany(g => g.Processes.OrderBy(p => p.Name, StringComparer.Ordinal))
+            .ToArray();
+        var configInfo = _structureChanged || _snapshot.ConfigInfo.Count == 0 ? BuildConfigInfo() : _snapshot.ConfigInfo;
+        _structureChanged = false;
+        _snapshot = new EngineSnapshot(groups, lexical, configInfo);
+    }
+
+    /// <summary>getAllConfigInfo's view of the pending configuration, sorted by process name.</summary>
+    private List<ProcessConfigInfo> BuildConfigInfo()
+    {
+        var result = new List<ProcessConfigInfo>();
+        foreach (var groupConfig in _pending.Groups)
+        {
+            var active = _groups.Find(g => g.Name == groupConfig.Name);
+            var sameAsActive = active is not null && active.Config.Equals(groupConfig);
+            foreach (var process in groupConfig.Processes)
+            {
+                var running = sameAsActive ? active!.Find(process.Name) : null;
+                result.Add(new ProcessConfigInfo
+                {
+                    Autostart = process.Autostart,
+                    Directory = process.Directory ?? "none",
+                    Uid = process.Uid is { } uid ? uid : "none",
+                    Command = process.Command,
+                    Exitcodes = process.Exitcodes,
+                    Group = groupConfig.Name,
+                    GroupPriority = groupConfig.Priority,
+                    InUse = active is not null,
+                    Killasgroup = process.Killasgroup,
+                    Name = process.Name,
+                    ProcessPriority = process.Priority,
+                    RedirectStderr = process.RedirectStderr,
+                    Startretries = process.Startretries,
+                    Startsecs = process.Startsecs,
+                    StdoutCaptureMaxbytes = process.Stdout.CaptureMaxBytes,
+                    StdoutEventsEnabled = process.Stdout.EventsEnabled,
+                    StdoutLogfile = ConfigLogName(process.Stdout, running?.StdoutLogPath),
+                    StdoutLogfileBackups = process.Stdout.Backups,
+                    StdoutLogfileMaxbytes = process.Stdout.MaxBytes,
+                    StdoutSyslog = process.Stdout.Syslog,
+                    Stopsignal = process.Stopsignal,
+                    Stopwaitsecs = process.Stopwaitsecs,
+                    StderrCaptureMaxbytes = process.Stderr.CaptureMaxBytes,
+                    StderrEventsEnabled = process.Stderr.EventsEnabled,
+                    StderrLogfile = ConfigLogName(process.Stderr, running?.StderrLogPath),
+                    StderrLogfileBackups = process.Stderr.Backups,
+                    StderrLogfileMaxbytes = process.Stderr.MaxBytes,
+                    StderrSyslog = process.Stderr.Syslog,
+                    ServerUrl = process.ServerUrl ?? "none",
+                });
+            }
+        }
+
+        // Stable: equal names keep configuration order, as the reference's sort does.
+        return [.. result.OrderBy(info => info.Name, StringComparer.Ordinal)];
+    }
+
+    private static string ConfigLogName(ChildLogConfig log, string? activePath) =>
+        log.IsAuto ? activePath ?? "auto" : log.File ?? "none";
+
+    private static double Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"process engine, {_groups.Count} groups");
+}

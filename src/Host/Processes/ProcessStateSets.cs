@@ -1,0 +1,32 @@
+using Supervisor.Abstractions;
+
+namespace Supervisor.Host.Processes;
+
+/// <summary>The state sets of processes.md §1 that decide which requests a process accepts.</summary>
+internal static class ProcessStateSets
+{
+    /// <summary>STARTING, RUNNING, BACKOFF: a start is refused (ALREADY_STARTED) and a stop acts.</summary>
+    public static bool IsRunning(ProcessState state) =>
+        state is ProcessState.Starting or ProcessState.Running or ProcessState.Backoff;
+
+    /// <summary>STOPPED, EXITED, FATAL, UNKNOWN: a shutdown or a stop-and-wait is complete, a group may be removed.</summary>
+    public static bool IsStopped(ProcessState state) =>
+        state is ProcessState.Stopped or ProcessState.Exited or ProcessState.Fatal or ProcessState.Unknown;
+
+    /// <summary>STARTING, RUNNING, STOPPING: a signal may be sent.</summary>
+    public static bool IsSignallable(ProcessState state) =>
+        state is ProcessState.Starting or ProcessState.Running or ProcessState.Stopping;
+
+    /// <summary>The reference's upper-case state name, e.g. <c>RUNNING</c>.</summary>
+    public static string Name(ProcessState state) => state switch
+    {
+        ProcessState.Stopped => "STOPPED",
+        ProcessState.Starting => "STARTING",
+        ProcessState.Running => "RUNNING",
+        ProcessState.Backoff => "BACKOFF",
+        ProcessState.Stopping => "STOPPING",
+        ProcessState.Exited => "EXITED",
+        ProcessState.Fatal => "FATAL",
+        _ => "UNKNOWN",
+    };
+}

@@ -1,0 +1,134 @@
+using Supervisor.Host.Tests.Support;
+
+namespace Supervisor.Host.Tests.Processes;
+
+/// <summary>
+/// The state machine with real children under the real daemon (processes.md §2, §5, §9.1): start-up,
+/// RUNNING promotion, backoff and FATAL, autorestart variants, the child's environment and process group.
+/// </summary>
+public sealed class EngineLifecycleTests
+{
+    [Fact]
+    public async Task AnAutostartedProgramBecomesRunningInItsOwnProcessGroupWithTheSupervisorEnvironment()
+    {
+        await using var daemon = await SupervisedPrograms.StartAsync("""
+            [program:sleeper]
+            command = /bin/sh -c 'env > {dir}/env.txt; exec sleep 1000'
+            startsecs = 1
+            environment = EXTRA="from config",SUPERVISOR_GROUP_NAME=overridden
+            """);
+        var info = await daemon.WaitForStateAsync("sleeper", "RUNNING");
+        var pid = (int)info["pid"]!;
+        Assert.True(SupervisedPrograms.IsAlive(pid));
+        Assert.Equal(pid, SupervisedPrograms.ProcessGroupOf(pid));
+        Assert.Contains($"spawned: 'sleeper' with pid {pid}", daemon.LogLines("spawned:"));
+        Assert.Contains("success: sleeper entered RUNNING state, process has stayed up for > than 1 seconds (startsecs)", daemon.LogLines("success:"));
+
+        var environment = File.ReadAllLines(daemon.Directory.File("env.txt"));
+        Assert.Contains("SUPERVISOR_ENABLED=1", environment);
+        Assert.Contains("SUPERVISOR_PROCESS_NAME=sleeper", environment);
+        Assert.Contains("SUPERVISOR_GROUP_NAME=overridden", environment);
+        Assert.Contains($"SUPERVISOR_SERVER_URL=unix://{daemon.SocketPath}", environment);
+        Assert.Contains("EXTRA=from config", environment);
+        Assert.DoesNotContain(environment, line => line.StartsWith("SUPERVISORD_DOTNET_DETACHED=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AQuickExitBacksOffWithGrowingDelaysThenGivesUp()
+    {
+        await using var daemon = await SupervisedPrograms.StartAsync("""
+            [program:quick]
+            command = /bin/sh -c 'exit 0'
+            startsecs = 5
+            startretries = 2
+            """);
+        var info = await daemon.WaitForStateAsync("quick", "FATAL", seconds: 15);
+        Assert.Equal("Exited too quickly (process log may have details)", info["spawnerr"]);
+        Assert.Equal(3, daemon.SpawnedPids("quick").Count);
+
+        // A quick exit is never expected, whatever exitcodes says (processes.md §2.1).
+        Assert.Equal(3, daemon.LogLines("exited: quick (exit status 0; not expected)").Count);
+        Assert.Single(daemon.LogLines("gave up: quick entered FATAL state, too many start retries too quickly"));
+
+        // Retries wait 1 s after the first failure, then 2 s.
+        var spawns = daemon.LogTimes("spawned: 'quick'");
+        Assert.InRange((spawns[1] - spawns[0]).TotalSeconds, 0.95, 1.6);
+        Assert.InRange((spawns[2] - spawns[1]).TotalSeconds, 1.95, 2.6);
+    }
+
+    [Fact]
+    public async Task AMissingCommandIsASpawnErrorThatEndsInFatal()
+    {
+        await using var daemon = await SupervisedPrograms.StartAsync("""
+            [program:ghost]
+            command = /no/such/binary --flag
+            startretries = 0
+            """);
+        var info = await daemon.WaitForStateAsync("ghost", "FATAL");
+        Assert.Equal("can't find command '/no/such/binary'", info["spawnerr"]);
+        Assert.Contains("spawnerr: can't find command '/no/such/binary'", daemon.LogLines("spawnerr:"));
+        Assert.Empty(daemon.LogLines("spawned:"));
+    }
+
+    [Theory]
+    [InlineData("unexpected", 0, false)]
+    [InlineData("unexpected", 3, true)]
+    [InlineData("true", 0, true)]
+    [InlineData("false", 3, false)]
+    public async Task AnExitFromRunningFollowsAutorestart(string autorestart, int exitCode, bool restarts)
+    {
+        await using var daemon = await SupervisedPrograms.StartAsync($$"""
+            [program:worker]
+            command = /bin/sh -c 'sleep 0.3; exit {{exitCode}}'
+            startsecs = 0
+            autorestart = {{autorestart}}
+            exitcodes = 0
+            """);
+        await SupervisedPrograms.WaitUntilAsync(() => daemon.LogLines("exited: worker").Count >= 1, "the first exit");
+        var expected = exitCode == 0 ? "expected" : "not expected";
+        Assert.Equal($"exited: worker (exit status {exitCode}; {expected})", daemon.LogLines("exited: worker")[0]);
+        if (restarts)
+        {
+            await SupervisedPrograms.WaitUntilAsync(() => daemon.SpawnedPids("worker").Count >= 2, "a restart");
+        }
+        else
+        {
+            var info = await daemon.WaitForStateAsync("worker", "EXITED");
+            Assert.Equal(exitCode, info["exitstatus"]);
+            await Task.Delay(500);
+            Assert.Single(daemon.SpawnedPids("worker"));
+        }
+    }
+
+    [Fact]
+    public async Task AChildKilledByASignalIsReportedWithTheSignalName()
+    {
+        await using var daemon = await SupervisedPrograms.StartAsync("""
+            [program:victim]
+            command = /bin/sh -c 'kill -SEGV $$'
+            startsecs = 0
+            autorestart = false
+            """);
+        var info = await daemon.WaitForStateAsync("victim", "EXITED");
+        Assert.Equal(-1, info["exitstatus"]);
+        Assert.Contains(daemon.LogLines("exited: victim"), line => line.StartsWith("exited: victim (terminated by SIGSEGV", StringComparison.Ordinal));
+        Assert.Equal("Bad exit code -1", info["spawnerr"]);
+    }
+
+    [Fact]
+    public async Task ProcessesOfOneProgramAreNamedByProcessNumber()
+    {
+        await using var daemon = await SupervisedPrograms.StartAsync("""
+            [program:pool]
+            command = sleep 1000
+            process_name = %(program_name)s_%(process_num)02d
+            numprocs = 2
+            numprocs_start = 3
+            startsecs = 0
+            """);
+        await daemon.WaitForStateAsync("pool:pool_03", "RUNNING");
+        await daemon.WaitForStateAsync("pool:pool_04", "RUNNING");
+        var all = (object?[])(await daemon.Unix.ValueAsync("supervisor.getAllProcessInfo"))!;
+        Assert.Equal(["pool_03", "pool_04"], all.Cast<Dictionary<string, object?>>().Select(p => (string)p["name"]!));
+    }
+}
