@@ -109,6 +109,19 @@ internal static class ConfigLoader
             }
 
             var rpcInterfaces = ReadRpcInterfaces();
+
+            // The reference reads groups after the rpcinterfaces and before the servers.
+            var groups = ProcessGroupSections.Read(
+                _document,
+                new ProgramParseContext(
+                    _here,
+                    hostNodeName,
+                    _environmentNames,
+                    options?.Environment ?? new Dictionary<string, string>(),
+                    environment,
+                    workingDirectory),
+                _errors,
+                _messages);
             var inetServers = ReadInetServers();
             var unixServers = ReadUnixServers();
             if (options is not null)
@@ -132,6 +145,7 @@ internal static class ConfigLoader
                 Document = _document,
                 EnvironmentNames = _environmentNames,
                 HostNodeName = hostNodeName,
+                Groups = groups,
             };
             return new ConfigLoadResult(config, [], _messages);
         }

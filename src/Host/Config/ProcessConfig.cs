@@ -17,7 +17,11 @@ internal enum GroupKind
 /// </summary>
 internal sealed record ChildLogConfig
 {
-    /// <summary>The absolute path, or null when there is no file (NONE, AUTO until activated).</summary>
+    /// <summary>
+    /// The path (<c>~</c> expanded), or null when there is no file (NONE, syslog, a redirected stderr,
+    /// AUTO until activated). A path written without a directory part stays relative, as in the
+    /// reference, which opens it against the daemon's working directory.
+    /// </summary>
     public string? File { get; init; }
 
     /// <summary>True for <c>AUTO</c>: <see cref="File"/> is null until the group is activated.</summary>

@@ -22,9 +22,9 @@ public sealed class IncludeTests : IDisposable
     [Fact]
     public void MatchesAreReadInSortedOrderPatternsInWrittenOrder()
     {
-        _directory.Write("conf.d/b.conf", "[program:b]\nx=b\n[shared]\nlast=b\n");
-        _directory.Write("conf.d/a.conf", "[program:a]\nx=a\n[shared]\nlast=a\n");
-        _directory.Write("first/z.ini", "[program:z]\nx=z\n[shared]\nlast=z\n");
+        _directory.Write("conf.d/b.conf", "[program:b]\ncommand=x\nx=b\n[shared]\nlast=b\n");
+        _directory.Write("conf.d/a.conf", "[program:a]\ncommand=x\nx=a\n[shared]\nlast=a\n");
+        _directory.Write("first/z.ini", "[program:z]\ncommand=x\nx=z\n[shared]\nlast=z\n");
         var result = LoadMain("[supervisord]\n[include]\nfiles = first/*.ini conf.d/*.conf\n");
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
         var document = result.Config!.Document;
@@ -50,7 +50,7 @@ public sealed class IncludeTests : IDisposable
     [Fact]
     public void AbsolutePatternsAreUsedAsIs()
     {
-        var other = _directory.Write("elsewhere/x.conf", "[program:x]\n");
+        var other = _directory.Write("elsewhere/x.conf", "[program:x]\ncommand=x\n");
         var result = LoadMain($"[supervisord]\n[include]\nfiles={other}\n");
         Assert.NotNull(result.Config!.Document.Find("program:x"));
         Assert.Equal(other, result.Config.Document.Find("program:x")!.File);
@@ -78,7 +78,7 @@ public sealed class IncludeTests : IDisposable
     public void OnlyTheMainFilesIncludeIsProcessed()
     {
         _directory.Write("conf.d/a.conf", "[include]\nfiles=../nested/*.conf\n");
-        _directory.Write("nested/n.conf", "[program:nested]\n");
+        _directory.Write("nested/n.conf", "[program:nested]\ncommand=x\n");
         var result = LoadMain("[supervisord]\n[include]\nfiles=conf.d/*.conf\n");
         Assert.Null(result.Config!.Document.Find("program:nested"));
     }
@@ -86,7 +86,7 @@ public sealed class IncludeTests : IDisposable
     [Fact]
     public void FilesSettingIsExpandedWithEnvAndHostNodeName()
     {
-        _directory.Write("conf.d/node1.conf", "[program:n]\n");
+        _directory.Write("conf.d/node1.conf", "[program:n]\ncommand=x\n");
         var result = LoadMain("[supervisord]\n[include]\nfiles=%(ENV_SUB)s/%(host_node_name)s.conf\n");
         Assert.NotNull(result.Config!.Document.Find("program:n"));
     }
@@ -122,8 +122,8 @@ public sealed class IncludeTests : IDisposable
     [Fact]
     public void HiddenFilesAreNotMatchedByAStar()
     {
-        _directory.Write("conf.d/.hidden.conf", "[program:hidden]\n");
-        _directory.Write("conf.d/seen.conf", "[program:seen]\n");
+        _directory.Write("conf.d/.hidden.conf", "[program:hidden]\ncommand=x\n");
+        _directory.Write("conf.d/seen.conf", "[program:seen]\ncommand=x\n");
         var document = LoadMain("[supervisord]\n[include]\nfiles=conf.d/*.conf\n").Config!.Document;
         Assert.Null(document.Find("program:hidden"));
         Assert.NotNull(document.Find("program:seen"));
@@ -132,9 +132,9 @@ public sealed class IncludeTests : IDisposable
     [Fact]
     public void WildcardsWorkInDirectoryComponentsAndCharacterSets()
     {
-        _directory.Write("apps/one/p.conf", "[program:one]\n");
-        _directory.Write("apps/two/p.conf", "[program:two]\n");
-        _directory.Write("apps/x3/p.conf", "[program:three]\n");
+        _directory.Write("apps/one/p.conf", "[program:one]\ncommand=x\n");
+        _directory.Write("apps/two/p.conf", "[program:two]\ncommand=x\n");
+        _directory.Write("apps/x3/p.conf", "[program:three]\ncommand=x\n");
         var document = LoadMain("[supervisord]\n[include]\nfiles=apps/[!x]*/p.conf\n").Config!.Document;
         Assert.NotNull(document.Find("program:one"));
         Assert.NotNull(document.Find("program:two"));

@@ -1,0 +1,440 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+using Supervisor.Abstractions;
+using Supervisor.Host.Platform;
+
+namespace Supervisor.Host.Processes.Output;
+
+/// <summary>
+/// The one thread between every child's pipes and its logs: an epoll loop (level-triggered) that reads
+/// stdout/stderr as they become readable (one read of up to 128 KiB per ready fd per pass, so a fast
+/// writer cannot starve the others), hands each chunk to its <see cref="ChildOutputLog"/>, and writes
+/// buffered stdin when a pipe becomes writable. It never touches process state: the process loop
+/// attaches pipes after a spawn and asks for <see cref="ChildPipes.DrainAndClose"/> after a reap.
+/// <para>Each registered fd carries a <see cref="GCHandle"/> of its channel object as epoll data, so an
+/// event finds its channel without a table. Channels are closed only on this thread (stdin also under
+/// its own lock), and a closed channel's handle is freed only after the pass that might still hold an
+/// event for it.</para>
+/// </summary>
+internal sealed unsafe class ChildIoLoop : IDisposable
+{
+    /// <summary>The reference's read size (<c>2 &lt;&lt; 16</c>).</summary>
+    internal const int ReadSize = 128 * 1024;
+
+    private const int MaxEvents = 512;
+
+    private readonly IMainLog _mainLog;
+    private readonly int _epoll;
+    private readonly int _wake;
+    private readonly byte* _readBuffer;
+    private readonly byte* _events;
+    private readonly Thread _thread;
+    private readonly ConcurrentQueue<Action> _commands = new();
+    private readonly Lock _liveLock = new();
+    private readonly HashSet<ChildPipes> _live = [];
+    private readonly List<GCHandle> _toFree = [];
+    private volatile bool _stopping;
+    private bool _disposed;
+
+    /// <summary>Creates the epoll instance and starts the I/O thread.</summary>
+    public ChildIoLoop(IMainLog mainLog)
+    {
+        _mainLog = mainLog;
+        _epoll = NativeIo.EpollCreate1(NativeIo.EpollCloExec);
+        if (_epoll < 0)
+        {
+            throw new IOException($"epoll_create1 failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+
+        _wake = NativeIo.EventFd(0, NativeIo.EfdCloExec | NativeIo.EfdNonBlock);
+        if (_wake < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            NativeIo.Close(_epoll);
+            throw new IOException($"eventfd failed: errno {errno}");
+        }
+
+        // Data 0 marks the wake-up fd: no GCHandle is ever 0.
+        Control(NativeIo.EpollCtlAdd, _wake, NativeIo.EpollIn, 0);
+        _readBuffer = (byte*)NativeMemory.Alloc(ReadSize);
+        _events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * NativeIo.EpollEventSize));
+        _thread = new Thread(Run) { IsBackground = true, Name = "child-io" };
+        _thread.Start();
+    }
+
+    /// <summary>Number of attached, not yet closed children (for tests and diagnostics).</summary>
+    public int AttachedCount
+    {
+        get
+        {
+            lock (_liveLock)
+            {
+                return _live.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts watching a spawned child's pipes (the parent's ends; ownership passes to the returned
+    /// <see cref="ChildPipes"/>, which closes them). The fds are made non-blocking. A null log for a
+    /// present pipe means its output is read and discarded; to keep the DEBG copy and events of a
+    /// channel with no file (<c>NONE</c>), pass a log whose <see cref="ChildOutputOptions.LogFile"/> is null.
+    /// </summary>
+    public ChildPipes Attach(
+        SafeFileHandle? stdin,
+        SafeFileHandle stdout,
+        SafeFileHandle? stderr,
+        ChildOutputLog? stdoutLog,
+        ChildOutputLog? stderrLog,
+        string processName)
+    {
+        var pipes = new ChildPipes(this, processName, stdin, stdout, stderr, stdoutLog, stderrLog);
+        lock (_liveLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _live.Add(pipes);
+        }
+
+        try
+        {
+            pipes.Register();
+        }
+        catch
+        {
+            Post(() => Finish(pipes, null));
+            throw;
+        }
+
+        return pipes;
+    }
+
+    public void Dispose()
+    {
+        lock (_liveLock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
+        _stopping = true;
+        Wake();
+        if (Thread.CurrentThread != _thread)
+        {
+            _thread.Join();
+        }
+
+        // The thread is gone: whatever was asked of it (drains) completes here, without reading.
+        RunCommands();
+        List<ChildPipes> remaining;
+        lock (_liveLock)
+        {
+            remaining = [.. _live];
+        }
+
+        foreach (var pipes in remaining)
+        {
+            Finish(pipes, null);
+        }
+
+        FreeClosedHandles();
+        NativeIo.Close(_wake);
+        NativeIo.Close(_epoll);
+        NativeMemory.Free(_readBuffer);
+        NativeMemory.Free(_events);
+    }
+
+    /// <summary>Runs <paramref name="command"/> on the I/O thread (or right away once the loop is disposed).</summary>
+    internal void Post(Action command)
+    {
+        bool disposed;
+        lock (_liveLock)
+        {
+            disposed = _disposed;
+            if (!disposed)
+            {
+                _commands.Enqueue(command);
+            }
+        }
+
+        if (disposed)
+        {
+            command();
+        }
+        else
+        {
+            Wake();
+        }
+    }
+
+    internal void Control(int op, int fd, uint events, nint data)
+    {
+        var ev = stackalloc byte[16];
+        Unsafe.WriteUnaligned(ev, events);
+        Unsafe.WriteUnaligned(ev + NativeIo.EpollDataOffset, (ulong)data);
+        if (NativeIo.EpollCtl(_epoll, op, fd, ev) < 0)
+        {
+            throw new IOException($"epoll_ctl({op}) on fd {fd} failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    /// <summary>Stops watching an fd about to be closed; an fd already gone from the set is no error.</summary>
+    internal void Forget(int fd) => NativeIo.EpollCtl(_epoll, NativeIo.EpollCtlDel, fd, null);
+
+    /// <summary>Frees a channel's handle once no pending event can refer to it (after the current pass).</summary>
+    internal void FreeLater(GCHandle handle)
+    {
+        if (handle.IsAllocated)
+        {
+            _toFree.Add(handle);
+        }
+    }
+
+    /// <summary>
+    /// DrainAndClose on the I/O thread: read what is readable now (FIONREAD says how much; a grandchild
+    /// may keep the pipe open, so never wait for EOF), log it, close every fd, then tell the caller.
+    /// </summary>
+    internal void Finish(ChildPipes pipes, Action? onDrained)
+    {
+        if (!_disposed || Thread.CurrentThread == _thread)
+        {
+            DrainReadable(pipes.Stdout);
+            DrainReadable(pipes.Stderr);
+        }
+
+        CloseOutput(pipes.Stdout);
+        CloseOutput(pipes.Stderr);
+        pipes.CloseStdin(flushFirst: true);
+        pipes.ReleaseHandles();
+        lock (_liveLock)
+        {
+            _live.Remove(pipes);
+        }
+
+        if (_disposed && Thread.CurrentThread != _thread)
+        {
+            // No pass of the loop will come to free them.
+            FreeClosedHandles();
+        }
+
+        if (onDrained is not null)
+        {
+            try
+            {
+                onDrained();
+            }
+            catch (Exception e)
+            {
+                _mainLog.Critical($"uncaptured exception after draining {pipes.ProcessName}: {e}");
+            }
+        }
+    }
+
+    private void Wake()
+    {
+        ulong one = 1;
+        NativeIo.Write(_wake, (byte*)&one, sizeof(ulong));
+    }
+
+    private void Run()
+    {
+        while (!_stopping)
+        {
+            var count = NativeIo.EpollWait(_epoll, _events, MaxEvents, -1);
+            if (count < 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno != NativeIo.EINTR)
+                {
+                    _mainLog.Critical($"epoll_wait failed: errno {errno}");
+                    Thread.Sleep(100);
+                }
+
+                continue;
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                var ev = _events + (i * NativeIo.EpollEventSize);
+                var data = Unsafe.ReadUnaligned<ulong>(ev + NativeIo.EpollDataOffset);
+                if (data == 0)
+                {
+                    ulong drained;
+                    NativeIo.Read(_wake, (byte*)&drained, sizeof(ulong));
+                    continue;
+                }
+
+                Dispatch(GCHandle.FromIntPtr((nint)data).Target);
+            }
+
+            RunCommands();
+            FreeClosedHandles();
+        }
+    }
+
+    private void Dispatch(object? target)
+    {
+        try
+        {
+            if (target is OutputPipe output)
+            {
+                ReadOnce(output);
+            }
+            else if (target is ChildPipes pipes)
+            {
+                pipes.OnStdinWritable();
+            }
+        }
+        catch (Exception e)
+        {
+            _mainLog.Critical($"uncaptured exception in the child I/O loop: {e}");
+        }
+    }
+
+    private void RunCommands()
+    {
+        while (_commands.TryDequeue(out var command))
+        {
+            try
+            {
+                command();
+            }
+            catch (Exception e)
+            {
+                _mainLog.Critical($"uncaptured exception in the child I/O loop: {e}");
+            }
+        }
+    }
+
+    private void FreeClosedHandles()
+    {
+        foreach (var handle in _toFree)
+        {
+            handle.Free();
+        }
+
+        _toFree.Clear();
+    }
+
+    private void ReadOnce(OutputPipe output)
+    {
+        if (output.Closed)
+        {
+            return;
+        }
+
+        var n = NativeIo.Read(output.Fd, _readBuffer, ReadSize);
+        if (n > 0)
+        {
+            Deliver(output, (int)n);
+            return;
+        }
+
+        if (n < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno is NativeIo.EAGAIN or NativeIo.EINTR)
+            {
+                return;
+            }
+        }
+
+        // EOF: the child (and every grandchild holding the pipe) closed its end.
+        CloseOutput(output);
+    }
+
+    private void DrainReadable(OutputPipe? output)
+    {
+        if (output is null || output.Closed)
+        {
+            return;
+        }
+
+        var available = NativeIo.Available(output.Fd);
+        while (available > 0)
+        {
+            var n = NativeIo.Read(output.Fd, _readBuffer, ReadSize);
+            if (n <= 0)
+            {
+                break;
+            }
+
+            Deliver(output, (int)n);
+            available -= (int)n;
+        }
+    }
+
+    private void Deliver(OutputPipe output, int length)
+    {
+        if (output.Log is null)
+        {
+            return;
+        }
+
+        try
+        {
+            output.Log.Write(new ReadOnlySpan<byte>(_readBuffer, length));
+        }
+        catch (Exception e)
+        {
+            // The reference closes the channel here, which leaves the child to die of SIGPIPE; a failing
+            // observer should not kill a child, so keep reading and say it once.
+            if (!output.ReportedError)
+            {
+                output.ReportedError = true;
+                _mainLog.Critical($"uncaptured exception while logging {output}: {e}");
+            }
+        }
+    }
+
+    private void CloseOutput(OutputPipe? output)
+    {
+        if (output is null || output.Closed)
+        {
+            return;
+        }
+
+        output.Closed = true;
+        Forget(output.Fd);
+        output.Handle.Dispose();
+        FreeLater(output.Self);
+        _mainLog.Debug($"fd {output.Fd} closed, stopped monitoring {output}");
+    }
+}
+
+/// <summary>One output pipe of one child (the I/O thread's view of a POutputDispatcher).</summary>
+internal sealed class OutputPipe
+{
+    public OutputPipe(ChildPipes owner, OutputChannel channel, SafeFileHandle handle, ChildOutputLog? log)
+    {
+        Owner = owner;
+        Channel = channel;
+        Handle = handle;
+        Log = log;
+        Fd = (int)handle.DangerousGetHandle();
+        Self = GCHandle.Alloc(this);
+    }
+
+    public ChildPipes Owner { get; }
+
+    public OutputChannel Channel { get; }
+
+    public SafeFileHandle Handle { get; }
+
+    public ChildOutputLog? Log { get; }
+
+    public int Fd { get; }
+
+    public GCHandle Self { get; }
+
+    public bool Closed { get; set; }
+
+    public bool ReportedError { get; set; }
+
+    public override string ToString() => $"<POutputDispatcher for '{Owner.ProcessName}' ({ChildOutputLog.ChannelName(Channel)})>";
+}

@@ -1,0 +1,543 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+using Supervisor.Host.Config;
+
+namespace Supervisor.Host.Processes.Spawning;
+
+/// <summary>What to start: the resolved command, the complete environment and the child's set-up (processes.md §5.2).</summary>
+internal sealed record SpawnRequest(
+    ResolvedCommand Command,
+    IReadOnlyList<string> Environment,
+    string? Directory,
+    int? Umask,
+    int? Uid,
+    int? Gid,
+    string? UserName,
+    bool RedirectStderr)
+{
+    /// <summary>Tests only: pretend the daemon runs as this uid (to reach the non-root refusal while running as root).</summary>
+    public int? AssumeDaemonUid { get; init; }
+}
+
+/// <summary>A started child and the parent ends of its pipes (non-blocking, close-on-exec); disposing closes them.</summary>
+internal sealed class SpawnedChild : IDisposable
+{
+    internal SpawnedChild(int pid, SafeFileHandle? stdin, SafeFileHandle stdout, SafeFileHandle? stderr)
+    {
+        Pid = pid;
+        Stdin = stdin;
+        Stdout = stdout;
+        Stderr = stderr;
+    }
+
+    public int Pid { get; }
+
+    public SafeFileHandle? Stdin { get; }
+
+    public SafeFileHandle Stdout { get; }
+
+    /// <summary>Null when stderr is redirected into the stdout pipe.</summary>
+    public SafeFileHandle? Stderr { get; }
+
+    public void Dispose()
+    {
+        Stdin?.Dispose();
+        Stdout.Dispose();
+        Stderr?.Dispose();
+    }
+}
+
+/// <summary>Either a child or the reference's spawnerr text (processes.md §5.1 steps 4-5).</summary>
+internal sealed record SpawnResult(SpawnedChild? Child, string? Error);
+
+/// <summary>
+/// Starts children with glibc's posix_spawn: own process group, default signal dispositions, empty
+/// signal mask, fds 0/1/2 on fresh pipes and nothing else open. umask, working directory and user= are
+/// applied on a short-lived thread with its own fs struct (unshare(CLONE_FS)) and, for user=, its own
+/// credentials set by raw system calls; the child inherits both from that thread and the thread then
+/// ends, so the daemon's other threads never change. Set-up failures the reference reports from the
+/// child (chdir, user, exec) are reproduced by a stand-in child writing the same lines into the same
+/// pipe and exiting 127.
+/// </summary>
+internal static unsafe class ChildSpawner
+{
+    private const string NotSpawned = "supervisor: child process was not spawned\n";
+    private static readonly string[] StandInArgv = ["/bin/sh", "-c", "exit 127"];
+    private static readonly Lock CredentialGate = new();
+
+    public static SpawnResult Spawn(SpawnRequest request, string processName)
+    {
+        var pipes = new PipeSet();
+        var pipeError = pipes.Create(!request.RedirectStderr);
+        if (pipeError != 0)
+        {
+            pipes.CloseAll();
+            return new SpawnResult(null, pipeError == 24
+                ? $"too many open files to spawn {PythonText.Repr(processName)}"
+                : $"unknown error making dispatchers for {PythonText.Repr(processName)}: {ErrnoNames.Name(pipeError)}");
+        }
+
+        Outcome outcome;
+        try
+        {
+            outcome = Launch(request, pipes);
+        }
+        catch
+        {
+            pipes.CloseAll();
+            throw;
+        }
+
+        pipes.CloseChildEnds();
+        if (outcome.Pid <= 0)
+        {
+            pipes.CloseParentEnds();
+            return new SpawnResult(null, outcome.ForkErrno == NativeProcesses.Eagain
+                ? $"Too many processes in process table to spawn {PythonText.Repr(processName)}"
+                : $"unknown error during fork for {PythonText.Repr(processName)}: {ErrnoNames.Name(outcome.ForkErrno)}");
+        }
+
+        return new SpawnResult(pipes.TakeParentEnds(outcome.Pid), null);
+    }
+
+    private static Outcome Launch(SpawnRequest request, PipeSet pipes)
+    {
+        var daemonUid = request.AssumeDaemonUid ?? NativeProcesses.Getuid();
+        var switchUser = request.Uid is int uid && uid != daemonUid;
+        ReaperHub.BeginSpawn();
+        var outcome = default(Outcome);
+        try
+        {
+            if (switchUser && daemonUid != 0)
+            {
+                outcome = StandIn(pipes, $"couldn't setuid to {request.Uid}: Can't drop privilege as nonroot user\n");
+            }
+            else if (switchUser || request.Directory is not null || request.Umask is not null)
+            {
+                outcome = switchUser ? LaunchAsUser(request, pipes) : OnPrivateThread(request, pipes, null);
+            }
+            else
+            {
+                outcome = LaunchCommand(request, pipes);
+            }
+        }
+        finally
+        {
+            ReaperHub.EndSpawn(outcome.Pid);
+        }
+
+        return outcome;
+    }
+
+    private static Outcome LaunchAsUser(SpawnRequest request, PipeSet pipes)
+    {
+        var uid = request.Uid!.Value;
+        var gid = request.Gid ?? UnixAccounts.PrimaryGidOfUid(uid);
+        if (gid is not int primaryGid)
+        {
+            return StandIn(pipes, $"couldn't setuid to {uid}: Can't find uid {uid}\n");
+        }
+
+        var groups = SupplementaryGroups(request.UserName, primaryGid);
+
+        // Changing a thread's effective uid makes the kernel mark the whole process non-dumpable; put
+        // the flag back once the thread is gone (serialised so two switches cannot interleave).
+        lock (CredentialGate)
+        {
+            var dumpable = NativeProcesses.Prctl(NativeProcesses.PrGetDumpable, 0, 0, 0, 0);
+            try
+            {
+                return OnPrivateThread(request, pipes, new Credentials(uid, primaryGid, groups));
+            }
+            finally
+            {
+                if (dumpable >= 0)
+                {
+                    NativeProcesses.Prctl(NativeProcesses.PrSetDumpable, (nuint)dumpable, 0, 0, 0);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs the set-up and the spawn on a new thread that never returns to a pool: it unshares its fs
+    /// struct (so umask and chdir stay private to it) and may give up root for good.
+    /// </summary>
+    private static Outcome OnPrivateThread(SpawnRequest request, PipeSet pipes, Credentials? credentials)
+    {
+        var outcome = default(Outcome);
+        Exception? failure = null;
+        var thread = new Thread(
+            () =>
+            {
+                try
+                {
+                    outcome = PrepareThreadAndLaunch(request, pipes, credentials);
+                }
+                catch (Exception e)
+                {
+                    failure = e;
+                }
+            },
+            256 * 1024)
+        {
+            IsBackground = true,
+            Name = "spawn",
+        };
+        thread.Start();
+        thread.Join();
+        if (failure is not null)
+        {
+            throw new InvalidOperationException("spawning thread failed", failure);
+        }
+
+        return outcome;
+    }
+
+    private static Outcome PrepareThreadAndLaunch(SpawnRequest request, PipeSet pipes, Credentials? credentials)
+    {
+        if (NativeProcesses.Unshare(NativeProcesses.CloneFs) != 0)
+        {
+            return Outcome.ForkFailed(Marshal.GetLastPInvokeError());
+        }
+
+        if (credentials is not null)
+        {
+            var problem = credentials.ApplyToThisThread();
+            if (problem is not null)
+            {
+                return StandIn(pipes, problem.Length == 0 ? string.Empty : $"couldn't setuid to {credentials.Uid}: {problem}\n");
+            }
+        }
+
+        if (request.Directory is string directory)
+        {
+            var path = CommandResolver.Terminated(directory);
+            fixed (byte* p = path)
+            {
+                if (NativeProcesses.Chdir(p) != 0)
+                {
+                    return StandIn(pipes, $"couldn't chdir to {directory}: {ErrnoNames.Name(Marshal.GetLastPInvokeError())}\n");
+                }
+            }
+        }
+
+        if (request.Umask is int umask)
+        {
+            NativeProcesses.Umask(umask);
+        }
+
+        return LaunchCommand(request, pipes);
+    }
+
+    private static Outcome LaunchCommand(SpawnRequest request, PipeSet pipes)
+    {
+        using var argv = new NativeStringArray(request.Command.Argv);
+        using var envp = new NativeStringArray(request.Environment);
+        var error = PosixSpawn(request.Command.Path, argv, envp, pipes, out var pid);
+        if (error == 0)
+        {
+            return new Outcome(pid, 0);
+        }
+
+        // glibc reports a failure of the child's exec (or file actions) through posix_spawn's result, and
+        // reaps that child itself; only clone's own failures mean no process could be made.
+        if (error is NativeProcesses.Eagain or NativeProcesses.Enomem)
+        {
+            return Outcome.ForkFailed(error);
+        }
+
+        var argv0 = request.Command.Argv.Count > 0 ? request.Command.Argv[0] : request.Command.Path;
+        return StandIn(pipes, $"couldn't exec {argv0}: {ErrnoNames.Name(error)}\n");
+    }
+
+    /// <summary>
+    /// What the reference's user sees when the child's set-up fails: the lines on the child's fd 2 and an
+    /// exit status of 127 from a real process. The parent writes the lines into the pipe (they are far
+    /// below its capacity) and a stand-in shell exits 127.
+    /// </summary>
+    private static Outcome StandIn(PipeSet pipes, string message)
+    {
+        var bytes = Encoding.UTF8.GetBytes(message.Length == 0 ? NotSpawned : "supervisor: " + message + NotSpawned);
+        var fd = pipes.ChildStderrEnd;
+        fixed (byte* p = bytes)
+        {
+            var offset = 0;
+            while (offset < bytes.Length)
+            {
+                var written = NativeProcesses.Write(fd, p + offset, bytes.Length - offset);
+                if (written < 0)
+                {
+                    if (Marshal.GetLastPInvokeError() == NativeProcesses.Eintr)
+                    {
+                        continue;
+                    }
+
+                    break;
+                }
+
+                offset += (int)written;
+            }
+        }
+
+        using var argv = new NativeStringArray(StandInArgv);
+        using var envp = new NativeStringArray([]);
+        var error = PosixSpawn(StandInArgv[0], argv, envp, pipes, out var pid);
+        return error == 0 ? new Outcome(pid, 0) : Outcome.ForkFailed(error);
+    }
+
+    private static int PosixSpawn(string path, NativeStringArray argv, NativeStringArray envp, PipeSet pipes, out int pid)
+    {
+        var attributes = NativeMemory.AllocZeroed(NativeProcesses.SpawnAttrSize);
+        var actions = NativeMemory.AllocZeroed(NativeProcesses.FileActionsSize);
+        var signals = stackalloc byte[NativeProcesses.SigsetSize];
+        var pathBytes = CommandResolver.Terminated(path);
+        var childPid = 0;
+        try
+        {
+            Check(NativeProcesses.PosixSpawnattrInit(attributes));
+            Check(NativeProcesses.PosixSpawnFileActionsInit(actions));
+            Check(NativeProcesses.PosixSpawnattrSetflags(
+                attributes,
+                NativeProcesses.PosixSpawnSetpgroup | NativeProcesses.PosixSpawnSetsigdef | NativeProcesses.PosixSpawnSetsigmask));
+
+            // Process group 0: the child leads a new group of its own (the reference's setpgrp()).
+            Check(NativeProcesses.PosixSpawnattrSetpgroup(attributes, 0));
+
+            // Every signal 1-64 back to its default, glibc's internal 32 and 33 included (sigfillset would
+            // leave those out, and glibc's child would then pass them on as ignored).
+            new Span<byte>(signals, NativeProcesses.SigsetSize).Clear();
+            new Span<byte>(signals, 8).Fill(0xff);
+            Check(NativeProcesses.PosixSpawnattrSetsigdefault(attributes, signals));
+            new Span<byte>(signals, NativeProcesses.SigsetSize).Clear();
+            Check(NativeProcesses.PosixSpawnattrSetsigmask(attributes, signals));
+
+            // The child ends are all >= 3 (PipeSet sees to it), so these dup2s cannot overwrite each other.
+            Check(NativeProcesses.PosixSpawnFileActionsAdddup2(actions, pipes.ChildStdinEnd, 0));
+            Check(NativeProcesses.PosixSpawnFileActionsAdddup2(actions, pipes.ChildStdoutEnd, 1));
+            Check(NativeProcesses.PosixSpawnFileActionsAdddup2(actions, pipes.ChildStderrEnd, 2));
+            Check(NativeProcesses.PosixSpawnFileActionsAddclosefromNp(actions, 3));
+
+            fixed (byte* p = pathBytes)
+            {
+                var error = NativeProcesses.PosixSpawn(&childPid, p, actions, attributes, argv.Pointers, envp.Pointers);
+                pid = error == 0 ? childPid : 0;
+                return error;
+            }
+        }
+        finally
+        {
+            NativeProcesses.PosixSpawnFileActionsDestroy(actions);
+            NativeProcesses.PosixSpawnattrDestroy(attributes);
+            NativeMemory.Free(actions);
+            NativeMemory.Free(attributes);
+        }
+    }
+
+    private static void Check(int error)
+    {
+        if (error != 0)
+        {
+            throw new InvalidOperationException($"posix_spawn set-up failed: {ErrnoNames.Name(error)}");
+        }
+    }
+
+    /// <summary>The reference's setgroups list: the primary gid first, then every group listing the user.</summary>
+    private static int[] SupplementaryGroups(string? userName, int primaryGid)
+    {
+        if (userName is null)
+        {
+            return [primaryGid];
+        }
+
+        var name = CommandResolver.Terminated(userName);
+        var count = 64;
+        while (true)
+        {
+            var groups = new int[count];
+            var found = count;
+            int result;
+            fixed (byte* n = name)
+            fixed (int* g = groups)
+            {
+                result = NativeProcesses.Getgrouplist(n, primaryGid, g, &found);
+            }
+
+            if (result >= 0)
+            {
+                var list = new List<int> { primaryGid };
+                list.AddRange(groups.AsSpan(0, found).ToArray().Where(group => group != primaryGid).Distinct());
+                return [.. list];
+            }
+
+            count = Math.Max(found, count * 2);
+        }
+    }
+
+    private readonly record struct Outcome(int Pid, int ForkErrno)
+    {
+        public static Outcome ForkFailed(int errno) => new(0, errno);
+    }
+
+    /// <summary>The credentials of a user= switch, applied to the calling thread only.</summary>
+    private sealed record Credentials(int Uid, int Gid, int[] Groups)
+    {
+        /// <summary>Null on success, else the reference's drop_privileges text.</summary>
+        public string? ApplyToThisThread()
+        {
+            var (setGroups, setResUid, setResGid) = NativeProcesses.CredentialSyscalls;
+            fixed (int* groups = Groups)
+            {
+                if (NativeProcesses.Syscall(setGroups, Groups.Length, (long)groups, 0) != 0)
+                {
+                    return "Could not set groups of effective user";
+                }
+            }
+
+            if (NativeProcesses.Syscall(setResGid, Gid, Gid, Gid) != 0)
+            {
+                return "Could not set group id of effective user";
+            }
+
+            if (NativeProcesses.Syscall(setResUid, Uid, Uid, Uid) != 0)
+            {
+                // The reference's os.setuid raises here and the child's finally clause exits 127 having
+                // written only the "not spawned" line.
+                return string.Empty;
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>The three pipes of a child; every fd is close-on-exec and at least 3.</summary>
+    private sealed class PipeSet
+    {
+        private int _stdinRead = -1;
+        private int _stdinWrite = -1;
+        private int _stdoutRead = -1;
+        private int _stdoutWrite = -1;
+        private int _stderrRead = -1;
+        private int _stderrWrite = -1;
+
+        public int ChildStdinEnd => _stdinRead;
+
+        public int ChildStdoutEnd => _stdoutWrite;
+
+        /// <summary>The child's fd 2: its stderr pipe, or the stdout pipe when stderr is redirected.</summary>
+        public int ChildStderrEnd => _stderrWrite >= 0 ? _stderrWrite : _stdoutWrite;
+
+        /// <summary>0, or the errno of the first failure.</summary>
+        public int Create(bool withStderr)
+        {
+            var error = MakePipe(out _stdinRead, out _stdinWrite);
+            if (error == 0)
+            {
+                error = MakePipe(out _stdoutRead, out _stdoutWrite);
+            }
+
+            if (error == 0 && withStderr)
+            {
+                error = MakePipe(out _stderrRead, out _stderrWrite);
+            }
+
+            if (error != 0)
+            {
+                return error;
+            }
+
+            return SetNonBlocking(_stdinWrite)
+                ?? SetNonBlocking(_stdoutRead)
+                ?? (_stderrRead >= 0 ? SetNonBlocking(_stderrRead) : null)
+                ?? 0;
+        }
+
+        public SpawnedChild TakeParentEnds(int pid)
+        {
+            var child = new SpawnedChild(
+                pid,
+                new SafeFileHandle(_stdinWrite, ownsHandle: true),
+                new SafeFileHandle(_stdoutRead, ownsHandle: true),
+                _stderrRead >= 0 ? new SafeFileHandle(_stderrRead, ownsHandle: true) : null);
+            _stdinWrite = _stdoutRead = _stderrRead = -1;
+            return child;
+        }
+
+        public void CloseChildEnds()
+        {
+            CloseFd(ref _stdinRead);
+            CloseFd(ref _stdoutWrite);
+            CloseFd(ref _stderrWrite);
+        }
+
+        public void CloseParentEnds()
+        {
+            CloseFd(ref _stdinWrite);
+            CloseFd(ref _stdoutRead);
+            CloseFd(ref _stderrRead);
+        }
+
+        public void CloseAll()
+        {
+            CloseChildEnds();
+            CloseParentEnds();
+        }
+
+        private static int MakePipe(out int read, out int write)
+        {
+            var fds = stackalloc int[2];
+            if (NativeProcesses.Pipe2(fds, NativeProcesses.OCloexec) != 0)
+            {
+                read = write = -1;
+                return Marshal.GetLastPInvokeError();
+            }
+
+            read = AboveStandardStreams(fds[0]);
+            write = AboveStandardStreams(fds[1]);
+            return 0;
+        }
+
+        /// <summary>
+        /// A daemon started with a closed stdin/stdout/stderr can get 0-2 from pipe2; moved up so that the
+        /// child's dup2 onto 0, 1 and 2 cannot clobber another pipe end.
+        /// </summary>
+        private static int AboveStandardStreams(int fd)
+        {
+            if (fd > 2)
+            {
+                return fd;
+            }
+
+            var moved = NativeProcesses.Fcntl(fd, NativeProcesses.FDupfdCloexec, 3);
+            if (moved < 0)
+            {
+                return fd;
+            }
+
+            NativeProcesses.Close(fd);
+            return moved;
+        }
+
+        private static int? SetNonBlocking(int fd)
+        {
+            var flags = NativeProcesses.Fcntl(fd, NativeProcesses.FGetfl, 0);
+            if (flags < 0 || NativeProcesses.Fcntl(fd, NativeProcesses.FSetfl, flags | NativeProcesses.ONonblock) < 0)
+            {
+                return Marshal.GetLastPInvokeError();
+            }
+
+            return null;
+        }
+
+        private static void CloseFd(ref int fd)
+        {
+            if (fd >= 0)
+            {
+                NativeProcesses.Close(fd);
+                fd = -1;
+            }
+        }
+    }
+}

@@ -1,0 +1,291 @@
+using System.Diagnostics;
+using System.Text;
+using Supervisor.Abstractions;
+using Supervisor.Host.Processes.Output;
+using Supervisor.Host.Tests.Support;
+
+namespace Supervisor.Host.Tests.Processes;
+
+/// <summary>The epoll thread with real pipes: output to logs, fairness, drain without EOF, non-blocking stdin.</summary>
+public sealed class ChildIoLoopTests
+{
+    private static ChildOutputLog FileLog(string path, OutputChannel channel = OutputChannel.Stdout, IMainLog? main = null) =>
+        new(new ChildOutputOptions("cat", channel, path, 0, 0, Syslog: false, StripAnsi: false), main ?? new RecordingLog(LogLevel.Info));
+
+    private static long SizeOf(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
+
+    [Fact]
+    public void OutputOfBothChannelsReachesTheirLogsAndEofClosesTheChannel()
+    {
+        using var dir = new TempDirectory();
+        var main = new RecordingLog(LogLevel.Debug);
+        using var loop = new ChildIoLoop(main);
+        using var stdout = new TestPipe();
+        using var stderr = new TestPipe();
+        using var outLog = FileLog(dir.File("out.log"), OutputChannel.Stdout, main);
+        using var errLog = FileLog(dir.File("err.log"), OutputChannel.Stderr, main);
+        loop.Attach(null, stdout.Read, stderr.Read, outLog, errLog, "cat");
+
+        TestPipe.WriteAll(stdout.Write, "to stdout\n"u8);
+        TestPipe.WriteAll(stderr.Write, "to stderr\n"u8);
+        stdout.Write.Dispose();
+        stderr.Write.Dispose();
+
+        Eventually.True(() => main.Lines.Count(l => l.Message.Contains("closed, stopped monitoring")) == 2, "both EOFs");
+        Assert.Equal("to stdout\n", File.ReadAllText(dir.File("out.log")));
+        Assert.Equal("to stderr\n", File.ReadAllText(dir.File("err.log")));
+        Assert.Contains((LogLevel.Debug, "'cat' stdout output:\nto stdout\n"), main.Lines);
+        Assert.Contains((LogLevel.Debug, "'cat' stderr output:\nto stderr\n"), main.Lines);
+    }
+
+    [Fact]
+    public void AFastWriterDoesNotStallAnotherChannel()
+    {
+        using var dir = new TempDirectory();
+        using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        using var fast = new TestPipe();
+        using var slow = new TestPipe();
+        using var fastLog = new ChildOutputLog(new ChildOutputOptions("fast", OutputChannel.Stdout, dir.File("fast.log"), 8 * 1024 * 1024, 1, false, false), new RecordingLog(LogLevel.Info));
+        using var slowLog = FileLog(dir.File("slow.log"));
+        var fastPipes = loop.Attach(null, fast.Read, null, fastLog, null, "fast");
+        loop.Attach(null, slow.Read, null, slowLog, null, "slow");
+
+        using var stop = new CancellationTokenSource();
+        long fastBytes = 0;
+        var writer = new Thread(() =>
+        {
+            var block = new byte[64 * 1024];
+            block.AsSpan().Fill((byte)'y');
+            while (!stop.IsCancellationRequested && TestPipe.WriteAll(fast.Write, block))
+            {
+                Interlocked.Add(ref fastBytes, block.Length);
+            }
+        });
+        writer.Start();
+        try
+        {
+            Eventually.True(() => Interlocked.Read(ref fastBytes) > 4 * 1024 * 1024, "the fast writer to get going");
+            var worst = TimeSpan.Zero;
+            for (var i = 1; i <= 20; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                TestPipe.WriteAll(slow.Write, "ping\n"u8);
+                Eventually.True(() => SizeOf(dir.File("slow.log")) == i * 5, $"ping {i}", timeoutMs: 2000);
+                worst = watch.Elapsed > worst ? watch.Elapsed : worst;
+            }
+
+            Assert.True(worst < TimeSpan.FromMilliseconds(500), $"slowest ping took {worst}");
+            Assert.True(Interlocked.Read(ref fastBytes) > 8 * 1024 * 1024);
+        }
+        finally
+        {
+            stop.Cancel();
+            using var drained = new ManualResetEventSlim();
+            fastPipes.DrainAndClose(drained.Set);
+            Assert.True(drained.Wait(TimeSpan.FromSeconds(5)));
+            writer.Join();
+        }
+    }
+
+    [Fact]
+    public void DrainAndCloseDoesNotWaitForAWriterThatKeepsThePipeOpen()
+    {
+        using var dir = new TempDirectory();
+        using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        using var stdout = new TestPipe();
+        using var stdin = new TestPipe();
+        using var log = FileLog(dir.File("out.log"));
+        var pipes = loop.Attach(stdin.Write, stdout.Read, null, log, null, "cat");
+
+        // Whether the loop or the drain reads it, the tail is logged before onDrained runs.
+        TestPipe.WriteAll(stdout.Write, "last words\n"u8);
+        using var drained = new ManualResetEventSlim();
+        var drainThread = 0;
+        pipes.DrainAndClose(() =>
+        {
+            drainThread = Environment.CurrentManagedThreadId;
+            drained.Set();
+        });
+
+        Assert.True(drained.Wait(TimeSpan.FromSeconds(5)), "drain did not finish while the writer kept the pipe open");
+        Assert.NotEqual(Environment.CurrentManagedThreadId, drainThread);
+        Assert.Equal("last words\n", File.ReadAllText(dir.File("out.log")));
+        Assert.False(pipes.StdinOpen);
+        Assert.Equal(StdinWriteResult.Closed, pipes.WriteStdin("late"u8.ToArray()));
+        Assert.Equal(0, loop.AttachedCount);
+
+        // Our ends are closed: the "grandchild" now gets EPIPE, and the stdin reader sees EOF.
+        Assert.False(TestPipe.WriteAll(stdout.Write, "more"u8));
+        Assert.Equal(0, TestPipe.ReadSome(stdin.Read, new byte[16]));
+
+        using var again = new ManualResetEventSlim();
+        pipes.DrainAndClose(again.Set);
+        Assert.True(again.Wait(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public void DrainAndCloseWithAWriterThatNeverStopsFinishes()
+    {
+        using var dir = new TempDirectory();
+        using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        using var stdout = new TestPipe();
+        using var log = FileLog(dir.File("out.log"));
+        var pipes = loop.Attach(null, stdout.Read, null, log, null, "yes");
+        var writer = new Thread(() =>
+        {
+            var block = new byte[4096];
+            while (TestPipe.WriteAll(stdout.Write, block))
+            {
+            }
+        });
+        writer.Start();
+        Eventually.True(() => SizeOf(dir.File("out.log")) > 1024 * 1024, "some output");
+        using var drained = new ManualResetEventSlim();
+        pipes.DrainAndClose(drained.Set);
+        Assert.True(drained.Wait(TimeSpan.FromSeconds(5)), "drain kept reading a writer that never stops");
+        Assert.True(writer.Join(TimeSpan.FromSeconds(5)), "the writer did not get EPIPE");
+    }
+
+    [Fact]
+    public void StdinToASlowReaderNeverBlocksAndArrivesIntact()
+    {
+        using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        using var stdout = new TestPipe();
+        using var stdin = new TestPipe();
+        var pipes = loop.Attach(stdin.Write, stdout.Read, null, null, null, "cat");
+
+        var payload = new byte[8 * 1024 * 1024];
+        new Random(3).NextBytes(payload);
+        var watch = Stopwatch.StartNew();
+        for (var offset = 0; offset < payload.Length; offset += 1024 * 1024)
+        {
+            Assert.Equal(StdinWriteResult.Accepted, pipes.WriteStdin(payload.AsMemory(offset, 1024 * 1024)));
+        }
+
+        // Nobody reads yet and the pipe holds 64 KiB: the 8 MiB were buffered, not waited for.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"WriteStdin took {watch.Elapsed}");
+        Assert.True(pipes.StdinOpen);
+
+        using var received = new MemoryStream();
+        var buffer = new byte[4096];
+        var reads = 0;
+        while (received.Length < payload.Length)
+        {
+            var n = TestPipe.ReadSome(stdin.Read, buffer);
+            Assert.NotEqual(0, n);
+            received.Write(buffer, 0, n);
+            if (++reads % 256 == 0)
+            {
+                Thread.Sleep(1);
+            }
+        }
+
+        Assert.True(payload.AsSpan().SequenceEqual(received.ToArray()));
+        Assert.True(pipes.StdinOpen);
+    }
+
+    [Fact]
+    public void StdinToAClosedPipeIsClosed()
+    {
+        using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        using var stdout = new TestPipe();
+        using var stdin = new TestPipe();
+        var pipes = loop.Attach(stdin.Write, stdout.Read, null, null, null, "cat");
+        Assert.Equal(StdinWriteResult.Accepted, pipes.WriteStdin("hello"u8.ToArray()));
+        stdin.Read.Dispose();
+        Assert.Equal(StdinWriteResult.Closed, pipes.WriteStdin("again"u8.ToArray()));
+        Assert.False(pipes.StdinOpen);
+        Assert.Equal(StdinWriteResult.Closed, pipes.WriteStdin("and again"u8.ToArray()));
+    }
+
+    [Fact]
+    public void BufferedStdinIsDroppedWhenTheReaderGoesAway()
+    {
+        using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        using var stdout = new TestPipe();
+        using var stdin = new TestPipe();
+        var pipes = loop.Attach(stdin.Write, stdout.Read, null, null, null, "cat");
+        Assert.Equal(StdinWriteResult.Accepted, pipes.WriteStdin(new byte[1024 * 1024]));
+        Assert.True(pipes.StdinOpen);
+        stdin.Read.Dispose();
+        Eventually.True(() => !pipes.StdinOpen, "the loop to see EPIPE on the buffered data");
+        Assert.Equal(StdinWriteResult.Closed, pipes.WriteStdin("x"u8.ToArray()));
+    }
+
+    [Fact]
+    public void NoStdinIsClosed()
+    {
+        using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        using var stdout = new TestPipe();
+        var pipes = loop.Attach(null, stdout.Read, null, null, null, "cat");
+        Assert.False(pipes.StdinOpen);
+        Assert.Equal(StdinWriteResult.Closed, pipes.WriteStdin("x"u8.ToArray()));
+    }
+
+    [Fact]
+    public void TwoThousandChildrenAttachedAtOnce()
+    {
+        const int children = 2000;
+        using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        var pipes = new List<TestPipe>(children);
+        var attached = new List<ChildPipes>(children);
+        var received = new int[children];
+        var logs = new List<ChildOutputLog>(children);
+        try
+        {
+            for (var i = 0; i < children; i++)
+            {
+                var index = i;
+                var pipe = new TestPipe();
+                pipes.Add(pipe);
+                var log = new ChildOutputLog(
+                    new ChildOutputOptions($"p{i}", OutputChannel.Stdout, null, 0, 0, false, false, chunk => Interlocked.Add(ref received[index], chunk.Length)),
+                    new RecordingLog(LogLevel.Info));
+                logs.Add(log);
+                attached.Add(loop.Attach(null, pipe.Read, null, log, null, $"p{i}"));
+            }
+
+            Assert.Equal(children, loop.AttachedCount);
+            for (var i = 0; i < children; i++)
+            {
+                TestPipe.WriteAll(pipes[i].Write, Encoding.ASCII.GetBytes($"child {i}\n"));
+            }
+
+            Eventually.True(() => Enumerable.Range(0, children).All(i => Volatile.Read(ref received[i]) == $"child {i}\n".Length), "every child's output");
+
+            using var all = new CountdownEvent(children);
+            foreach (var child in attached)
+            {
+                child.DrainAndClose(() => all.Signal());
+            }
+
+            Assert.True(all.Wait(TimeSpan.FromSeconds(10)));
+            Assert.Equal(0, loop.AttachedCount);
+        }
+        finally
+        {
+            foreach (var log in logs)
+            {
+                log.Dispose();
+            }
+
+            foreach (var pipe in pipes)
+            {
+                pipe.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public void DisposingTheLoopClosesWhatIsStillAttached()
+    {
+        using var stdout = new TestPipe();
+        var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        var pipes = loop.Attach(null, stdout.Read, null, null, null, "cat");
+        loop.Dispose();
+        Assert.False(TestPipe.WriteAll(stdout.Write, "x"u8));
+        using var drained = new ManualResetEventSlim();
+        pipes.DrainAndClose(drained.Set);
+        Assert.True(drained.IsSet);
+    }
+}

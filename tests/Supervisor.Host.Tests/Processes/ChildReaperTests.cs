@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Supervisor.Host.Processes.Spawning;
+using static Supervisor.Host.Tests.Processes.SpawnHarness;
+
+namespace Supervisor.Host.Tests.Processes;
+
+/// <summary>SIGCHLD-driven reaping: prompt, exactly once, no exit missed, orphans adopted, the runtime's own children left alone.</summary>
+public sealed class ChildReaperTests
+{
+    [Fact]
+    public async Task AnExitIsReportedPromptlyAfterTheChildDies()
+    {
+        var (child, exit) = Start(Command("/bin/sleep", ["sleep", "30"]));
+        using (child)
+        {
+            // Let the reaper go idle first: a report must come from SIGCHLD, not from a pass already running.
+            await Task.Delay(50);
+            var killedAt = DateTimeOffset.UtcNow;
+            var clock = Stopwatch.StartNew();
+            Assert.Equal(0, NativeProcesses.Kill(child.Pid, 15));
+            var reaped = await exit.WaitAsync(TimeSpan.FromSeconds(5));
+            var latency = clock.Elapsed;
+
+            Assert.True(latency < TimeSpan.FromMilliseconds(100), $"reported after {latency.TotalMilliseconds} ms");
+            Assert.Equal(child.Pid, reaped.Pid);
+            Assert.True(reaped.Known);
+            Assert.Equal("terminated by SIGTERM", WaitStatuses.Describe(reaped.WaitStatus));
+            Assert.InRange(reaped.Time, killedAt, DateTimeOffset.UtcNow);
+        }
+    }
+
+    [Fact]
+    public async Task TwoHundredConcurrentChildrenAreEachReportedExactlyOnceWithTheirOwnStatus()
+    {
+        var reports = new ConcurrentDictionary<int, List<ChildExit>>();
+        using var reaper = new ChildReaper(exit =>
+        {
+            if (exit.Known)
+            {
+                var list = reports.GetOrAdd(exit.Pid, _ => []);
+                lock (list)
+                {
+                    list.Add(exit);
+                }
+            }
+        });
+
+        var expected = new Dictionary<int, int>();
+        var children = new List<SpawnedChild>();
+        for (var i = 0; i < 200; i++)
+        {
+            var result = ChildSpawner.Spawn(Shell($"exit {i % 100}"), $"c{i}");
+            Assert.Null(result.Error);
+            reaper.Track(result.Child!.Pid);
+            expected[result.Child.Pid] = i % 100;
+            children.Add(result.Child);
+        }
+
+        try
+        {
+            Assert.True(await EventuallyAsync(() => reports.Count == 200, 10000), $"{reports.Count} of 200 reported");
+
+            // Any duplicate would have arrived by now.
+            await Task.Delay(100);
+            foreach (var (pid, code) in expected)
+            {
+                var exit = Assert.Single(reports[pid]);
+                Assert.Equal(code, WaitStatuses.ExitCode(exit.WaitStatus));
+            }
+        }
+        finally
+        {
+            children.ForEach(child => child.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task AnExitBeforeTrackIsStillReported()
+    {
+        var reported = new TaskCompletionSource<ChildExit>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var result = ChildSpawner.Spawn(Shell("exit 7"), "early");
+        using var child = result.Child!;
+        using var reaper = new ChildReaper(exit =>
+        {
+            if (exit.Pid == child.Pid)
+            {
+                reported.TrySetResult(exit);
+            }
+        });
+
+        // The child is a zombie (its SIGCHLD long gone) before anyone tracks it.
+        Assert.True(await EventuallyAsync(() => ProcTree.Read(child.Pid) is null || File.ReadAllText($"/proc/{child.Pid}/stat").Contains(") Z ", StringComparison.Ordinal)));
+        await Task.Delay(50);
+        reaper.Track(child.Pid);
+
+        var exit = await reported.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.True(exit.Known);
+        Assert.Equal("exit status 7", WaitStatuses.Describe(exit.WaitStatus));
+    }
+
+    [Fact]
+    public async Task AnOrphanLeftByAChildIsAdoptedAndReapedAsUnknown()
+    {
+        var (child, exit) = Start(Shell("sleep 0.3 & echo $!"));
+        using (child)
+        {
+            var grandchild = int.Parse(await ReadLineAsync(child.Stdout), System.Globalization.CultureInfo.InvariantCulture);
+            await exit.WaitAsync(TimeSpan.FromSeconds(5));
+
+            // As subreaper the daemon, not init, inherits the grandchild.
+            Assert.True(await EventuallyAsync(() => ProcTree.Read(grandchild) is not { } entry || entry.ParentPid == Environment.ProcessId));
+
+            Assert.True(await EventuallyAsync(() => Orphans.Any(orphan => orphan.Pid == grandchild)), "the orphan was never reaped");
+            var orphan = Orphans.First(orphan => orphan.Pid == grandchild);
+            Assert.False(orphan.Known);
+            Assert.Equal("exit status 0", WaitStatuses.Describe(orphan.WaitStatus));
+            Assert.Null(ProcTree.Read(grandchild));
+        }
+    }
+
+    [Fact]
+    public async Task SystemDiagnosticsProcessChildrenAreLeftToTheRuntime()
+    {
+        using var reaper = new ChildReaper(_ => { });
+        for (var i = 0; i < 5; i++)
+        {
+            using var process = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "exit 5"]) { UseShellExecute = false })!;
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(5, process.ExitCode);
+            Assert.DoesNotContain(Orphans, orphan => orphan.Pid == process.Id);
+        }
+
+        // Our own children are still collected alongside.
+        var finished = await RunAsync(Shell("exit 4"));
+        Assert.Equal(4, WaitStatuses.ExitCode(finished.Exit.WaitStatus));
+    }
+
+    [Fact]
+    public async Task AnUntrackedChildIsNoLongerReportedToItsReaper()
+    {
+        var reports = new ConcurrentQueue<ChildExit>();
+        using var reaper = new ChildReaper(reports.Enqueue);
+        var result = ChildSpawner.Spawn(Command("/bin/sleep", ["sleep", "30"]), "untracked");
+        using var child = result.Child!;
+        reaper.Track(child.Pid);
+        reaper.Untrack(child.Pid);
+        NativeProcesses.Kill(child.Pid, 9);
+
+        // Nobody tracks it any more: it ends up reaped as an unknown pid.
+        Assert.True(await EventuallyAsync(() => reports.Any(exit => exit.Pid == child.Pid)));
+        Assert.All(reports.Where(exit => exit.Pid == child.Pid), exit => Assert.False(exit.Known));
+    }
+}
