@@ -9,10 +9,23 @@ public sealed record SupervisorStateInfo(
 
 /// <summary>
 /// The built-in <c>supervisor</c> XML-RPC namespace, written only against the plugin SDK. Every method
-/// first refuses to work once a shutdown or restart is under way (SHUTDOWN_STATE), as the reference does.
+/// but <c>sendRemoteCommEvent</c> first refuses to work once a shutdown or restart is under way
+/// (SHUTDOWN_STATE), as the reference does. This part holds the daemon-level methods; the others are in
+/// SupervisorNamespace.*.cs by topic.
 /// </summary>
-public sealed class SupervisorNamespace(ISupervisord supervisord)
+public sealed partial class SupervisorNamespace(ISupervisord supervisord)
 {
+    private readonly TimeProvider _clock = TimeProvider.System;
+
+    /// <summary>A namespace reading the time (<c>now</c>, uptimes, the local time zone) from <paramref name="clock"/>.</summary>
+    public SupervisorNamespace(ISupervisord supervisord, TimeProvider clock)
+        : this(supervisord)
+    {
+        _clock = clock;
+    }
+
+    private IProcessTable Processes => supervisord.Processes;
+
     [RpcMethod(Aliases = ["getVersion"], Help = """
         Return the version of the RPC API used by supervisord.
 
@@ -83,6 +96,11 @@ public sealed class SupervisorNamespace(ISupervisord supervisord)
     {
         Gate();
         var path = supervisord.MainLog.FilePath ?? throw new RpcFaultException(FaultCode.NoFile);
+        if (!Path.Exists(path))
+        {
+            throw new RpcFaultException(FaultCode.NoFile, path);
+        }
+
         return LogFileReader.Read(path, offset, length);
     }
 
@@ -129,4 +147,26 @@ public sealed class SupervisorNamespace(ISupervisord supervisord)
             throw new RpcFaultException(FaultCode.ShutdownState);
         }
     }
+
+    /// <summary>
+    /// The active group and process a name designates (xmlrpc-api.md §1.5); the process is null for a group
+    /// spec. BAD_NAME with the name as given when the group is not active or has no such process.
+    /// </summary>
+    private (ProcessGroupInfo Group, ProcessInfo? Process) Resolve(string name)
+    {
+        var spec = NameSpec.Parse(name);
+        var group = Processes.FindGroup(spec.Group) ?? throw BadName(name);
+        if (spec.Process is null)
+        {
+            return (group, null);
+        }
+
+        var process = group.Processes.FirstOrDefault(p => p.Name == spec.Process) ?? throw BadName(name);
+        return (group, process);
+    }
+
+    /// <summary>As <see cref="Resolve"/>, for methods that need one process: a group spec is BAD_NAME too.</summary>
+    private ProcessInfo ResolveProcess(string name) => Resolve(name).Process ?? throw BadName(name);
+
+    private static RpcFaultException BadName(string name) => new(FaultCode.BadName, name);
 }

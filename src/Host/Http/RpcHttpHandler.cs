@@ -11,15 +11,18 @@ namespace Supervisor.Host.Http;
 
 /// <summary>
 /// The one request handler behind every listener: authenticate, route (<c>/RPC2</c> prefix, like the
-/// reference), read the body, dispatch, and write the response with a Content-Length.
+/// reference), read the body, dispatch, and write the response with a Content-Length. The log streams
+/// (<c>/logtail</c>, <c>/mainlogtail</c>) go to <see cref="LogTailHandler"/>; without
+/// <paramref name="processes"/> every process log stream is a 404.
 /// </summary>
-internal sealed class RpcHttpHandler(Func<RpcDispatcher> dispatcher, IMainLog log, XmlRpcLimits limits, long maxRequestBytes)
+internal sealed class RpcHttpHandler(Func<RpcDispatcher> dispatcher, IMainLog log, XmlRpcLimits limits, long maxRequestBytes, IProcessTable? processes = null)
 {
     /// <summary>The connection item under which each listener's <see cref="ListenerConfig"/> travels.</summary>
     public const string ListenerItemKey = "supervisor.listener";
 
     private const int MaxPooledBufferBytes = 1 << 20;
     private readonly ConcurrentBag<ArrayBufferWriter<byte>> _buffers = [];
+    private readonly LogTailHandler _logTail = new(log, processes);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -46,7 +49,13 @@ internal sealed class RpcHttpHandler(Func<RpcDispatcher> dispatcher, IMainLog lo
             return;
         }
 
-        // The web UI and log tails are served by later work; until then the reference's answers
+        if (LogTailHandler.Matches(request.Path))
+        {
+            await _logTail.HandleAsync(context);
+            return;
+        }
+
+        // The web UI is served by later work; until then the reference's answers
         // for paths it does not know apply: GET → 404, anything else → 400.
         await ErrorPages.WriteAsync(context, HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) ? 404 : 400);
     }

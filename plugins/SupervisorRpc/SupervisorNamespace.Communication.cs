@@ -1,0 +1,45 @@
+using System.Text;
+using Supervisor.Abstractions;
+
+namespace Supervisor;
+
+/// <summary>Talking to processes and listeners: sendProcessStdin, sendRemoteCommEvent.</summary>
+public sealed partial class SupervisorNamespace
+{
+    [RpcMethod(Help = """
+        Write a string to a process's stdin, encoded as UTF-8; the call does not wait for the child
+        to read it. INCORRECT_PARAMETERS when chars is not a string; BAD_NAME; NOT_RUNNING when there
+        is no child or it is being stopped; NO_FILE when the child has closed its stdin.
+        """)]
+    [return: RpcReturn("result", "Always return True unless error")]
+    public async Task<bool> SendProcessStdin(
+        [RpcParam("The process name to send to (or 'group:name')")] string name,
+        [RpcParam("The character data to send to the process")] object chars,
+        CancellationToken cancellationToken = default)
+    {
+        Gate();
+        var bytes = chars switch
+        {
+            string text => Encoding.UTF8.GetBytes(text),
+            byte[] raw => raw,
+            _ => throw new RpcFaultException(FaultCode.IncorrectParameters, PythonText.Str(chars)),
+        };
+        var process = ResolveProcess(name);
+        await EngineFaults.Named(Processes.WriteStdinAsync(process.Group, process.Name, bytes, cancellationToken), process.Group, process.Name, name)
+            .ConfigureAwait(false);
+        return true;
+    }
+
+    [RpcMethod(Help = """
+        Publish a REMOTE_COMMUNICATION event, whose body is "type:<type>", a newline and the data, to
+        the event listeners that subscribe to it. Works even while the daemon shuts down.
+        """)]
+    [return: RpcReturn("result", "Always return True unless error")]
+    public bool SendRemoteCommEvent(
+        [RpcParam("String for the \"type\" key in the event header")] object type,
+        [RpcParam("Data for the event body")] object data)
+    {
+        supervisord.Events.Publish(new SupervisorEvent("REMOTE_COMMUNICATION", $"type:{PythonText.Str(type)}\n{PythonText.Str(data)}"));
+        return true;
+    }
+}

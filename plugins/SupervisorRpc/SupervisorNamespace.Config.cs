@@ -1,0 +1,62 @@
+using Supervisor.Abstractions;
+
+namespace Supervisor;
+
+/// <summary>Configuration: reloadConfig, addProcessGroup, removeProcessGroup, getAllConfigInfo.</summary>
+public sealed partial class SupervisorNamespace
+{
+    [RpcMethod(Help = """
+        Re-read the configuration file and report how it differs from the active groups, without
+        touching them (addProcessGroup and removeProcessGroup apply the changes).
+
+        The result holds three arrays of group names: added (in the file, not active), changed
+        (active, configured differently) and removed (active, no longer in the file).
+        CANT_REREAD with the reason when the file is not valid.
+        """)]
+    [return: RpcReturn("result", "[[added, changed, removed]]")]
+    public async Task<object[]> ReloadConfig(CancellationToken cancellationToken = default)
+    {
+        Gate();
+        var changes = await Processes.ReloadConfigAsync(cancellationToken).ConfigureAwait(false);
+        return [new object[] { changes.Added, changes.Changed, changes.Removed }];
+    }
+
+    [RpcMethod(Help = """
+        Activate a process group of the configuration as last read; its autostart processes then
+        start. ALREADY_ADDED when it is active, BAD_NAME when the configuration has no such group.
+        """)]
+    [return: RpcReturn("result", "true if successful")]
+    public async Task<bool> AddProcessGroup(
+        [RpcParam("name of process group to add")] string name,
+        CancellationToken cancellationToken = default)
+    {
+        Gate();
+        await Processes.AddGroupAsync(name, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    [RpcMethod(Help = """
+        Deactivate a process group whose processes are all stopped. BAD_NAME when it is not active,
+        STILL_RUNNING when one of its processes is not stopped.
+        """)]
+    [return: RpcReturn("result", "Indicates whether the removal was successful")]
+    public async Task<bool> RemoveProcessGroup(
+        [RpcParam("name of process group to remove")] string name,
+        CancellationToken cancellationToken = default)
+    {
+        Gate();
+        await Processes.RemoveGroupAsync(name, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    [RpcMethod(Help = """
+        Return one struct per process of the configuration as last read (groups flattened), sorted by
+        process name: its settings, its group and whether that group is active (inuse).
+        """)]
+    [return: RpcReturn("result", "An array of process config info structs")]
+    public IReadOnlyList<ProcessConfigInfo> GetAllConfigInfo()
+    {
+        Gate();
+        return Processes.ConfigInfo;
+    }
+}

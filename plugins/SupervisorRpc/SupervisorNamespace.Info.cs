@@ -1,0 +1,41 @@
+using Supervisor.Abstractions;
+
+namespace Supervisor;
+
+/// <summary>Process information: getProcessInfo, getAllProcessInfo.</summary>
+public sealed partial class SupervisorNamespace
+{
+    [RpcMethod(Help = """
+        Return a struct describing one process.
+
+        Keys: name, group; start, stop and now (Unix times; 0 means never); state and statename;
+        spawnerr (the last spawn problem, or empty); exitstatus; logfile (same as stdout_logfile),
+        stdout_logfile, stderr_logfile (empty when there is none); pid (0 without a child); and the
+        description supervisorctl status shows: "pid N, uptime H:MM:SS" while running, the spawn
+        error in BACKOFF/FATAL, the stop time (or "Not started") when stopped or exited.
+        A group spec or an unknown name is BAD_NAME.
+        """)]
+    [return: RpcReturn("result", "A structure containing data about the process")]
+    public ProcessStatus GetProcessInfo([RpcParam("The name of the process (or 'group:name')")] string name)
+    {
+        Gate();
+        return Status(ResolveProcess(name));
+    }
+
+    [RpcMethod(Help = """
+        Return the getProcessInfo struct of every active process, ordered by group name and then by
+        process name.
+        """)]
+    [return: RpcReturn("result", "An array of process status results")]
+    public List<ProcessStatus> GetAllProcessInfo()
+    {
+        Gate();
+        return [.. Processes.Groups
+            .OrderBy(g => g.Name, StringComparer.Ordinal)
+            .SelectMany(g => g.Processes.OrderBy(p => p.Name, StringComparer.Ordinal))
+            .Select(Status)];
+    }
+
+    private ProcessStatus Status(ProcessInfo process) =>
+        ProcessStatus.From(process, _clock.GetUtcNow().ToUnixTimeSeconds(), _clock.LocalTimeZone);
+}

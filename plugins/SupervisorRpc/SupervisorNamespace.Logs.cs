@@ -1,0 +1,132 @@
+using Supervisor.Abstractions;
+
+namespace Supervisor;
+
+/// <summary>Process logs: read, tail and clear.</summary>
+public sealed partial class SupervisorNamespace
+{
+    [RpcMethod(Aliases = ["readProcessLog"], Help = """
+        Read length bytes from a process's stdout log, starting at offset.
+
+        The offset and length rules are readLog's: a negative offset with length 0 reads the last
+        -offset bytes. NO_FILE when the process logs no stdout (without text) or its file does not
+        exist (with the path). readProcessLog is the deprecated name of this method.
+        """)]
+    [return: RpcReturn("result", "Bytes of log")]
+    public string ReadProcessStdoutLog(
+        [RpcParam("the name of the process (or 'group:name')")] string name,
+        [RpcParam("offset to start reading from.")] int offset,
+        [RpcParam("number of bytes to read from the log.")] int length)
+    {
+        Gate();
+        return ReadProcessLog(ResolveProcess(name).StdoutLogfile, offset, length);
+    }
+
+    [RpcMethod(Help = """
+        Read length bytes from a process's stderr log, starting at offset; as readProcessStdoutLog.
+        A process with redirect_stderr has no stderr log (NO_FILE).
+        """)]
+    [return: RpcReturn("result", "Bytes of log")]
+    public string ReadProcessStderrLog(
+        [RpcParam("the name of the process (or 'group:name')")] string name,
+        [RpcParam("offset to start reading from.")] int offset,
+        [RpcParam("number of bytes to read from the log.")] int length)
+    {
+        Gate();
+        return ReadProcessLog(ResolveProcess(name).StderrLogfile, offset, length);
+    }
+
+    [RpcMethod(Aliases = ["tailProcessLog"], Help = """
+        Tail a process's stdout log: a cheaper way to follow it than readProcessStdoutLog.
+
+        Asks for up to length bytes from offset. When the log is longer than offset + length,
+        overflow is true and the bytes returned are the last length bytes of the log. The offset
+        returned is always the log's current size, the offset to ask for next. A log that does
+        not exist gives ["", 0, false]. tailProcessLog is the deprecated name of this method.
+        """)]
+    [return: RpcReturn("result", "[string bytes, int offset, bool overflow]", Type = "array")]
+    public object[] TailProcessStdoutLog(
+        [RpcParam("the name of the process (or 'group:name')")] string name,
+        [RpcParam("offset to start reading from")] int offset,
+        [RpcParam("maximum number of bytes to return")] int length)
+    {
+        Gate();
+        return LogTail.Tail(ResolveProcess(name).StdoutLogfile, offset, length);
+    }
+
+    [RpcMethod(Help = "Tail a process's stderr log; as tailProcessStdoutLog.")]
+    [return: RpcReturn("result", "[string bytes, int offset, bool overflow]", Type = "array")]
+    public object[] TailProcessStderrLog(
+        [RpcParam("the name of the process (or 'group:name')")] string name,
+        [RpcParam("offset to start reading from")] int offset,
+        [RpcParam("maximum number of bytes to return")] int length)
+    {
+        Gate();
+        return LogTail.Tail(ResolveProcess(name).StderrLogfile, offset, length);
+    }
+
+    [RpcMethod(Aliases = ["clearProcessLog"], Help = """
+        Empty a process's stdout and stderr logs: the current files are removed and reopened empty
+        (rotated backups stay). A process without a child keeps its files. FAILED on an I/O error.
+        clearProcessLog is the deprecated name of this method.
+        """)]
+    [return: RpcReturn("result", "Always True unless error")]
+    public async Task<bool> ClearProcessLogs(
+        [RpcParam("The name of the process (or 'group:name')")] string name,
+        CancellationToken cancellationToken = default)
+    {
+        Gate();
+        var process = ResolveProcess(name);
+        await ClearLogsAsync(process, name, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    [RpcMethod(Help = """
+        Empty the logs of every active process, one after the other in priority order, and report
+        each as a status struct (name, group, status, description).
+        """)]
+    [return: RpcReturn("result", "An array of process status info structs")]
+    public async Task<List<ProcessResult>> ClearAllProcessLogs(CancellationToken cancellationToken = default)
+    {
+        Gate();
+        return await BulkOperation.RunInTurnAsync(
+            InPriorityOrder(),
+            p =>
+            {
+                Gate();
+                return ClearLogsAsync(p, NameSpec.Display(p.Group, p.Name), cancellationToken);
+            }).ConfigureAwait(false);
+    }
+
+    private static string ReadProcessLog(string path, int offset, int length)
+    {
+        if (path.Length == 0)
+        {
+            throw new RpcFaultException(FaultCode.NoFile);
+        }
+
+        if (!Path.Exists(path))
+        {
+            throw new RpcFaultException(FaultCode.NoFile, path);
+        }
+
+        return LogFileReader.Read(path, offset, length);
+    }
+
+    /// <summary>The reference reports any failure to clear as <c>FAILED: name</c>.</summary>
+    private async Task ClearLogsAsync(ProcessInfo process, string given, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Processes.ClearLogsAsync(process.Group, process.Name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcFaultException e) when (e.Code == (int)FaultCode.Failed)
+        {
+            throw new RpcFaultException(FaultCode.Failed, given);
+        }
+        catch (RpcFaultException e)
+        {
+            throw EngineFaults.Rename(e, process.Group, process.Name, given);
+        }
+    }
+}
