@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 using Supervisor.Abstractions;
 using Supervisor.Host.Config;
+using Supervisor.Host.Platform;
+using Supervisor.Host.Processes.Spawning;
 
 namespace Supervisor.Host;
 
@@ -50,10 +52,12 @@ internal static class Program
             return Detach(args);
         }
 
-        if (Environment.GetEnvironmentVariable(DetachedMarker) is not null)
+        var detached = Environment.GetEnvironmentVariable(DetachedMarker) is not null;
+        if (detached)
         {
-            Native.SetSid();
-            Native.RedirectStandardStreamsToDevNull();
+            // Already a session leader (spawned with POSIX_SPAWN_SETSID); stdio stays on the launcher's
+            // pipes until the daemon serves, so start-up errors reach the user's terminal.
+            Environment.SetEnvironmentVariable(DetachedMarker, null);
             if (settings.Umask is { } umask)
             {
                 Native.Umask(umask);
@@ -81,6 +85,21 @@ internal static class Program
         using var quit = Register(PosixSignal.SIGQUIT, () => daemon.RequestStopFromSignal(SupervisorState.Shutdown, "SIGQUIT"));
         using var hangup = Register(PosixSignal.SIGHUP, () => daemon.RequestStopFromSignal(SupervisorState.Restarting, "SIGHUP"));
         using var reopen = Register((PosixSignal)Sigusr2, daemon.ReopenLogs);
+        if (detached)
+        {
+            _ = daemon.Started.ContinueWith(
+                started =>
+                {
+                    if (started.IsCompletedSuccessfully)
+                    {
+                        Console.Out.WriteLine(ReadyLine);
+                        Console.Out.Flush();
+                        Native.RedirectStandardStreamsToDevNull();
+                    }
+                },
+                TaskScheduler.Default);
+        }
+
         return await daemon.RunAsync(settings);
     }
 
@@ -142,36 +161,82 @@ internal static class Program
 
     /// <summary>
     /// The reference forks into the background after validating the config. .NET cannot fork, so the
-    /// daemon starts itself again, detached from the terminal, and the first process exits 0.
+    /// daemon starts itself again in a new session (posix_spawn, no System.Diagnostics.Process) and
+    /// this first process waits until the second one serves: it exits 0 once the second writes
+    /// <see cref="ReadyLine"/> on its stdout pipe, or relays the second's error output and exit status
+    /// when it fails to start (a port in use, a plugin that does not load), so the caller still sees
+    /// why, as with the reference.
     /// </summary>
-    private static int Detach(string[] args)
+    private static unsafe int Detach(string[] args)
     {
-        // The child gets pipes of ours rather than our stdio: the runtime keeps duplicates of the
-        // standard streams it was given, and a caller waiting for our output to end (a shell's
-        // `$(supervisord)`, an init script) must not wait for the daemon's.
-        var start = new System.Diagnostics.ProcessStartInfo(Environment.ProcessPath!)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        var entry = Environment.GetCommandLineArgs()[0];
+        var argv = new List<string> { Environment.ProcessPath! };
         if (!string.Equals(Path.GetFileNameWithoutExtension(Environment.ProcessPath), "supervisord", StringComparison.Ordinal))
         {
             // Running as `dotnet supervisord.dll`: pass the assembly path on.
-            start.ArgumentList.Add(entry);
+            argv.Add(Environment.GetCommandLineArgs()[0]);
         }
 
-        foreach (var arg in args)
+        argv.AddRange(args);
+        var environment = CurrentEnvironment();
+        environment[DetachedMarker] = "1";
+        var request = new SpawnRequest(
+            new ResolvedCommand(Environment.ProcessPath!, argv),
+            [.. environment.Select(pair => pair.Key + "=" + pair.Value)],
+            Directory: null, Umask: null, Uid: null, Gid: null, UserName: null, RedirectStderr: false)
         {
-            start.ArgumentList.Add(arg);
+            NewSession = true,
+        };
+        var spawned = ChildSpawner.Spawn(request, "supervisord");
+        if (spawned.Child is not { } child)
+        {
+            Console.Error.WriteLine($"Error: could not start the daemon in the background: {spawned.Error}");
+            return 2;
         }
 
-        start.Environment[DetachedMarker] = "1";
-        using var child = System.Diagnostics.Process.Start(start);
-        return child is null ? 1 : 0;
+        using (child)
+        {
+            child.Stdin?.Dispose();
+            var errors = Task.Run(() => ReadAll(child.Stderr!));
+            var output = ReadAll(child.Stdout);
+            if (output.Contains(ReadyLine, StringComparison.Ordinal))
+            {
+                return 0;
+            }
+
+            // The daemon ended before serving: show what it said and end as it did.
+            Console.Error.Write(errors.Result);
+            int status;
+            while (NativeProcesses.Waitpid(child.Pid, &status, 0) < 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == 4)
+            {
+                // EINTR: try again.
+            }
+
+            var code = WaitStatuses.ExitCode(status);
+            return code > 0 ? code : 2;
+        }
     }
+
+    /// <summary>Reads a pipe to its end (or, for stdout, to the ready line) with blocking reads.</summary>
+    private static string ReadAll(Microsoft.Win32.SafeHandles.SafeFileHandle handle)
+    {
+        NativeIo.SetBlocking((int)handle.DangerousGetHandle());
+        using var stream = new FileStream(handle, FileAccess.Read, 1, isAsync: false);
+        using var reader = new StreamReader(stream);
+        var text = new System.Text.StringBuilder();
+        while (reader.ReadLine() is { } line)
+        {
+            text.Append(line).Append('\n');
+            if (line == ReadyLine)
+            {
+                break;
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>What the background daemon writes on its stdout once it serves.</summary>
+    internal const string ReadyLine = "supervisord: serving";
 
     private static Dictionary<string, string> CurrentEnvironment()
     {

@@ -221,6 +221,15 @@ internal sealed class Supervisord : ISupervisord
                 }
             }
 
+            if (settings.Config is { } config)
+            {
+                // Groups are active before the first request can arrive; children start once we serve.
+                var engine = new ProcessEngine(config, log, generation.Events.Publish, ChildEnvironmentBase(), ServerUrl(settings.Listeners));
+                generation.Engine = engine;
+                engine.Activate();
+                _processes.Attach(engine);
+            }
+
             RpcDispatcher? dispatcher = null;
             RpcRegistry registry;
             try
@@ -236,7 +245,7 @@ internal sealed class Supervisord : ISupervisord
             generation.Dispatcher = dispatcher;
             if (settings.Listeners.Count > 0)
             {
-                var handler = new RpcHttpHandler(() => dispatcher, log, XmlRpcLimits.Default, MaxRequestBytes);
+                var handler = new RpcHttpHandler(() => dispatcher, log, XmlRpcLimits.Default, MaxRequestBytes, _processes);
                 var http = new HttpServer(settings.Listeners, handler, log);
                 try
                 {
@@ -254,18 +263,12 @@ internal sealed class Supervisord : ISupervisord
             WritePidFile(settings, log);
             log.Write(LogLevel.Info, $"supervisord started with pid {Pid}");
             generation.Events.Publish(new SupervisorEvent("SUPERVISOR_STATE_CHANGE_RUNNING", ""));
-            if (settings.Config is { } config)
-            {
-                var engine = new ProcessEngine(config, log, generation.Events.Publish, ChildEnvironmentBase(), ServerUrl(settings.Listeners));
-                generation.Engine = engine;
-                engine.Start();
-                _processes.Attach(engine);
-            }
-
+            generation.Engine?.Run();
             return generation;
         }
         catch
         {
+            _processes.Attach(null);
             await generation.DisposeAsync();
             throw;
         }

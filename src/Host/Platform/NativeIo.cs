@@ -106,6 +106,16 @@ internal static unsafe partial class NativeIo
         }
     }
 
+    /// <summary>Clears O_NONBLOCK (for a pipe read with ordinary blocking reads).</summary>
+    public static void SetBlocking(int fd)
+    {
+        var flags = Fcntl(fd, FGetFl, 0);
+        if (flags < 0 || Fcntl(fd, FSetFl, flags & ~ONonBlock) < 0)
+        {
+            throw new IOException($"fcntl(~O_NONBLOCK) on fd {fd} failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
     /// <summary>Bytes waiting in a pipe (FIONREAD), or 0 when unknown.</summary>
     public static int Available(int fd)
     {

@@ -39,6 +39,12 @@ internal sealed class EngineServices
     /// <summary>Called (on the loop) when a process's state changed, to refresh snapshots and wake waiters.</summary>
     public required Action<SupervisedProcess> Changed { get; init; }
 
+    /// <summary>
+    /// Runs an action once this pass's snapshot is published: a caller whose request completes must
+    /// read the state the request produced, not the one before.
+    /// </summary>
+    public required Action<Action> AfterPublish { get; init; }
+
     /// <summary>Wall-clock seconds since the epoch, like Python's <c>time.time()</c>.</summary>
     public required Func<double> Now { get; init; }
 }

@@ -26,6 +26,7 @@ internal sealed class ProcessEngine : IAsyncDisposable
     private readonly ChildIoLoop _io;
     private readonly ChildReaper _reaper;
     private readonly List<ProcessGroup> _groups = [];
+    private readonly List<Action> _afterPublish = [];
     private readonly Dictionary<int, SupervisedProcess> _byPid = [];
     private SupervisordConfig _pending;
     private long _activations;
@@ -58,6 +59,7 @@ internal sealed class ProcessEngine : IAsyncDisposable
             RegisterPid = (pid, process) => _byPid[pid] = process,
             UnregisterPid = pid => _byPid.Remove(pid),
             Changed = OnProcessChanged,
+            AfterPublish = _afterPublish.Add,
             Now = Now,
         };
         _thread = new Thread(Loop) { IsBackground = true, Name = "process engine" };
@@ -69,8 +71,11 @@ internal sealed class ProcessEngine : IAsyncDisposable
     /// <summary>True once a shutdown or restart has begun: no automatic starts any more.</summary>
     public bool ShuttingDown => _stopped is not null;
 
-    /// <summary>Cleans old AUTO logs, activates every configured group and starts the loop (which starts autostart programs at once).</summary>
-    public void Start()
+    /// <summary>
+    /// Cleans old AUTO logs and activates every configured group, so the table answers for them; nothing
+    /// is spawned until <see cref="Run"/>.
+    /// </summary>
+    public void Activate()
     {
         var options = _startConfig.Supervisord;
         if (!options.Nocleanup)
@@ -84,8 +89,10 @@ internal sealed class ProcessEngine : IAsyncDisposable
         }
 
         PublishSnapshot();
-        _thread.Start();
     }
+
+    /// <summary>Starts the loop, which starts the autostart programs at once.</summary>
+    public void Run() => _thread.Start();
 
     /// <summary>Queues <paramref name="action"/> for the loop.</summary>
     public void Post(Action action)
@@ -102,11 +109,12 @@ internal sealed class ProcessEngine : IAsyncDisposable
         {
             try
             {
-                completion.TrySetResult(action());
+                var result = action();
+                _afterPublish.Add(() => completion.TrySetResult(result));
             }
             catch (Exception e)
             {
-                completion.TrySetException(e);
+                _afterPublish.Add(() => completion.TrySetException(e));
             }
         });
         return completion.Task;
@@ -146,7 +154,11 @@ internal sealed class ProcessEngine : IAsyncDisposable
     {
         _running = false;
         _wake.Set();
-        await Task.Run(() => _thread.Join(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+        if (_thread.IsAlive)
+        {
+            await Task.Run(() => _thread.Join(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+        }
+
         foreach (var process in _groups.SelectMany(g => g.Processes))
         {
             process.AbandonWaiters(new RpcFaultException(FaultCode.ShutdownState));
@@ -434,6 +446,13 @@ internal sealed class ProcessEngine : IAsyncDisposable
         {
             PublishSnapshot();
         }
+
+        foreach (var completion in _afterPublish)
+        {
+            completion();
+        }
+
+        _afterPublish.Clear();
     }
 
     /// <summary>

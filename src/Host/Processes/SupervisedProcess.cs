@@ -436,11 +436,12 @@ internal sealed class SupervisedProcess
             _waiters.RemoveAt(i);
             if (outcome.Fault is { } fault)
             {
-                waiter.Completion.TrySetException(fault);
+                _services.AfterPublish(() => waiter.Completion.TrySetException(fault));
             }
             else
             {
-                waiter.Completion.TrySetResult(Snapshot);
+                var snapshot = Snapshot;
+                _services.AfterPublish(() => waiter.Completion.TrySetResult(snapshot));
             }
         }
     }

@@ -24,7 +24,9 @@ public sealed class EngineLifecycleTests
         Assert.Contains($"spawned: 'sleeper' with pid {pid}", daemon.LogLines("spawned:"));
         Assert.Contains("success: sleeper entered RUNNING state, process has stayed up for > than 1 seconds (startsecs)", daemon.LogLines("success:"));
 
-        var environment = File.ReadAllLines(daemon.Directory.File("env.txt"));
+        var envFile = daemon.Directory.File("env.txt");
+        await SupervisedPrograms.WaitUntilAsync(() => File.Exists(envFile) && File.ReadAllText(envFile).Contains("SUPERVISOR_ENABLED", StringComparison.Ordinal), "the child's environment dump");
+        var environment = File.ReadAllLines(envFile);
         Assert.Contains("SUPERVISOR_ENABLED=1", environment);
         Assert.Contains("SUPERVISOR_PROCESS_NAME=sleeper", environment);
         Assert.Contains("SUPERVISOR_GROUP_NAME=overridden", environment);

@@ -85,7 +85,7 @@ public sealed class EngineOutputTests
 
         // A generous bound: the point is that calls are served while the child floods its pipe.
         Assert.True(slowest < TimeSpan.FromSeconds(1), $"slowest getState took {slowest}");
-        await SupervisedPrograms.WaitUntilAsync(() => new FileInfo(daemon.Directory.File("firehose.log")).Length > 1_000_000, "a megabyte captured");
+        await SupervisedPrograms.WaitUntilAsync(() => File.Exists(daemon.Directory.File("firehose.log")) && new FileInfo(daemon.Directory.File("firehose.log")).Length > 1_000_000, "a megabyte captured");
         await daemon.Unix.ValueAsync("supervisor.stopProcess", "firehose", true);
     }
 

@@ -17,6 +17,12 @@ internal sealed record SpawnRequest(
     string? UserName,
     bool RedirectStderr)
 {
+    /// <summary>
+    /// Start the child in a new session (POSIX_SPAWN_SETSID) instead of a new process group: for the
+    /// daemon re-launching itself in the background, which must leave the caller's terminal.
+    /// </summary>
+    public bool NewSession { get; init; }
+
     /// <summary>Tests only: pretend the daemon runs as this uid (to reach the non-root refusal while running as root).</summary>
     public int? AssumeDaemonUid { get; init; }
 }
@@ -236,7 +242,7 @@ internal static unsafe class ChildSpawner
     {
         using var argv = new NativeStringArray(request.Command.Argv);
         using var envp = new NativeStringArray(request.Environment);
-        var error = PosixSpawn(request.Command.Path, argv, envp, pipes, out var pid);
+        var error = PosixSpawn(request.Command.Path, argv, envp, pipes, request.NewSession, out var pid);
         if (error == 0)
         {
             return new Outcome(pid, 0);
@@ -284,11 +290,14 @@ internal static unsafe class ChildSpawner
 
         using var argv = new NativeStringArray(StandInArgv);
         using var envp = new NativeStringArray([]);
-        var error = PosixSpawn(StandInArgv[0], argv, envp, pipes, out var pid);
+        var error = PosixSpawn(StandInArgv[0], argv, envp, pipes, newSession: false, out var pid);
         return error == 0 ? new Outcome(pid, 0) : Outcome.ForkFailed(error);
     }
 
-    private static int PosixSpawn(string path, NativeStringArray argv, NativeStringArray envp, PipeSet pipes, out int pid)
+    /// <summary>glibc's POSIX_SPAWN_SETSID (since 2.26): the child calls setsid().</summary>
+    private const short PosixSpawnSetsid = 0x80;
+
+    private static int PosixSpawn(string path, NativeStringArray argv, NativeStringArray envp, PipeSet pipes, bool newSession, out int pid)
     {
         var attributes = NativeMemory.AllocZeroed(NativeProcesses.SpawnAttrSize);
         var actions = NativeMemory.AllocZeroed(NativeProcesses.FileActionsSize);
@@ -301,7 +310,7 @@ internal static unsafe class ChildSpawner
             Check(NativeProcesses.PosixSpawnFileActionsInit(actions));
             Check(NativeProcesses.PosixSpawnattrSetflags(
                 attributes,
-                NativeProcesses.PosixSpawnSetpgroup | NativeProcesses.PosixSpawnSetsigdef | NativeProcesses.PosixSpawnSetsigmask));
+                (short)((newSession ? PosixSpawnSetsid : NativeProcesses.PosixSpawnSetpgroup) | NativeProcesses.PosixSpawnSetsigdef | NativeProcesses.PosixSpawnSetsigmask)));
 
             // Process group 0: the child leads a new group of its own (the reference's setpgrp()).
             Check(NativeProcesses.PosixSpawnattrSetpgroup(attributes, 0));
