@@ -94,6 +94,23 @@ public sealed class ChildIoLoopTests
     }
 
     [Fact]
+    public void ALogFileThatIsAPipeWorksLikeDevStdoutUnderDocker()
+    {
+        using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        using var source = new TestPipe();
+        using var target = new TestPipe();
+        using var log = FileLog($"/proc/self/fd/{target.Write.DangerousGetHandle()}");
+        var pipes = loop.Attach(null, source.Read, null, log, null, "cat");
+        TestPipe.WriteAll(source.Write, "through a pipe\n"u8);
+        var buffer = new byte[64];
+        var n = TestPipe.ReadSome(target.Read, buffer);
+        Assert.Equal("through a pipe\n", Encoding.ASCII.GetString(buffer, 0, n));
+        using var drained = new ManualResetEventSlim();
+        pipes.DrainAndClose(drained.Set);
+        Assert.True(drained.Wait(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
     public void AFastWriterDoesNotStallAnotherChannel()
     {
         using var dir = new TempDirectory();

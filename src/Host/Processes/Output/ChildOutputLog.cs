@@ -64,6 +64,7 @@ internal sealed unsafe class ChildOutputLog : IDisposable
     private int _fd = -1;
     private long _size;
     private bool _reportedWriteError;
+    private long _bytesLogged;
     private bool _disposed;
 
     /// <exception cref="IOException">The log file cannot be opened.</exception>
@@ -91,6 +92,9 @@ internal sealed unsafe class ChildOutputLog : IDisposable
 
     /// <summary>True while chunks can go pipe → file by <see cref="TrySplice"/> (the file is then opened without O_APPEND, which splice refuses).</summary>
     internal bool SplicesToFile => _splice;
+
+    /// <summary>Bytes handed to this log so far (after strip_ansi), for statistics and benchmarks.</summary>
+    public long BytesLogged => Interlocked.Read(ref _bytesLogged);
 
     public static string ChannelName(OutputChannel channel) => channel == OutputChannel.Stdout ? "stdout" : "stderr";
 
@@ -130,6 +134,7 @@ internal sealed unsafe class ChildOutputLog : IDisposable
             }
 
             _options.OnChunk?.Invoke(data);
+            Interlocked.Add(ref _bytesLogged, data.Length);
         }
         finally
         {
@@ -256,9 +261,10 @@ internal sealed unsafe class ChildOutputLog : IDisposable
 
     /// <summary>
     /// Moves up to <paramref name="max"/> bytes from <paramref name="pipeFd"/> to the end of the file
-    /// with one splice(2), then rotates like <see cref="Write"/>. Returns the bytes moved, 0 at EOF, -1
-    /// when the pipe is empty (EAGAIN), or -2 when this chunk must take the read path (file not open,
-    /// disk full, a target that cannot splice — then splice is given up for good).
+    /// with one splice(2), then rotates like <see cref="Write"/>. Returns the bytes moved, 0 at EOF, or
+    /// -2 when this chunk must take the read path: file not open, disk full, EAGAIN (an empty pipe, for
+    /// which read says EAGAIN too, or a full pipe as target, e.g. /dev/stdout, which must not make the
+    /// level-triggered loop spin), or a target that cannot splice (then splice is given up for good).
     /// </summary>
     internal int TrySplice(int pipeFd, int max)
     {
@@ -278,6 +284,7 @@ internal sealed unsafe class ChildOutputLog : IDisposable
                 var n = NativeIo.Splice(pipeFd, null, _fd, null, (nuint)max, NativeIo.SpliceFMove | NativeIo.SpliceFNonBlock);
                 if (n > 0)
                 {
+                    Interlocked.Add(ref _bytesLogged, n);
                     _size = end < 0 ? _size + n : end + n;
                     if (_options.MaxBytes > 0 && _size >= _options.MaxBytes)
                     {
@@ -296,11 +303,6 @@ internal sealed unsafe class ChildOutputLog : IDisposable
                 if (errno == NativeIo.EINTR)
                 {
                     continue;
-                }
-
-                if (errno == NativeIo.EAGAIN)
-                {
-                    return -1;
                 }
 
                 if (errno == NativeIo.EINVAL)
