@@ -355,18 +355,22 @@ internal sealed unsafe class ChildOutputLog : IDisposable
         }
     }
 
-    /// <summary>removeAndRename: a source that vanished (a cleanup script removed it) is not an error.</summary>
+    /// <summary>
+    /// removeAndRename: unlink the target first, then rename, as the reference does. Not a replacing
+    /// rename: on ext4 (auto_da_alloc) a rename over an existing file starts writeback of the moved
+    /// file and made every rotation wait for the disk (a third of the throughput). A source or target
+    /// that vanished (a cleanup script) is not an error.
+    /// </summary>
     private static void MoveReplacing(string from, string to)
     {
-        try
+        if (NativeIo.Unlink(to) != 0 && Marshal.GetLastPInvokeError() is var unlinkErrno && unlinkErrno != NativeIo.ENOENT)
         {
-            File.Move(from, to, overwrite: true);
+            throw new IOException($"cannot remove {to}: {Marshal.GetPInvokeErrorMessage(unlinkErrno)}");
         }
-        catch (FileNotFoundException)
+
+        if (NativeIo.Rename(from, to) != 0 && Marshal.GetLastPInvokeError() is var renameErrno && renameErrno != NativeIo.ENOENT)
         {
-        }
-        catch (DirectoryNotFoundException)
-        {
+            throw new IOException($"cannot rename {from} to {to}: {Marshal.GetPInvokeErrorMessage(renameErrno)}");
         }
     }
 
