@@ -14,6 +14,7 @@ internal static unsafe partial class NativeIo
     public const int EPIPE = 32;
     public const int ENOENT = 2;
     public const int EEXIST = 17;
+    public const int EINVAL = 22;
 
     public const int ORdOnly = 0x0;
     public const int OWrOnly = 0x1;
@@ -42,6 +43,9 @@ internal static unsafe partial class NativeIo
     public const int EfdNonBlock = ONonBlock;
 
     public const int SeekEnd = 2;
+
+    public const uint SpliceFMove = 1;
+    public const uint SpliceFNonBlock = 2;
 
     /// <summary>O_NOFOLLOW differs between architectures (x86-64 0400000, arm64 0100000).</summary>
     public static readonly int ONoFollow = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x8000 : 0x20000;
@@ -72,11 +76,20 @@ internal static unsafe partial class NativeIo
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
     public static partial nint Write(int fd, byte* buffer, nint count);
 
+    [LibraryImport("libc", EntryPoint = "splice", SetLastError = true)]
+    public static partial nint Splice(int fdIn, long* offIn, int fdOut, long* offOut, nuint length, uint flags);
+
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Open(string path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "rename", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int Rename(string from, string to);
+
+    [LibraryImport("libc", EntryPoint = "unlink", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int Unlink(string path);
 
     [LibraryImport("libc", EntryPoint = "lseek", SetLastError = true)]
     public static partial long LSeek(int fd, long offset, int whence);

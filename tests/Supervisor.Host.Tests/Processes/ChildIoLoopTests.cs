@@ -39,6 +39,78 @@ public sealed class ChildIoLoopTests
     }
 
     [Fact]
+    public void StdoutAndStderrSharingOneFileBothAppend()
+    {
+        using var dir = new TempDirectory();
+        using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        using var stdout = new TestPipe();
+        using var stderr = new TestPipe();
+        var path = dir.File("both.log");
+        using var outLog = FileLog(path, OutputChannel.Stdout);
+        using var errLog = FileLog(path, OutputChannel.Stderr);
+        Assert.True(outLog.SplicesToFile);
+        var pipes = loop.Attach(null, stdout.Read, stderr.Read, outLog, errLog, "cat");
+        for (var i = 0; i < 50; i++)
+        {
+            TestPipe.WriteAll(stdout.Write, "out-line\n"u8);
+            Eventually.True(() => SizeOf(path) == (i * 18) + 9, "stdout line");
+            TestPipe.WriteAll(stderr.Write, "err-line\n"u8);
+            Eventually.True(() => SizeOf(path) == (i * 18) + 18, "stderr line");
+        }
+
+        Assert.Equal(string.Concat(Enumerable.Repeat("out-line\nerr-line\n", 50)), File.ReadAllText(path));
+        using var drained = new ManualResetEventSlim();
+        pipes.DrainAndClose(drained.Set);
+        Assert.True(drained.Wait(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public void ManyMegabytesThroughRotationArriveInOrder()
+    {
+        using var dir = new TempDirectory();
+        using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        using var stdout = new TestPipe();
+        var path = dir.File("out.log");
+        using var log = new ChildOutputLog(new ChildOutputOptions("big", OutputChannel.Stdout, path, 1024 * 1024, 50, false, false), new RecordingLog(LogLevel.Info));
+        Assert.True(log.SplicesToFile);
+        var pipes = loop.Attach(null, stdout.Read, null, log, null, "big");
+        var input = new byte[20 * 1024 * 1024];
+        new Random(11).NextBytes(input);
+        TestPipe.WriteAll(stdout.Write, input);
+        stdout.Write.Dispose();
+        Eventually.True(() => Directory.GetFiles(dir.Path).Sum(f => new FileInfo(f).Length) == input.Length, "all bytes on disk");
+        using var joined = new MemoryStream();
+        var backups = Directory.GetFiles(dir.Path).Length - 1;
+        for (var i = backups; i >= 1; i--)
+        {
+            joined.Write(File.ReadAllBytes($"{path}.{i}"));
+        }
+
+        joined.Write(File.ReadAllBytes(path));
+        Assert.True(input.AsSpan().SequenceEqual(joined.ToArray()));
+        using var drained = new ManualResetEventSlim();
+        pipes.DrainAndClose(drained.Set);
+        Assert.True(drained.Wait(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public void ALogFileThatIsAPipeWorksLikeDevStdoutUnderDocker()
+    {
+        using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        using var source = new TestPipe();
+        using var target = new TestPipe();
+        using var log = FileLog($"/proc/self/fd/{target.Write.DangerousGetHandle()}");
+        var pipes = loop.Attach(null, source.Read, null, log, null, "cat");
+        TestPipe.WriteAll(source.Write, "through a pipe\n"u8);
+        var buffer = new byte[64];
+        var n = TestPipe.ReadSome(target.Read, buffer);
+        Assert.Equal("through a pipe\n", Encoding.ASCII.GetString(buffer, 0, n));
+        using var drained = new ManualResetEventSlim();
+        pipes.DrainAndClose(drained.Set);
+        Assert.True(drained.Wait(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
     public void AFastWriterDoesNotStallAnotherChannel()
     {
         using var dir = new TempDirectory();

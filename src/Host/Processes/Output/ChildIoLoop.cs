@@ -328,24 +328,38 @@ internal sealed unsafe class ChildIoLoop : IDisposable
             return;
         }
 
+        // EOF: the child (and every grandchild holding the pipe) closed its end.
+        if (Pump(output) == 0)
+        {
+            CloseOutput(output);
+        }
+    }
+
+    /// <summary>Moves one chunk from the pipe to its log: bytes moved, 0 at EOF or on a broken fd, -1 when empty.</summary>
+    private int Pump(OutputPipe output)
+    {
+        if (output.Log is { SplicesToFile: true } log)
+        {
+            var moved = log.TrySplice(output.Fd, ReadSize);
+            if (moved != -2)
+            {
+                return moved;
+            }
+        }
+
         var n = NativeIo.Read(output.Fd, _readBuffer, ReadSize);
         if (n > 0)
         {
             Deliver(output, (int)n);
-            return;
+            return (int)n;
         }
 
-        if (n < 0)
+        if (n < 0 && Marshal.GetLastPInvokeError() is NativeIo.EAGAIN or NativeIo.EINTR)
         {
-            var errno = Marshal.GetLastPInvokeError();
-            if (errno is NativeIo.EAGAIN or NativeIo.EINTR)
-            {
-                return;
-            }
+            return -1;
         }
 
-        // EOF: the child (and every grandchild holding the pipe) closed its end.
-        CloseOutput(output);
+        return 0;
     }
 
     private void DrainReadable(OutputPipe? output)
@@ -358,14 +372,13 @@ internal sealed unsafe class ChildIoLoop : IDisposable
         var available = NativeIo.Available(output.Fd);
         while (available > 0)
         {
-            var n = NativeIo.Read(output.Fd, _readBuffer, ReadSize);
+            var n = Pump(output);
             if (n <= 0)
             {
                 break;
             }
 
-            Deliver(output, (int)n);
-            available -= (int)n;
+            available -= n;
         }
     }
 
