@@ -144,6 +144,55 @@ public sealed class ChildReaperTests
     }
 
     [Fact]
+    public void TheRuntimesTableOfProcessChildrenIsUnderstood()
+    {
+        // If a runtime upgrade renames it, orphans fall back to the process-group rule alone: fix RuntimeChildren.
+        Assert.True(RuntimeChildren.Understood);
+        using var process = Process.Start(new ProcessStartInfo("/bin/sleep", ["10"]) { UseShellExecute = false })!;
+        try
+        {
+            Assert.True(RuntimeChildren.Owns(process.Id));
+            Assert.False(RuntimeChildren.Owns(Environment.ProcessId));
+        }
+        finally
+        {
+            process.Kill();
+            process.WaitForExit();
+        }
+    }
+
+    [Fact]
+    public async Task AProcessChildThatLeftTheDaemonsProcessGroupIsStillLeftToTheRuntime()
+    {
+        // setsid(1), started by a non-leader, calls setsid() itself and execs: the runtime's child then
+        // leads a group of its own, like our orphans. Taking its exit would make the runtime fail fast.
+        // Our own children exit all along, so that reaper passes are running when the runtime's child dies.
+        using var stop = new CancellationTokenSource();
+        var churn = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await RunAsync(Shell("exit 0"));
+            }
+        });
+        try
+        {
+            for (var i = 0; i < 30; i++)
+            {
+                using var process = Process.Start(new ProcessStartInfo("/usr/bin/setsid", ["/bin/sh", "-c", "exit 3"]) { UseShellExecute = false })!;
+                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+                Assert.Equal(3, process.ExitCode);
+                Assert.DoesNotContain(Orphans, orphan => orphan.Pid == process.Id);
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            await churn;
+        }
+    }
+
+    [Fact]
     public async Task AnUntrackedChildIsNoLongerReportedToItsReaper()
     {
         var reports = new ConcurrentQueue<ChildExit>();

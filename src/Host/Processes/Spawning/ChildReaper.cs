@@ -58,7 +58,8 @@ internal sealed class ChildReaper : IDisposable
 /// <list type="bullet">
 /// <item>tracked: reaped and reported to its reaper;</item>
 /// <item>spawned but not tracked yet: reaped, and reported when <see cref="Track"/> comes;</item>
-/// <item>in the daemon's own process group: a System.Diagnostics.Process child, left to the runtime;
+/// <item>in the daemon's own process group, or a System.Diagnostics.Process child (see
+/// <see cref="RuntimeChildren"/>): left to its owner;
 /// as it hides the zombies behind it from the peek, the tracked pids are then checked one by one and
 /// the pass is retried shortly after;</item>
 /// <item>while a spawn is in flight: the pass stops (the zombie may be that child, whose pid is not
@@ -256,28 +257,27 @@ internal static unsafe class ReaperHub
     /// <summary>Deals with one zombie in view.</summary>
     private static Verdict Take(int pid)
     {
-        bool tracked;
+        bool ours;
         lock (Gate)
         {
-            tracked = Tracked.ContainsKey(pid);
-            if (!tracked && Volatile.Read(ref _spawnsInFlight) > 0 && !Pending.ContainsKey(pid))
+            ours = Tracked.ContainsKey(pid) || Pending.ContainsKey(pid);
+            if (!ours && Volatile.Read(ref _spawnsInFlight) > 0)
             {
                 return Verdict.Deferred;
             }
         }
 
-        if (tracked)
+        if (!ours)
         {
-            Reap(pid);
-            return Verdict.Continue;
-        }
-
-        // Ours lead process groups of their own, and so do their setsid'd descendants; a zombie in the
-        // daemon's group is a System.Diagnostics.Process child, which the runtime reaps.
-        var group = NativeProcesses.Getpgid(pid);
-        if (group < 0 || group == _daemonProcessGroup)
-        {
-            return Verdict.Blocked;
+            // Not spawned by us: an adopted orphan unless it is someone else's child. Ours lead process
+            // groups of their own, and so do their setsid'd descendants; a zombie in the daemon's group
+            // is not ours to take (the runtime's, or a native library's). A System.Diagnostics.Process
+            // child that called setsid() looks like an orphan by its group: the runtime's table decides.
+            var group = NativeProcesses.Getpgid(pid);
+            if (group < 0 || group == _daemonProcessGroup || RuntimeChildren.Owns(pid) == true)
+            {
+                return Verdict.Blocked;
+            }
         }
 
         Reap(pid);
