@@ -83,6 +83,37 @@ public sealed class ChildReaperTests
     }
 
     [Fact]
+    public async Task SpawnsFromSeveralThreadsAtOnceAreEachReportedExactlyOnce()
+    {
+        var reports = new ConcurrentDictionary<int, int>();
+        using var reaper = new ChildReaper(exit =>
+        {
+            if (exit.Known)
+            {
+                reports.AddOrUpdate(exit.Pid, 1, (_, count) => count + 1);
+            }
+        });
+
+        // Some children are still being spawned while others exit: the in-flight and not-yet-tracked paths.
+        var spawned = new ConcurrentBag<int>();
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(worker => Task.Run(() =>
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                var request = i % 3 == 0 ? Shell("exit 1") with { Umask = 18 } : Shell("exit 1");
+                using var child = ChildSpawner.Spawn(request, $"w{worker}-{i}").Child!;
+                reaper.Track(child.Pid);
+                spawned.Add(child.Pid);
+            }
+        })));
+
+        Assert.True(await EventuallyAsync(() => reports.Count == 200, 10000), $"{reports.Count} of 200 reported");
+        await Task.Delay(100);
+        Assert.Equal(spawned.Order(), reports.Keys.Order());
+        Assert.All(reports.Values, count => Assert.Equal(1, count));
+    }
+
+    [Fact]
     public async Task AnExitBeforeTrackIsStillReported()
     {
         var reported = new TaskCompletionSource<ChildExit>(TaskCreationOptions.RunContinuationsAsynchronously);
