@@ -11,23 +11,30 @@ public sealed class ChildReaperTests
     [Fact]
     public async Task AnExitIsReportedPromptlyAfterTheChildDies()
     {
-        var (child, exit) = Start(Command("/bin/sleep", ["sleep", "30"]));
-        using (child)
+        // The best of five: a shared, loaded machine can delay any one report, but a poller with a
+        // period of a second or so would rarely be that quick even once.
+        var latencies = new List<TimeSpan>();
+        for (var attempt = 0; attempt < 5; attempt++)
         {
-            // Let the reaper go idle first: a report must come from SIGCHLD, not from a pass already running.
-            await Task.Delay(50);
-            var killedAt = DateTimeOffset.UtcNow;
-            var clock = Stopwatch.StartNew();
-            Assert.Equal(0, NativeProcesses.Kill(child.Pid, 15));
-            var reaped = await exit.WaitAsync(TimeSpan.FromSeconds(5));
-            var latency = clock.Elapsed;
+            var (child, exit) = Start(Command("/bin/sleep", ["sleep", "30"]));
+            using (child)
+            {
+                // Let the reaper go idle first: the report must come from SIGCHLD, not from a pass already running.
+                await Task.Delay(20);
+                var killedAt = DateTimeOffset.UtcNow;
+                var clock = Stopwatch.StartNew();
+                Assert.Equal(0, NativeProcesses.Kill(child.Pid, 15));
+                var reaped = await exit.WaitAsync(TimeSpan.FromSeconds(5));
+                latencies.Add(clock.Elapsed);
 
-            Assert.True(latency < TimeSpan.FromMilliseconds(100), $"reported after {latency.TotalMilliseconds} ms");
-            Assert.Equal(child.Pid, reaped.Pid);
-            Assert.True(reaped.Known);
-            Assert.Equal("terminated by SIGTERM", WaitStatuses.Describe(reaped.WaitStatus));
-            Assert.InRange(reaped.Time, killedAt, DateTimeOffset.UtcNow);
+                Assert.Equal(child.Pid, reaped.Pid);
+                Assert.True(reaped.Known);
+                Assert.Equal("terminated by SIGTERM", WaitStatuses.Describe(reaped.WaitStatus));
+                Assert.InRange(reaped.Time, killedAt, DateTimeOffset.UtcNow);
+            }
         }
+
+        Assert.True(latencies.Min() < TimeSpan.FromMilliseconds(100), $"reported after {string.Join(", ", latencies.Select(l => l.TotalMilliseconds))} ms");
     }
 
     [Fact]
@@ -73,6 +80,37 @@ public sealed class ChildReaperTests
         {
             children.ForEach(child => child.Dispose());
         }
+    }
+
+    [Fact]
+    public async Task SpawnsFromSeveralThreadsAtOnceAreEachReportedExactlyOnce()
+    {
+        var reports = new ConcurrentDictionary<int, int>();
+        using var reaper = new ChildReaper(exit =>
+        {
+            if (exit.Known)
+            {
+                reports.AddOrUpdate(exit.Pid, 1, (_, count) => count + 1);
+            }
+        });
+
+        // Some children are still being spawned while others exit: the in-flight and not-yet-tracked paths.
+        var spawned = new ConcurrentBag<int>();
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(worker => Task.Run(() =>
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                var request = i % 3 == 0 ? Shell("exit 1") with { Umask = 18 } : Shell("exit 1");
+                using var child = ChildSpawner.Spawn(request, $"w{worker}-{i}").Child!;
+                reaper.Track(child.Pid);
+                spawned.Add(child.Pid);
+            }
+        })));
+
+        Assert.True(await EventuallyAsync(() => reports.Count == 200, 10000), $"{reports.Count} of 200 reported");
+        await Task.Delay(100);
+        Assert.Equal(spawned.Order(), reports.Keys.Order());
+        Assert.All(reports.Values, count => Assert.Equal(1, count));
     }
 
     [Fact]
@@ -134,6 +172,55 @@ public sealed class ChildReaperTests
         // Our own children are still collected alongside.
         var finished = await RunAsync(Shell("exit 4"));
         Assert.Equal(4, WaitStatuses.ExitCode(finished.Exit.WaitStatus));
+    }
+
+    [Fact]
+    public void TheRuntimesTableOfProcessChildrenIsUnderstood()
+    {
+        // If a runtime upgrade renames it, orphans fall back to the process-group rule alone: fix RuntimeChildren.
+        Assert.True(RuntimeChildren.Understood);
+        using var process = Process.Start(new ProcessStartInfo("/bin/sleep", ["10"]) { UseShellExecute = false })!;
+        try
+        {
+            Assert.True(RuntimeChildren.Owns(process.Id));
+            Assert.False(RuntimeChildren.Owns(Environment.ProcessId));
+        }
+        finally
+        {
+            process.Kill();
+            process.WaitForExit();
+        }
+    }
+
+    [Fact]
+    public async Task AProcessChildThatLeftTheDaemonsProcessGroupIsStillLeftToTheRuntime()
+    {
+        // setsid(1), started by a non-leader, calls setsid() itself and execs: the runtime's child then
+        // leads a group of its own, like our orphans. Taking its exit would make the runtime fail fast.
+        // Our own children exit all along, so that reaper passes are running when the runtime's child dies.
+        using var stop = new CancellationTokenSource();
+        var churn = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await RunAsync(Shell("exit 0"));
+            }
+        });
+        try
+        {
+            for (var i = 0; i < 30; i++)
+            {
+                using var process = Process.Start(new ProcessStartInfo("/usr/bin/setsid", ["/bin/sh", "-c", "exit 3"]) { UseShellExecute = false })!;
+                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+                Assert.Equal(3, process.ExitCode);
+                Assert.DoesNotContain(Orphans, orphan => orphan.Pid == process.Id);
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            await churn;
+        }
     }
 
     [Fact]

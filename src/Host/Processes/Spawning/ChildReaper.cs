@@ -53,25 +53,44 @@ internal sealed class ChildReaper : IDisposable
 /// <summary>
 /// The one reaping thread of the process. Reaping is by pid only: waitpid(-1) would also take the
 /// children of System.Diagnostics.Process (a plugin's), and the runtime aborts when it loses one.
-/// A pass peeks at the next zombie with waitid(WNOWAIT) so its cost follows the number of exits, not
-/// the number of tracked pids; when the zombie in view is not ours to take (a pid being spawned or not
-/// tracked yet, or a runtime child still to be reaped by the runtime), the tracked pids are checked one
-/// by one and the pass is retried shortly after.
+/// A pass peeks at the next zombie with waitid(WNOWAIT), so its cost follows the number of exits, not
+/// the number of tracked pids:
+/// <list type="bullet">
+/// <item>tracked: reaped and reported to its reaper;</item>
+/// <item>spawned but not tracked yet: reaped, and reported when <see cref="Track"/> comes;</item>
+/// <item>in the daemon's own process group, or a System.Diagnostics.Process child (see
+/// <see cref="RuntimeChildren"/>): left to its owner;
+/// as it hides the zombies behind it from the peek, the tracked pids are then checked one by one and
+/// the pass is retried shortly after;</item>
+/// <item>while a spawn is in flight: the pass stops (the zombie may be that child, whose pid is not
+/// known yet; glibc itself reaps a child whose exec failed) and resumes when the spawn ends;</item>
+/// <item>anything else is an adopted orphan: reaped and reported to every reaper as unknown.</item>
+/// </list>
 /// </summary>
 internal static unsafe class ReaperHub
 {
-    /// <summary>A spawned pid that nobody tracks after this long may be reaped as an orphan.</summary>
+    /// <summary>A spawned pid nobody tracks after this long is treated as an orphan.</summary>
     private static readonly long PendingExpiry = Stopwatch.Frequency * 5;
 
     private static readonly Lock Gate = new();
     private static readonly Dictionary<int, ChildReaper> Tracked = [];
     private static readonly Dictionary<int, long> Pending = [];
+    private static readonly Dictionary<int, ChildExit> EarlyExits = [];
+    private static readonly List<(ChildReaper Reaper, ChildExit Exit)> Ready = [];
     private static readonly List<ChildReaper> Reapers = [];
     private static readonly AutoResetEvent Wake = new(false);
     private static int _spawnsInFlight;
+    private static long _lastExpiry;
     private static Thread? _thread;
     private static PosixSignalRegistration? _sigchld;
     private static int _daemonProcessGroup;
+
+    private enum Verdict
+    {
+        Continue,
+        Deferred,
+        Blocked,
+    }
 
     public static void Register(ChildReaper reaper)
     {
@@ -103,11 +122,19 @@ internal static unsafe class ReaperHub
     {
         lock (Gate)
         {
-            Tracked[pid] = reaper;
             Pending.Remove(pid);
+            if (EarlyExits.Remove(pid, out var early))
+            {
+                // It exited (and was reaped) before it was tracked: reported from the reaping thread.
+                Ready.Add((reaper, early with { Known = true }));
+            }
+            else
+            {
+                Tracked[pid] = reaper;
+            }
         }
 
-        // Its exit may have come (and its SIGCHLD gone) before it was tracked.
+        // Also covers an exit whose SIGCHLD came while a spawn was in flight.
         Wake.Set();
     }
 
@@ -122,10 +149,7 @@ internal static unsafe class ReaperHub
         }
     }
 
-    /// <summary>
-    /// Until <see cref="EndSpawn"/>, an untracked zombie may be the child being spawned (it can exit
-    /// before posix_spawn returns its pid): no orphan is reaped meanwhile.
-    /// </summary>
+    /// <summary>Until <see cref="EndSpawn"/>, an untracked zombie may be the child being spawned: passes stop at it.</summary>
     public static void BeginSpawn()
     {
         Interlocked.Increment(ref _spawnsInFlight);
@@ -167,19 +191,19 @@ internal static unsafe class ReaperHub
         while (true)
         {
             var woken = Wake.WaitOne(retry);
-            bool blocked;
+            Verdict verdict;
             try
             {
-                blocked = Pass();
+                verdict = Pass();
             }
             catch (Exception e)
             {
                 // The thread must survive anything: without it no exit would ever be reported again.
                 Console.Error.WriteLine($"child reaper: {e}");
-                blocked = true;
+                verdict = Verdict.Blocked;
             }
 
-            if (!blocked)
+            if (verdict != Verdict.Blocked)
             {
                 retry = Timeout.Infinite;
             }
@@ -191,9 +215,10 @@ internal static unsafe class ReaperHub
         }
     }
 
-    /// <summary>Reaps what can be reaped; true when a zombie that is not ours hid the rest from the peek.</summary>
-    private static bool Pass()
+    private static Verdict Pass()
     {
+        DeliverReady();
+        ExpirePending();
         var info = stackalloc byte[NativeProcesses.SiginfoSize];
         while (true)
         {
@@ -205,69 +230,62 @@ internal static unsafe class ReaperHub
                     continue;
                 }
 
-                return false;
+                return Verdict.Continue;
             }
 
             var pid = *(int*)(info + 16);
             if (pid == 0)
             {
-                return false;
+                return Verdict.Continue;
             }
 
-            switch (Classify(pid))
+            var verdict = Take(pid);
+            DeliverReady();
+            if (verdict == Verdict.Blocked)
             {
-                case Kind.Tracked:
-                    ReapTracked(pid);
-                    break;
-                case Kind.Orphan:
-                    ReapOrphan(pid);
-                    break;
-                default:
-                    ScanTracked();
-                    return true;
+                ScanTracked();
+                DeliverReady();
+            }
+
+            if (verdict != Verdict.Continue)
+            {
+                return verdict;
             }
         }
     }
 
-    private enum Kind
+    /// <summary>Deals with one zombie in view.</summary>
+    private static Verdict Take(int pid)
     {
-        Tracked,
-        Orphan,
-        NotOurs,
-    }
-
-    private static Kind Classify(int pid)
-    {
+        bool ours;
         lock (Gate)
         {
-            if (Tracked.ContainsKey(pid))
+            ours = Tracked.ContainsKey(pid) || Pending.ContainsKey(pid);
+            if (!ours && Volatile.Read(ref _spawnsInFlight) > 0)
             {
-                return Kind.Tracked;
-            }
-
-            if (Reapers.Count == 0 || Volatile.Read(ref _spawnsInFlight) > 0)
-            {
-                return Kind.NotOurs;
-            }
-
-            if (Pending.TryGetValue(pid, out var since))
-            {
-                if (Stopwatch.GetTimestamp() - since < PendingExpiry)
-                {
-                    return Kind.NotOurs;
-                }
-
-                Pending.Remove(pid);
+                return Verdict.Deferred;
             }
         }
 
-        // A zombie in the daemon's own process group is a System.Diagnostics.Process child (ours lead
-        // groups of their own, and so do their setsid'd descendants): the runtime reaps it.
-        var group = NativeProcesses.Getpgid(pid);
-        return group >= 0 && group != _daemonProcessGroup ? Kind.Orphan : Kind.NotOurs;
+        if (!ours)
+        {
+            // Not spawned by us: an adopted orphan unless it is someone else's child. Ours lead process
+            // groups of their own, and so do their setsid'd descendants; a zombie in the daemon's group
+            // is not ours to take (the runtime's, or a native library's). A System.Diagnostics.Process
+            // child that called setsid() looks like an orphan by its group: the runtime's table decides.
+            var group = NativeProcesses.Getpgid(pid);
+            if (group < 0 || group == _daemonProcessGroup || RuntimeChildren.Owns(pid) == true)
+            {
+                return Verdict.Blocked;
+            }
+        }
+
+        Reap(pid);
+        return Verdict.Continue;
     }
 
-    private static void ReapTracked(int pid)
+    /// <summary>Reaps a zombie (or a tracked pid that exited) and files its exit where it belongs.</summary>
+    private static void Reap(int pid)
     {
         var status = 0;
         var result = NativeProcesses.Waitpid(pid, &status, NativeProcesses.Wnohang);
@@ -276,36 +294,76 @@ internal static unsafe class ReaperHub
             return;
         }
 
-        ChildReaper? owner;
+        // ECHILD: someone else reaped it (the runtime does waitpid(-1) when SIGCHLD was ignored at
+        // start-up); the exit is reported with an unknowable status rather than never.
+        var exit = new ChildExit(pid, result == pid ? status : -1, DateTimeOffset.UtcNow, Known: true);
         lock (Gate)
         {
-            if (!Tracked.Remove(pid, out owner))
+            if (Tracked.Remove(pid, out var owner))
+            {
+                Ready.Add((owner, exit));
+            }
+            else if (Pending.ContainsKey(pid))
+            {
+                EarlyExits[pid] = exit;
+            }
+            else if (result == pid)
+            {
+                AddOrphan(exit);
+            }
+        }
+    }
+
+    /// <summary>Under the gate: an unknown pid's exit goes to every live reaper.</summary>
+    private static void AddOrphan(ChildExit exit)
+    {
+        foreach (var reaper in Reapers)
+        {
+            Ready.Add((reaper, exit with { Known = false }));
+        }
+    }
+
+    /// <summary>Spawned pids nobody tracked in time: their early exits become orphan reports.</summary>
+    private static void ExpirePending()
+    {
+        var now = Stopwatch.GetTimestamp();
+        lock (Gate)
+        {
+            if (Pending.Count == 0 || now - _lastExpiry < Stopwatch.Frequency)
             {
                 return;
             }
-        }
 
-        // ECHILD: someone else reaped it (the runtime does waitpid(-1) when SIGCHLD was ignored at
-        // start-up); the exit is reported with an unknowable status rather than never.
-        owner.Report(new ChildExit(pid, result == pid ? status : -1, DateTimeOffset.UtcNow, Known: true));
+            _lastExpiry = now;
+            foreach (var (pid, since) in Pending.ToList())
+            {
+                if (now - since >= PendingExpiry)
+                {
+                    Pending.Remove(pid);
+                    if (EarlyExits.Remove(pid, out var exit))
+                    {
+                        AddOrphan(exit);
+                    }
+                }
+            }
+        }
     }
 
-    private static void ReapOrphan(int pid)
+    private static void DeliverReady()
     {
-        var status = 0;
-        if (NativeProcesses.Waitpid(pid, &status, NativeProcesses.Wnohang) != pid)
-        {
-            return;
-        }
-
-        ChildReaper[] reapers;
+        (ChildReaper Reaper, ChildExit Exit)[] ready;
         lock (Gate)
         {
-            reapers = [.. Reapers];
+            if (Ready.Count == 0)
+            {
+                return;
+            }
+
+            ready = [.. Ready];
+            Ready.Clear();
         }
 
-        var exit = new ChildExit(pid, status, DateTimeOffset.UtcNow, Known: false);
-        foreach (var reaper in reapers)
+        foreach (var (reaper, exit) in ready)
         {
             reaper.Report(exit);
         }
@@ -321,7 +379,7 @@ internal static unsafe class ReaperHub
 
         foreach (var pid in pids)
         {
-            ReapTracked(pid);
+            Reap(pid);
         }
     }
 }

@@ -393,7 +393,7 @@ internal static unsafe class ChildSpawner
     /// <summary>The credentials of a user= switch, applied to the calling thread only.</summary>
     private sealed record Credentials(int Uid, int Gid, int[] Groups)
     {
-        /// <summary>Null on success, else the reference's drop_privileges text.</summary>
+        /// <summary>Null on success, else the reference's drop_privileges text (empty when the reference's child says nothing but "not spawned").</summary>
         public string? ApplyToThisThread()
         {
             var (setGroups, setResUid, setResGid) = NativeProcesses.CredentialSyscalls;
