@@ -14,7 +14,7 @@ public sealed partial class SupervisorNamespace
     [return: RpcReturn("result", "Always return True unless error")]
     public async Task<bool> SendProcessStdin(
         [RpcParam("The process name to send to (or 'group:name')")] string name,
-        [RpcParam("The character data to send to the process")] object chars,
+        [RpcParam("The character data to send to the process", Type = "string")] object chars,
         CancellationToken cancellationToken = default)
     {
         Gate();
@@ -36,8 +36,8 @@ public sealed partial class SupervisorNamespace
         """)]
     [return: RpcReturn("result", "Always return True unless error")]
     public bool SendRemoteCommEvent(
-        [RpcParam("String for the \"type\" key in the event header")] object type,
-        [RpcParam("Data for the event body")] object data)
+        [RpcParam("String for the \"type\" key in the event header", Type = "string")] object type,
+        [RpcParam("Data for the event body", Type = "string")] object data)
     {
         supervisord.Events.Publish(new SupervisorEvent("REMOTE_COMMUNICATION", $"type:{PythonText.Str(type)}\n{PythonText.Str(data)}"));
         return true;

@@ -115,7 +115,7 @@ public sealed partial class SupervisorNamespace
     [return: RpcReturn("result", "Always true unless error", Type = "boolean")]
     public async Task<object> SignalProcess(
         [RpcParam("Name of the process to signal (or 'group:name')")] string name,
-        [RpcParam("Signal to send, as name ('HUP') or number ('1')")] object signal,
+        [RpcParam("Signal to send, as name ('HUP') or number ('1')", Type = "string")] object signal,
         CancellationToken cancellationToken = default)
     {
         Gate();
@@ -137,7 +137,7 @@ public sealed partial class SupervisorNamespace
     [return: RpcReturn("result", "An array of process status info structs")]
     public async Task<List<ProcessResult>> SignalProcessGroup(
         [RpcParam("The group name")] string name,
-        [RpcParam("Signal to send, as name ('HUP') or number ('1')")] object signal,
+        [RpcParam("Signal to send, as name ('HUP') or number ('1')", Type = "string")] object signal,
         CancellationToken cancellationToken = default)
     {
         CheckSignalType(signal);
@@ -156,7 +156,7 @@ public sealed partial class SupervisorNamespace
     [RpcMethod(Help = "Send a signal to every process that is STARTING, RUNNING or STOPPING; as signalProcessGroup.")]
     [return: RpcReturn("result", "An array of process status info structs")]
     public async Task<List<ProcessResult>> SignalAllProcesses(
-        [RpcParam("Signal to send, as name ('HUP') or number ('1')")] object signal,
+        [RpcParam("Signal to send, as name ('HUP') or number ('1')", Type = "string")] object signal,
         CancellationToken cancellationToken = default)
     {
         // The reference checks the daemon state only after the per-process calls (which check it too).

@@ -41,6 +41,12 @@ public sealed class RpcParamAttribute(string description) : Attribute
 {
     /// <summary>The description text.</summary>
     public string Description { get; } = description;
+
+    /// <summary>
+    /// The XML-RPC type to report when the CLR type cannot say it, e.g. a parameter declared as
+    /// <see cref="object"/> because it accepts a string or an int. Null derives it from the CLR type.
+    /// </summary>
+    public string? Type { get; init; }
 }
 
 /// <summary>

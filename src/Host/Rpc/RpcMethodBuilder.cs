@@ -108,7 +108,7 @@ internal static class RpcMethodBuilder
             ?? throw new RpcDeclarationException($"its result type {resultType} cannot be carried by XML-RPC");
 
         var signature = new List<string> { returnTypeName };
-        signature.AddRange(wireParameters.Select(p => XmlRpcTypes.NameOf(p.ParameterType)!));
+        signature.AddRange(wireParameters.Select(ParameterTypeName));
         var help = HelpText(attribute, wireParameters, returns, returnTypeName);
         var invoke = CompileInvoker(target, method, parameters);
         foreach (var name in names)
@@ -116,6 +116,10 @@ internal static class RpcMethodBuilder
             yield return new RpcMethod(namespaceName + "." + name, help, signature, required, converters, defaults, invoke);
         }
     }
+
+    /// <summary>The declared XML-RPC type of a parameter: <see cref="RpcParamAttribute.Type"/>, else derived from the CLR type.</summary>
+    private static string ParameterTypeName(ParameterInfo parameter) =>
+        parameter.GetCustomAttribute<RpcParamAttribute>()?.Type ?? XmlRpcTypes.NameOf(parameter.ParameterType)!;
 
     /// <summary>The value type a method produces once awaited; null for void, Task and ValueTask.</summary>
     private static Type? ResultType(Type returnType)
@@ -144,7 +148,7 @@ internal static class RpcMethodBuilder
 
         foreach (var parameter in wireParameters)
         {
-            help.Append("@param ").Append(XmlRpcTypes.NameOf(parameter.ParameterType)).Append(' ').Append(parameter.Name);
+            help.Append("@param ").Append(ParameterTypeName(parameter)).Append(' ').Append(parameter.Name);
             var description = parameter.GetCustomAttribute<RpcParamAttribute>()?.Description;
             if (!string.IsNullOrWhiteSpace(description))
             {
