@@ -4,7 +4,7 @@ namespace Supervisor.Host.Config;
 
 /// <summary>
 /// Reads <c>supervisord.conf</c> as the reference's <c>ServerOptions.read_config</c> and
-/// <c>realize</c> do (config.md §1-8, §13), collecting every error instead of stopping at the
+/// <c>realize</c> do (config.md §1-13), collecting every error instead of stopping at the
 /// first, in the order the reference would meet them.
 /// </summary>
 internal static class ConfigLoader

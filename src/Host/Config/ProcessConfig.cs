@@ -19,7 +19,7 @@ internal sealed record ChildLogConfig
 {
     /// <summary>
     /// The path (<c>~</c> expanded), or null when there is no file (NONE, syslog, a redirected stderr,
-    /// AUTO until activated). A path written without a directory part stays relative, as in the
+    /// AUTO until activated). A relative path stays relative, as in the
     /// reference, which opens it against the daemon's working directory.
     /// </summary>
     public string? File { get; init; }
