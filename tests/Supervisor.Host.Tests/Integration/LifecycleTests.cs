@@ -61,6 +61,43 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task WithoutNodaemonTheCommandReturnsOnlyOnceTheBackgroundDaemonServesAndItsChildrenRun()
+    {
+        using var dir = new TempDirectory();
+        var template = RunningDaemon.StandardSections + "\n[program:bg]\ncommand = sleep 1000\nstartsecs = 0\n";
+        var config = dir.Write("supervisord.conf", RunningDaemon.Expand(template, dir.Path, dir.File("s.sock"), FreePort.Next()));
+        var (exitCode, _, _) = await DaemonProcess.RunToExitAsync("-c", config);
+        Assert.Equal(0, exitCode);
+
+        // No waiting: the socket answers as soon as the command has returned.
+        using var client = RpcClient.ForUnixSocket(dir.File("s.sock"));
+        var pid = (int)(await client.ValueAsync("supervisor.getPID"))!;
+        await WaitUntilAsync(async () => (await client.CallAsync("supervisor.getProcessInfo", "bg")).Value is Dictionary<string, object?> info && (string)info["statename"]! == "RUNNING");
+
+        // The children are not in the launcher's session either.
+        var child = (int)((Dictionary<string, object?>)(await client.ValueAsync("supervisor.getProcessInfo", "bg"))!)["pid"]!;
+        Assert.Equal(
+            (await File.ReadAllTextAsync($"/proc/{pid}/stat")).Split(' ')[5],
+            (await File.ReadAllTextAsync($"/proc/{child}/stat")).Split(' ')[5]);
+        Assert.Equal(true, await client.ValueAsync("supervisor.shutdown"));
+        await WaitUntilAsync(() => !Directory.Exists($"/proc/{pid}") || File.ReadAllText($"/proc/{pid}/stat").Split(' ')[2] == "Z");
+        Assert.False(Support.SupervisedPrograms.IsAlive(child));
+    }
+
+    [Fact]
+    public async Task WithoutNodaemonAStartUpFailureOfTheBackgroundDaemonIsShownAndEndsTheCommand()
+    {
+        using var dir = new TempDirectory();
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var busyPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var config = dir.Write("supervisord.conf", RunningDaemon.Expand(RunningDaemon.StandardSections, dir.Path, dir.File("s.sock"), busyPort));
+        var (exitCode, _, stderr) = await DaemonProcess.RunToExitAsync("-c", config);
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Another program is already listening", stderr);
+    }
+
+    [Fact]
     public async Task ShutdownStateRefusesFurtherCalls()
     {
         await using var daemon = await RunningDaemon.StartAsync();
