@@ -17,6 +17,7 @@ public sealed class HarnessSelfTests
         var (first, second) = await SideBySide.RunAsync(definition, Implementation.Reference, Implementation.Reference);
         Transcript.AssertEqual(first, second, "reference run 1", "reference run 2");
         Assert.DoesNotContain("TIMED OUT", first);
+        Assert.DoesNotContain("NOT WAITING", first);
         var lines = first.Split('\n');
         foreach (var expected in definition.Expected)
         {

@@ -47,6 +47,7 @@ internal sealed record Scenario(string Name, IReadOnlyList<Step> Steps, IReadOnl
         [program:failer]
         command = {dir}/failer.sh
         startretries = 1
+        startsecs = 5
 
         [program:stubborn]
         command = {dir}/stubborn.sh

@@ -23,6 +23,8 @@ internal sealed partial class ScenarioRun : IAsyncDisposable
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(40);
     private readonly StringBuilder _transcript = new();
     private CompatDaemon? _daemon;
+    private bool _gaveUpWaiting;
+    private string _lastStatusOutput = "";
 
     private ScenarioRun(Implementation implementation, TempDirectory directory)
     {
@@ -100,14 +102,58 @@ internal sealed partial class ScenarioRun : IAsyncDisposable
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    /// <summary>Runs supervisorctl, interrupts it with SIGINT after <paramref name="after"/> (as Ctrl-C would), and returns what it printed.</summary>
+    /// <summary>
+    /// Runs a following supervisorctl command and interrupts it with SIGINT (as Ctrl-C would) once it has
+    /// printed its banner (or exited), at least <paramref name="after"/> has passed since, and its output
+    /// has been quiet for 0.7 s. Keyed to output, not time: a loaded machine can take seconds to import Python.
+    /// </summary>
     public async Task<(int ExitCode, string Stdout, string Stderr)> CtlInterruptedAsync(IEnumerable<string> words, TimeSpan after)
     {
         using var process = Process.Start(CtlStartInfo(words))!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stdout = new StringBuilder();
+        var reading = Task.Run(async () =>
+        {
+            var buffer = new char[4096];
+            int read;
+            while ((read = await process.StandardOutput.ReadAsync(buffer)) > 0)
+            {
+                lock (stdout)
+                {
+                    stdout.Append(buffer, 0, read);
+                }
+            }
+        });
         var stderr = process.StandardError.ReadToEndAsync();
-        await Task.Delay(after);
-        _ = Kill(process.Id, 2);
+        string Seen()
+        {
+            lock (stdout)
+            {
+                return stdout.ToString();
+            }
+        }
+
+        var deadline = DateTime.UtcNow + WaitLimit;
+        while (!process.HasExited && !Seen().Contains('\n', StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        var bannerAt = DateTime.UtcNow;
+        var (length, quietSince) = (Seen().Length, DateTime.UtcNow);
+        while (!process.HasExited && DateTime.UtcNow < deadline && (DateTime.UtcNow - bannerAt < after || DateTime.UtcNow - quietSince < TimeSpan.FromSeconds(0.7)))
+        {
+            await Task.Delay(50);
+            if (Seen().Length != length)
+            {
+                (length, quietSince) = (Seen().Length, DateTime.UtcNow);
+            }
+        }
+
+        if (!process.HasExited)
+        {
+            _ = Kill(process.Id, 2);
+        }
+
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         try
         {
@@ -118,13 +164,15 @@ internal sealed partial class ScenarioRun : IAsyncDisposable
             process.Kill();
         }
 
-        return (process.ExitCode, await stdout, await stderr);
+        await reading;
+        return (process.ExitCode, Seen(), await stderr);
     }
 
     /// <summary>The process lines of <c>supervisorctl status</c>, or null when it printed anything else (daemon restarting, down...).</summary>
     public async Task<Dictionary<string, StatusLine>?> StatusAsync()
     {
         var (_, stdout, stderr) = await CtlAsync(["status"]);
+        _lastStatusOutput = (stdout + stderr).Trim();
         var result = new Dictionary<string, StatusLine>();
         foreach (var line in stdout.Split('\n').Where(l => l.Length > 0))
         {
@@ -144,8 +192,14 @@ internal sealed partial class ScenarioRun : IAsyncDisposable
     /// Polls <c>supervisorctl status</c> until <paramref name="condition"/> holds. Records a line either way,
     /// so a timeout shows up in the transcript diff (with the last status) instead of hiding.
     /// </summary>
+    /// <remarks>After one wait has timed out the later ones do not wait (the transcripts differ already; a daemon that cannot get there should fail fast).</remarks>
     public async Task WaitForAsync(string description, Func<Dictionary<string, StatusLine>, ScenarioRun, bool> condition)
     {
+        if (SkipWait(description))
+        {
+            return;
+        }
+
         var deadline = DateTime.UtcNow + WaitLimit;
         Dictionary<string, StatusLine>? last = null;
         while (DateTime.UtcNow < deadline)
@@ -160,13 +214,19 @@ internal sealed partial class ScenarioRun : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        var shown = last is null ? "(no status)" : string.Join("; ", last.Select(p => $"{p.Key} {p.Value.State}"));
+        var shown = last is null ? $"(no status: {_lastStatusOutput.Split('\n')[0]})" : string.Join("; ", last.Select(p => $"{p.Key} {p.Value.State}"));
+        _gaveUpWaiting = true;
         Record(Normalize($"# TIMED OUT waiting until {description}; last status: {shown}\n"));
     }
 
     /// <summary>Polls a supervisorctl command until its stdout satisfies <paramref name="condition"/>.</summary>
     public async Task WaitForOutputAsync(string description, IReadOnlyList<string> words, Func<string, bool> condition)
     {
+        if (SkipWait(description))
+        {
+            return;
+        }
+
         var deadline = DateTime.UtcNow + WaitLimit;
         var last = "";
         while (DateTime.UtcNow < deadline)
@@ -181,7 +241,19 @@ internal sealed partial class ScenarioRun : IAsyncDisposable
             await Task.Delay(100);
         }
 
+        _gaveUpWaiting = true;
         Record(Normalize($"# TIMED OUT waiting until {description}; last output: {last.Replace('\n', '|')}\n"));
+    }
+
+    private bool SkipWait(string description)
+    {
+        if (_gaveUpWaiting || _daemon is { HasExited: true })
+        {
+            Record($"# NOT WAITING until {description}: an earlier wait timed out or the daemon is gone\n");
+            return true;
+        }
+
+        return false;
     }
 
     public async ValueTask DisposeAsync()

@@ -63,7 +63,7 @@ internal sealed record Ctl(string Command, Shape Shape = Shape.Exact) : Step
     }
 }
 
-/// <summary>A following command (<c>tail -f</c>, <c>maintail -f</c>) interrupted with SIGINT after a while.</summary>
+/// <summary>A following command (<c>tail -f</c>, <c>maintail -f</c>) interrupted with SIGINT once its output has settled (<see cref="ScenarioRun.CtlInterruptedAsync"/>).</summary>
 /// <remarks>
 /// With <see cref="Shape.LogStructure"/> the first line (the <c>==&gt; Press Ctrl-C to exit &lt;==</c> banner) is kept
 /// as is and the streamed rest reduced to its structure: the stream starts about 1 KiB from the end of the
@@ -82,7 +82,7 @@ internal sealed record CtlFollow(string Command, Shape Shape = Shape.Exact, doub
             stdout = stdout[..banner] + Transcript.LogStructure(stdout[banner..]);
         }
 
-        run.Record(Block([.. words, $"(SIGINT after {Seconds} s)"], exitCode, stdout, run.Normalize(stderr)));
+        run.Record(Block([.. words, "(then SIGINT)"], exitCode, stdout, run.Normalize(stderr)));
     }
 }
 
