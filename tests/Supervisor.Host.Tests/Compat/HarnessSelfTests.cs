@@ -6,11 +6,12 @@ namespace Supervisor.Host.Tests.Compat;
 /// The harness checked against the reference alone: two reference runs of each scenario must give equal
 /// transcripts after normalization (so a difference against ours is a real one, not timing or a pid), and
 /// the transcript must show what the scenario is about (so a scenario cannot pass by printing nothing).
+/// Three scenarios by default; <c>COMPAT_SELFTEST=all</c> runs every one.
 /// </summary>
 public sealed class HarnessSelfTests
 {
     [SupervisorctlTheory]
-    [MemberData(nameof(Scenario.Names), MemberType = typeof(Scenario))]
+    [MemberData(nameof(Scenario.SelfTestNames), MemberType = typeof(Scenario))]
     public async Task ReferenceAgainstItselfIsStable(string scenario)
     {
         var definition = Scenario.Get(scenario);

@@ -358,6 +358,17 @@ internal sealed record Scenario(string Name, IReadOnlyList<Step> Steps, IReadOnl
 
     public static TheoryData<string> Names => [.. All.Select(s => s.Name)];
 
+    /// <summary>Set to <c>all</c> to self-test every scenario (about 5 minutes on 2 idle cores) instead of the quick three.</summary>
+    public const string SelfTestVariable = "COMPAT_SELFTEST";
+
+    /// <summary>
+    /// The scenarios the harness self-test runs reference-vs-reference: by default three quick ones that
+    /// cover the normalizations (pids, uptimes, dates, paths, following output); all with <c>COMPAT_SELFTEST=all</c>.
+    /// </summary>
+    public static TheoryData<string> SelfTestNames => Environment.GetEnvironmentVariable(SelfTestVariable) == "all"
+        ? Names
+        : ["status", "tail", "pid"];
+
     public static Scenario Get(string name) => All.Single(s => s.Name == name);
 
     /// <summary>
