@@ -79,7 +79,9 @@ internal sealed record CtlFollow(string Command, Shape Shape = Shape.Exact, doub
         if (Shape == Shape.LogStructure)
         {
             var banner = stdout.IndexOf('\n', StringComparison.Ordinal) + 1;
-            stdout = stdout[..banner] + Transcript.LogStructure(stdout[banner..]);
+            // Only whether whole timestamped lines stream: which process-life lines fit in the first KiB depends on wording.
+            var structure = Transcript.LogStructure(stdout[banner..]).Split('\n');
+            stdout = stdout[..banner] + structure[0] + "\n" + structure[1] + "\n";
         }
 
         run.Record(Block([.. words, "(then SIGINT)"], exitCode, stdout, run.Normalize(stderr)));
