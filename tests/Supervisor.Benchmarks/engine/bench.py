@@ -201,12 +201,14 @@ def measure(name, out_path, command):
         except (OSError, xmlrpc.client.Error) as e:
             log(f"{name}: log capture not measured: {e}")
 
-        # 6. Shutdown: SIGTERM until exit (stops all N programs, one group at a time in the reference).
+        # 6. Shutdown: SIGTERM until exit (stops all N programs, one group at a time in the reference);
+        #    not reported without an engine (nothing to stop, nothing to compare).
         t0 = time.monotonic()
         daemon.send_signal(signal.SIGTERM)
         try:
             daemon.wait(timeout=max(60, N * 0.1))
-            results["shutdown_s"] = time.monotonic() - t0
+            if engine:
+                results["shutdown_s"] = time.monotonic() - t0
         except subprocess.TimeoutExpired:
             log(f"{name}: still running {max(60, N * 0.1):.0f} s after SIGTERM")
     finally:
