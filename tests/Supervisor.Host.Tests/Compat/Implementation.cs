@@ -113,19 +113,49 @@ internal sealed partial class CompatDaemon : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGTERM (the daemon stops its children), then SIGKILL to the whole tree if it hangs.</summary>
+    /// <summary>
+    /// SIGTERM (the daemon stops its children), then SIGKILL to the whole tree if it hangs; children the
+    /// daemon had when it was asked to stop and left behind (re-parented to init) are killed too.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
         {
+            var children = ChildrenOf(_process.Id);
             _ = Kill(_process.Id, 15);
-            if (await WaitForExitAsync(TimeSpan.FromSeconds(20)) is null)
+            if (await WaitForExitAsync(TimeSpan.FromSeconds(30)) is null)
             {
                 _process.Kill(entireProcessTree: true);
+                await WaitForExitAsync(TimeSpan.FromSeconds(5));
+            }
+
+            foreach (var child in children.Where(c => ParentOf(c) == 1))
+            {
+                _ = Kill(child, 9);
             }
         }
 
         _process.Dispose();
+    }
+
+    /// <summary>The pids whose parent is <paramref name="pid"/>, from /proc.</summary>
+    private static List<int> ChildrenOf(int pid) =>
+        [.. System.IO.Directory.EnumerateDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var p) ? p : 0)
+            .Where(p => p > 0 && ParentOf(p) == pid)];
+
+    /// <summary>The parent pid of <paramref name="pid"/>, 0 when it is gone.</summary>
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return 0;
+        }
     }
 
     private void Append(string? line)
