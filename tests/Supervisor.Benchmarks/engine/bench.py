@@ -1,0 +1,323 @@
+#!/usr/bin/env python3
+"""Side-by-side engine benchmark, one daemon per invocation (see run.sh and ../README.md).
+
+  bench.py measure NAME OUT.json -- DAEMON-COMMAND...   run one daemon, write its figures to OUT.json
+  bench.py table REF.json OURS.json                     print the comparison table
+"""
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import xmlrpc.client
+
+N = int(os.environ.get("N", "200"))
+WRK_SECONDS = int(os.environ.get("WRK_SECONDS", "10"))
+IDLE_SECONDS = int(os.environ.get("IDLE_SECONDS", "20"))
+LOG_SECONDS = int(os.environ.get("LOG_SECONDS", "10"))
+LAUNCH_TIMEOUT = float(os.environ.get("LAUNCH_TIMEOUT", str(max(60, N * 0.1))))
+HERE = os.path.dirname(os.path.abspath(__file__))
+TICKS = os.sysconf("SC_CLK_TCK")
+RUNNING, STARTING = 20, 10
+
+
+def log(message):
+    print(f"  [{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def write_config(directory, port):
+    hard = __import__("resource").getrlimit(__import__("resource").RLIMIT_NOFILE)[1]
+    minfds = min(hard if hard > 0 else 1 << 20, N * 4 + 256)
+    sections = [f"""[unix_http_server]
+file = {directory}/s.sock
+
+[inet_http_server]
+port = 127.0.0.1:{port}
+
+[supervisord]
+logfile = {directory}/supervisord.log
+pidfile = {directory}/supervisord.pid
+childlogdir = {directory}
+minfds = {minfds}
+minprocs = {N + 200}
+
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+
+[program:blaster]
+command = /usr/bin/yes {'a' * 99}
+autostart = false
+autorestart = false
+stdout_logfile = {directory}/blaster.log
+stdout_logfile_maxbytes = 0
+stderr_logfile = NONE
+"""]
+    # redirect_stderr: one pipe and one log file per program, so N=5000 fits in 20,000 descriptors.
+    for i in range(N):
+        sections.append(f"[program:p{i:05d}]\ncommand = /bin/sleep 100000\nredirect_stderr = true\n")
+    path = os.path.join(directory, "supervisord.conf")
+    with open(path, "w") as f:
+        f.write("\n".join(sections))
+    return path
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime (fields 14, 15)
+
+
+def rss_mib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return None
+
+
+def count_children(pid, comm="sleep"):
+    """Children of pid running comm, from /proc (independent of whether the daemon answers RPC)."""
+    count = 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            name = stat[stat.index("(") + 1:stat.rindex(")")]
+            if name == comm and int(stat[stat.rindex(")") + 2:].split()[1]) == pid:
+                count += 1
+    return count
+
+
+def watch_children(pid, start, found):
+    """Thread: records in found['at'] the time since start when pid has N sleep children."""
+    import threading
+
+    def run():
+        while "stop" not in found:
+            if count_children(pid) >= N:
+                found["at"] = time.monotonic() - start
+                return
+            time.sleep(0.2)
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+def proxy(port, timeout=60):
+    class Transport(xmlrpc.client.Transport):
+        def make_connection(self, host):
+            connection = super().make_connection(host)
+            connection.timeout = timeout
+            return connection
+    return xmlrpc.client.ServerProxy(f"http://127.0.0.1:{port}/RPC2", transport=Transport())
+
+
+def wrk(port, connections, threads):
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{WRK_SECONDS}s", "--timeout", "30s",
+         "-s", os.path.join(HERE, "getallprocessinfo.lua"), f"http://127.0.0.1:{port}"],
+        capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s*([\d.]+)", out).group(1))
+    errors = int(re.search(r"non-200 or wrong answers: (\d+)", out).group(1))
+    failures = re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)", out)
+    log(f"wrk -c{connections}: {rate:.1f} req/s, {errors} wrong answers" + (f" ({failures.group(0)})" if failures else ""))
+    return rate if errors == 0 else None
+
+
+def measure(name, out_path, command):
+    results = {"name": name, "n": N}
+    directory = tempfile.mkdtemp(prefix="svbench")
+    port = free_port()
+    config = write_config(directory, port)
+    server = proxy(port).supervisor
+    daemon_log = open(os.path.join(directory, "daemon.out"), "w")
+    log(f"{name}: starting {' '.join(command)} with N={N} in {directory}")
+    start = time.monotonic()
+    daemon = subprocess.Popen(command + ["-n", "-c", config], stdout=daemon_log, stderr=subprocess.STDOUT)
+    pids = []
+    children = {}
+    watch_children(daemon.pid, start, children)
+    try:
+        # 1. Launch: first answer, all spawned (STARTING or RUNNING), all RUNNING.
+        answered = spawned = running = None
+        listed = 0
+        while time.monotonic() - start < LAUNCH_TIMEOUT:
+            if daemon.poll() is not None:
+                raise RuntimeError(f"{name} exited with {daemon.returncode}; see {directory}/daemon.out")
+            try:
+                infos = [p for p in server.getAllProcessInfo() if p["name"] != "blaster"]
+            except xmlrpc.client.Fault as fault:
+                answered = answered or time.monotonic() - start
+                log(f"{name}: getAllProcessInfo answered {fault}: no engine, skipping what needs one")
+                break
+            except (OSError, xmlrpc.client.Error):
+                time.sleep(0.05)
+                continue
+            now = time.monotonic() - start
+            answered = answered or now
+            listed = len(infos)
+            states = [p["state"] for p in infos]
+            if spawned is None and listed == N and all(s in (STARTING, RUNNING) for s in states):
+                spawned = now
+            if listed == N and all(s == RUNNING for s in states):
+                running = now
+                pids = [p["pid"] for p in infos]
+                break
+            if listed < N and now - answered > 10:
+                log(f"{name} lists {listed} of {N} programs 10 s after it answered: no engine, skipping what needs one")
+                break
+            time.sleep(0.1)
+        if spawned is not None:  # the reference spawns in its first loop pass, before it serves RPC
+            deadline = time.monotonic() + 30
+            while "at" not in children and time.monotonic() < deadline:
+                time.sleep(0.1)
+        children["stop"] = True
+        results.update(first_answer_s=answered, all_spawned_s=spawned, all_running_s=running, all_children_s=children.get("at"))
+        log(f"{name}: answered {answered}, all spawned {spawned}, all RUNNING {running}, N children {children.get('at')}")
+        engine = running is not None
+
+        # 2. Idle CPU and RSS with N programs running.
+        if engine:
+            time.sleep(2)
+            cpu0, t0 = cpu_seconds(daemon.pid), time.monotonic()
+            time.sleep(IDLE_SECONDS)
+            cpu1, t1 = cpu_seconds(daemon.pid), time.monotonic()
+            results["idle_cpu_percent"] = 100 * (cpu1 - cpu0) / (t1 - t0)
+            results["rss_mib"] = rss_mib(daemon.pid)
+            log(f"{name}: idle CPU {results['idle_cpu_percent']:.2f} %, RSS {results['rss_mib']:.1f} MiB")
+
+        # 3. supervisorctl status wall time (median of 3).
+        if engine and shutil.which("supervisorctl"):
+            times = []
+            for _ in range(3):
+                t0 = time.monotonic()
+                done = subprocess.run(["supervisorctl", "-s", f"unix://{directory}/s.sock", "status"], capture_output=True, text=True)
+                times.append(time.monotonic() - t0)
+                # Exit 3 is expected: blaster is STOPPED (and status exits 3 when one listed process is stopped).
+                if done.returncode not in (0, 3) or done.stdout.count(" RUNNING ") != N:
+                    log(f"{name}: supervisorctl status exited {done.returncode} with {done.stdout.count('RUNNING')} RUNNING lines")
+                    times = None
+                    break
+            results["ctl_status_s"] = statistics.median(times) if times else None
+
+        # 4. getAllProcessInfo throughput (only meaningful when the N programs are listed).
+        #    wrk runs on the same cores as the daemon: compare ratios, not absolute figures across machines.
+        #    One call timed first: when it takes more than a quarter of WRK_SECONDS (the reference at N=5000
+        #    takes tens of seconds: every getProcessInfo searches all groups), wrk would complete nothing and
+        #    leave 16 queued calls behind, so the 1-connection rate is 1/that time and the 16-connection one n/a.
+        if engine:
+            t0 = time.monotonic()
+            server.getAllProcessInfo()
+            results["gapi_call_s"] = time.monotonic() - t0
+            if results["gapi_call_s"] * 4 > WRK_SECONDS:
+                log(f"{name}: one getAllProcessInfo takes {results['gapi_call_s']:.1f} s: too slow for wrk")
+                results["gapi_rps_c1"] = 1 / results["gapi_call_s"]
+            else:
+                results["gapi_rps_c1"] = wrk(port, 1, 1)
+                results["gapi_rps_c16"] = wrk(port, 16, 2)
+            results["rss_after_wrk_mib"] = rss_mib(daemon.pid)
+
+        # 5. Log capture: one program writing to stdout as fast as it can.
+        try:
+            server.startProcess("blaster", True)
+            logfile = os.path.join(directory, "blaster.log")
+            time.sleep(1)
+            size0, cpu0, t0 = os.path.getsize(logfile), cpu_seconds(daemon.pid), time.monotonic()
+            time.sleep(LOG_SECONDS)
+            size1, cpu1, t1 = os.path.getsize(logfile), cpu_seconds(daemon.pid), time.monotonic()
+            server.stopProcess("blaster", True)
+            mib = (size1 - size0) / (1 << 20)
+            results["log_mib_per_s"] = mib / (t1 - t0)
+            results["log_cpu_s_per_mib"] = (cpu1 - cpu0) / mib if mib > 0 else None
+            log(f"{name}: log capture {results['log_mib_per_s']:.1f} MiB/s, {results['log_cpu_s_per_mib']} CPU s/MiB")
+            os.remove(logfile)
+        except (OSError, xmlrpc.client.Error) as e:
+            log(f"{name}: log capture not measured: {e}")
+
+        # 6. Shutdown: SIGTERM until exit (stops all N programs, one group at a time in the reference);
+        #    not reported without an engine (nothing to stop, nothing to compare).
+        t0 = time.monotonic()
+        daemon.send_signal(signal.SIGTERM)
+        try:
+            daemon.wait(timeout=max(60, N * 0.1))
+            if engine:
+                results["shutdown_s"] = time.monotonic() - t0
+        except subprocess.TimeoutExpired:
+            log(f"{name}: still running {max(60, N * 0.1):.0f} s after SIGTERM")
+    finally:
+        if daemon.poll() is None:
+            daemon.kill()
+            daemon.wait()
+        for pid in pids:  # children left behind by a killed daemon (only the ones it reported)
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        daemon_log.close()
+        shutil.rmtree(directory, ignore_errors=True)
+    with open(out_path, "w") as f:
+        json.dump(results, f, indent=1)
+
+
+ROWS = [
+    # key, label, format, better
+    ("first_answer_s", "daemon start until the first RPC answer", "{:.2f} s", "lower"),
+    ("all_children_s", "start until N children exist (/proc)", "{:.2f} s", "lower"),
+    ("all_spawned_s", "start until RPC shows all N STARTING/RUNNING", "{:.2f} s", "lower"),
+    ("all_running_s", "start until all N RUNNING (startsecs=1)", "{:.2f} s", "lower"),
+    ("gapi_call_s", "one getAllProcessInfo call (Python client)", "{:.3f} s", "lower"),
+    ("gapi_rps_c1", "getAllProcessInfo, 1 connection", "{:.1f} req/s", "higher"),
+    ("gapi_rps_c16", "getAllProcessInfo, 16 connections", "{:.1f} req/s", "higher"),
+    ("log_mib_per_s", "log capture throughput (1 program, yes)", "{:.1f} MiB/s", "higher"),
+    ("log_cpu_s_per_mib", "daemon CPU per MiB captured", "{:.4f} s", "lower"),
+    ("idle_cpu_percent", "idle CPU with N running", "{:.2f} %", "lower"),
+    ("rss_mib", "RSS with N running (idle)", "{:.1f} MiB", "lower"),
+    ("rss_after_wrk_mib", "RSS after the wrk runs", "{:.1f} MiB", "lower"),
+    ("ctl_status_s", "supervisorctl status wall time (median of 3)", "{:.3f} s", "lower"),
+    ("shutdown_s", "SIGTERM until the daemon exited", "{:.2f} s", "lower"),
+]
+
+
+def table(ref_path, ours_path):
+    def load(path):
+        try:
+            with open(path) as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            return {}
+    ref, ours = load(ref_path), load(ours_path)
+    n = ref.get("n") or ours.get("n") or N
+    print(f"\nN = {n} programs (/bin/sleep 100000, startsecs=1); ratio = ours / reference\n")
+    header = f"| {'what':<46} | {'reference 4.2.5':>16} | {'ours':>16} | {'ratio':>7} | better |"
+    print(header)
+    print("|" + "|".join("-" * (len(c) + 0) for c in header.split("|")[1:-1]) + "|")
+    for key, label, fmt, better in ROWS:
+        r, o = ref.get(key), ours.get(key)
+        rs = fmt.format(r) if r is not None else "n/a"
+        os_ = fmt.format(o) if o is not None else "n/a"
+        ratio = f"{o / r:.2f}" if r and o is not None else "n/a"
+        print(f"| {label:<46} | {rs:>16} | {os_:>16} | {ratio:>7} | {better:<6} |")
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "measure":
+        measure(sys.argv[2], sys.argv[3], sys.argv[sys.argv.index("--") + 1:])
+    elif sys.argv[1] == "table":
+        table(sys.argv[2], sys.argv[3])
+    else:
+        sys.exit(__doc__)
