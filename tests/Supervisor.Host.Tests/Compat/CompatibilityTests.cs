@@ -4,10 +4,8 @@ namespace Supervisor.Host.Tests.Compat;
 
 /// <summary>
 /// The real supervisorctl 4.2.5 runs the same commands against the reference supervisord and against
-/// ours, on the same config (programs included); the normalized transcripts must be equal. Needs the
-/// process engine: run with <c>--filter needs=engine</c> once it is merged.
+/// ours, on the same config (programs included); the normalized transcripts must be equal.
 /// </summary>
-[Trait("needs", "engine")]
 public sealed class CompatibilityTests
 {
     [SupervisorctlTheory]

@@ -6,9 +6,8 @@ namespace Supervisor.Host.Tests.ProcessRpc;
 
 /// <summary>
 /// The process methods of the <c>supervisor</c> namespace and the log streams against a real daemon with
-/// real children (xmlrpc-api.md §2.3–2.5, ctl-and-web.md §3.5). They need the process engine.
+/// real children (xmlrpc-api.md §2.3–2.5, ctl-and-web.md §3.5).
 /// </summary>
-[Trait("needs", "engine")]
 public sealed class ProcessRpcTests : IAsyncLifetime
 {
     private const string Programs = """
