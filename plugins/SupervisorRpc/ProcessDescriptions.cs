@@ -6,18 +6,6 @@ namespace Supervisor;
 /// <summary>The <c>statename</c> and <c>description</c> texts of <c>getProcessInfo</c> (xmlrpc-api.md §1.2, §6.2).</summary>
 internal static class ProcessDescriptions
 {
-    public static string StateName(ProcessState state) => state switch
-    {
-        ProcessState.Stopped => "STOPPED",
-        ProcessState.Starting => "STARTING",
-        ProcessState.Running => "RUNNING",
-        ProcessState.Backoff => "BACKOFF",
-        ProcessState.Stopping => "STOPPING",
-        ProcessState.Exited => "EXITED",
-        ProcessState.Fatal => "FATAL",
-        _ => "UNKNOWN",
-    };
-
     /// <summary>
     /// RUNNING: <c>pid N, uptime H:MM:SS</c>; BACKOFF/FATAL: the spawn error; STOPPED/EXITED: the stop
     /// time in <paramref name="zone"/> (<c>Nov 21 04:51 AM</c>) or <c>Not started</c>; otherwise empty.

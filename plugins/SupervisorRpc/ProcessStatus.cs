@@ -60,7 +60,7 @@ public sealed record ProcessStatus
             Stop = stop,
             Now = at,
             State = (int)info.State,
-            StateName = ProcessDescriptions.StateName(info.State),
+            StateName = ProcessStates.WireName(info.State),
             SpawnError = info.SpawnError,
             ExitStatus = info.ExitStatus,
             Logfile = info.StdoutLogfile,

@@ -237,6 +237,23 @@ public enum ProcessState
     Unknown = 1000,
 }
 
+/// <summary>The reference's names for <see cref="ProcessState"/> values.</summary>
+public static class ProcessStates
+{
+    /// <summary>The upper-case name the API and supervisorctl show, e.g. <c>RUNNING</c>.</summary>
+    public static string WireName(ProcessState state) => state switch
+    {
+        ProcessState.Stopped => "STOPPED",
+        ProcessState.Starting => "STARTING",
+        ProcessState.Running => "RUNNING",
+        ProcessState.Backoff => "BACKOFF",
+        ProcessState.Stopping => "STOPPING",
+        ProcessState.Exited => "EXITED",
+        ProcessState.Fatal => "FATAL",
+        _ => "UNKNOWN",
+    };
+}
+
 /// <summary>
 /// A snapshot of one process, with the keys and meaning of <c>supervisor.getProcessInfo</c>.
 /// Times are Unix seconds (0 = never).

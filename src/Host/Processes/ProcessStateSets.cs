@@ -18,15 +18,5 @@ internal static class ProcessStateSets
         state is ProcessState.Starting or ProcessState.Running or ProcessState.Stopping;
 
     /// <summary>The reference's upper-case state name, e.g. <c>RUNNING</c>.</summary>
-    public static string Name(ProcessState state) => state switch
-    {
-        ProcessState.Stopped => "STOPPED",
-        ProcessState.Starting => "STARTING",
-        ProcessState.Running => "RUNNING",
-        ProcessState.Backoff => "BACKOFF",
-        ProcessState.Stopping => "STOPPING",
-        ProcessState.Exited => "EXITED",
-        ProcessState.Fatal => "FATAL",
-        _ => "UNKNOWN",
-    };
+    public static string Name(ProcessState state) => ProcessStates.WireName(state);
 }
