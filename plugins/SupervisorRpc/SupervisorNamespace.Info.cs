@@ -30,10 +30,17 @@ public sealed partial class SupervisorNamespace
     public List<ProcessStatus> GetAllProcessInfo()
     {
         Gate();
-        return [.. Processes.Groups
-            .OrderBy(g => g.Name, StringComparer.Ordinal)
-            .SelectMany(g => g.Processes.OrderBy(p => p.Name, StringComparer.Ordinal))
-            .Select(Status)];
+        // AllProcesses is already in getAllProcessInfo's order (group name, then process name).
+        var now = _clock.GetUtcNow().ToUnixTimeSeconds();
+        var zone = _clock.LocalTimeZone;
+        var processes = Processes.AllProcesses;
+        var result = new List<ProcessStatus>(processes.Count);
+        foreach (var process in processes)
+        {
+            result.Add(ProcessStatus.From(process, now, zone));
+        }
+
+        return result;
     }
 
     private ProcessStatus Status(ProcessInfo process) =>
