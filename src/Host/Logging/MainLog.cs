@@ -54,14 +54,15 @@ internal sealed class MainLog : IMainLog, IDisposable
         {
             if (_file is not null)
             {
-                var bytes = Encoding.UTF8.GetBytes(line);
-                if (_maxBytes > 0 && _file.Length > 0 && _file.Length + bytes.Length > _maxBytes)
+                _file.Write(Encoding.UTF8.GetBytes(line));
+                _file.Flush();
+
+                // As the reference's handler: rotate after the write once the file has reached maxbytes,
+                // so a file may exceed it by one message (processes.md §6.2).
+                if (_maxBytes > 0 && _file.Length >= _maxBytes)
                 {
                     Rotate();
                 }
-
-                _file?.Write(bytes);
-                _file?.Flush();
             }
 
             if (_syslog)
@@ -153,16 +154,20 @@ internal sealed class MainLog : IMainLog, IDisposable
         {
             if (_backups > 0)
             {
+                // Delete, then rename (as the reference does): renaming over an existing file makes ext4
+                // flush the renamed file to disk on every rotation (measured: a third of the throughput).
                 for (var i = _backups - 1; i >= 1; i--)
                 {
                     var from = $"{path}.{i}";
                     if (File.Exists(from))
                     {
-                        File.Move(from, $"{path}.{i + 1}", overwrite: true);
+                        File.Delete($"{path}.{i + 1}");
+                        File.Move(from, $"{path}.{i + 1}");
                     }
                 }
 
-                File.Move(path, path + ".1", overwrite: true);
+                File.Delete(path + ".1");
+                File.Move(path, path + ".1");
             }
             else
             {
