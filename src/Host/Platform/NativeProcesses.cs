@@ -8,10 +8,6 @@ namespace Supervisor.Host;
 /// </summary>
 internal static unsafe partial class NativeProcesses
 {
-    public const int OCloexec = 0x80000;
-    public const int ONonblock = 0x800;
-    public const int FGetfl = 3;
-    public const int FSetfl = 4;
     public const int FDupfdCloexec = 1030;
 
     public const short PosixSpawnSetpgroup = 0x02;
@@ -49,21 +45,6 @@ internal static unsafe partial class NativeProcesses
 
     /// <summary>siginfo_t is 128 bytes; si_pid at 16 and si_status at 24 on 64-bit Linux.</summary>
     public const int SiginfoSize = 128;
-
-    [LibraryImport("libc", EntryPoint = "pipe2", SetLastError = true)]
-    public static partial int Pipe2(int* fds, int flags);
-
-    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
-    public static partial int Fcntl(int fd, int command, int argument);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    public static partial int Close(int fd);
-
-    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
-    public static partial nint Read(int fd, byte* buffer, nint count);
-
-    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
-    public static partial nint Write(int fd, byte* buffer, nint count);
 
     [LibraryImport("libc", EntryPoint = "posix_spawn")]
     public static partial int PosixSpawn(int* pid, byte* path, void* fileActions, void* attributes, byte** argv, byte** envp);

@@ -16,7 +16,4 @@ internal static class ProcessStateSets
     /// <summary>STARTING, RUNNING, STOPPING: a signal may be sent.</summary>
     public static bool IsSignallable(ProcessState state) =>
         state is ProcessState.Starting or ProcessState.Running or ProcessState.Stopping;
-
-    /// <summary>The reference's upper-case state name, e.g. <c>RUNNING</c>.</summary>
-    public static string Name(ProcessState state) => ProcessStates.WireName(state);
 }

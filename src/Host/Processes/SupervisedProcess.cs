@@ -27,6 +27,7 @@ internal sealed class SupervisedProcess
     private bool _exitCollected;
     private double _lastStopReport;
     private ProcessInfo? _snapshot;
+    private List<string>? _environment;
 
     public SupervisedProcess(ProcessConfig config, string groupName, string? stdoutLogPath, string? stderrLogPath, EngineServices services)
     {
@@ -116,7 +117,7 @@ internal sealed class SupervisedProcess
         }
 
         var request = new SpawnRequest(
-            resolution.Command, ChildEnvironment(), Config.Directory, Config.Umask, Config.Uid, Config.Gid, Config.User, Config.RedirectStderr);
+            resolution.Command, _environment ??= ChildEnvironment(), Config.Directory, Config.Umask, Config.Uid, Config.Gid, Config.User, Config.RedirectStderr);
         var result = ChildSpawner.Spawn(request, Name);
         if (result.Child is not { } child)
         {
@@ -473,14 +474,14 @@ internal sealed class SupervisedProcess
         }
 
         Touch();
-        _services.Publish(new SupervisorEvent("PROCESS_STATE_" + ProcessStateSets.Name(newState), StateEventPayload(oldState, newState, expected)));
+        _services.Publish(new SupervisorEvent("PROCESS_STATE_" + ProcessStates.WireName(newState), StateEventPayload(oldState, newState, expected)));
         CheckWaiters();
     }
 
     /// <summary>The reference's PROCESS_STATE payload: name, group, from_state, then per-state extras.</summary>
     private string StateEventPayload(ProcessState from, ProcessState to, bool expected)
     {
-        var text = $"processname:{Name} groupname:{GroupName} from_state:{ProcessStateSets.Name(from)}";
+        var text = $"processname:{Name} groupname:{GroupName} from_state:{ProcessStates.WireName(from)}";
         return to switch
         {
             ProcessState.Starting or ProcessState.Backoff => text + $" tries:{Backoff}",
@@ -539,6 +540,10 @@ internal sealed class SupervisedProcess
         _descendants = [];
     }
 
+    /// <summary>
+    /// The child's environment: the daemon's, the SUPERVISOR_* variables, then the program's own. It
+    /// depends only on the configuration, so it is built once per process, not per spawn.
+    /// </summary>
     private List<string> ChildEnvironment()
     {
         var environment = new Dictionary<string, string>(_services.DaemonEnvironment, StringComparer.Ordinal)
@@ -594,7 +599,7 @@ internal sealed class SupervisedProcess
         _stderrLog = null;
     }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{DisplayName} {ProcessStateSets.Name(State)} pid {Pid}");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{DisplayName} {ProcessStates.WireName(State)} pid {Pid}");
 
     private sealed record Waiter(Func<SupervisedProcess, WaitOutcome> Done, TaskCompletionSource<ProcessInfo> Completion);
 }

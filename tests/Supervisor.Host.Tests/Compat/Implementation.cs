@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
 using Supervisor.Host.Tests.Support;
 
@@ -19,7 +18,7 @@ public enum Implementation
 /// One daemon (the reference or ours) started in the foreground on a config file, with its output kept
 /// for failure messages. Start-up waits until <c>supervisor.getState</c> answers on the unix socket.
 /// </summary>
-internal sealed partial class CompatDaemon : IAsyncDisposable
+internal sealed class CompatDaemon : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -122,7 +121,7 @@ internal sealed partial class CompatDaemon : IAsyncDisposable
         if (!_process.HasExited)
         {
             var children = ChildrenOf(_process.Id);
-            _ = Kill(_process.Id, 15);
+            _ = Signals.Send(_process.Id, Signals.Term);
             if (await WaitForExitAsync(TimeSpan.FromSeconds(30)) is null)
             {
                 _process.Kill(entireProcessTree: true);
@@ -131,7 +130,7 @@ internal sealed partial class CompatDaemon : IAsyncDisposable
 
             foreach (var child in children.Where(c => ParentOf(c) == 1))
             {
-                _ = Kill(child, 9);
+                _ = Signals.Send(child, Signals.Kill);
             }
         }
 
@@ -170,7 +169,4 @@ internal sealed partial class CompatDaemon : IAsyncDisposable
             _output.AppendLine(line);
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "kill")]
-    private static partial int Kill(int pid, int signal);
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
+using Supervisor.Host.Platform;
 using Supervisor.Host.Processes.Spawning;
 
 namespace Supervisor.Host.Tests.Processes;
@@ -158,7 +159,7 @@ internal static class SpawnHarness
     {
         fixed (byte* p = buffer)
         {
-            var count = (int)NativeProcesses.Read((int)handle.DangerousGetHandle(), p, buffer.Length);
+            var count = (int)NativeIo.Read((int)handle.DangerousGetHandle(), p, buffer.Length);
             errno = count < 0 ? Marshal.GetLastPInvokeError() : 0;
             return count;
         }

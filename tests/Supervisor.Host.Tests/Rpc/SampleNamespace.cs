@@ -24,6 +24,9 @@ public sealed class SampleNamespace
     [RpcMethod]
     public bool Flag(bool wait = true) => wait;
 
+    [RpcMethod(Help = "Takes a name or a number.")]
+    public string Either([RpcParam("a name or a number", Type = "string")] object value) => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!;
+
     [RpcMethod]
     public async Task<long> Slow(int milliseconds)
     {

@@ -47,6 +47,14 @@ public sealed class SystemNamespaceTests
         Assert.Equal(["string", "string", "string"], (string[])(await Value("system.methodSignature", "sample.echoAgain"))!);
     }
 
+    [Fact]
+    public async Task ADeclaredParameterTypeWinsOverTheClrTypeInSignatureAndHelp()
+    {
+        Assert.Equal(["string", "string"], (string[])(await Value("system.methodSignature", "sample.either"))!);
+        Assert.Equal("Takes a name or a number.\n\n@param string value a name or a number\n@return string result", await Value("system.methodHelp", "sample.either"));
+        Assert.Equal("7", await Value("sample.either", 7));
+    }
+
     [Theory]
     [InlineData("sample.add", new[] { "int", "int", "int" })]
     [InlineData("sample.slow", new[] { "int", "int" })]

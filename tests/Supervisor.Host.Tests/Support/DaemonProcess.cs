@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Supervisor.Host.Tests.Support;
@@ -8,7 +7,7 @@ namespace Supervisor.Host.Tests.Support;
 /// The real daemon (<c>dotnet supervisord.dll -n -c FILE</c>) as a child process of the test, with its
 /// output collected so a failing test can show it.
 /// </summary>
-internal sealed partial class DaemonProcess : IAsyncDisposable
+internal sealed class DaemonProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -98,7 +97,7 @@ internal sealed partial class DaemonProcess : IAsyncDisposable
 
     public void Signal(int signal)
     {
-        if (Kill(_process.Id, signal) != 0)
+        if (Signals.Send(_process.Id, signal) != 0)
         {
             throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed");
         }
@@ -164,7 +163,4 @@ internal sealed partial class DaemonProcess : IAsyncDisposable
             _output.AppendLine(line);
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "kill")]
-    private static partial int Kill(int pid, int signal);
 }

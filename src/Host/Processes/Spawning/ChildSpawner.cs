@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 using Supervisor.Host.Config;
+using Supervisor.Host.Platform;
 
 namespace Supervisor.Host.Processes.Spawning;
 
@@ -273,7 +274,7 @@ internal static unsafe class ChildSpawner
             var offset = 0;
             while (offset < bytes.Length)
             {
-                var written = NativeProcesses.Write(fd, p + offset, bytes.Length - offset);
+                var written = NativeIo.Write(fd, p + offset, bytes.Length - offset);
                 if (written < 0)
                 {
                     if (Marshal.GetLastPInvokeError() == NativeProcesses.Eintr)
@@ -497,7 +498,7 @@ internal static unsafe class ChildSpawner
         private static int MakePipe(out int read, out int write)
         {
             var fds = stackalloc int[2];
-            if (NativeProcesses.Pipe2(fds, NativeProcesses.OCloexec) != 0)
+            if (NativeIo.Pipe2(fds, NativeIo.OCloExec) != 0)
             {
                 read = write = -1;
                 return Marshal.GetLastPInvokeError();
@@ -519,32 +520,34 @@ internal static unsafe class ChildSpawner
                 return fd;
             }
 
-            var moved = NativeProcesses.Fcntl(fd, NativeProcesses.FDupfdCloexec, 3);
+            var moved = NativeIo.Fcntl(fd, NativeProcesses.FDupfdCloexec, 3);
             if (moved < 0)
             {
                 return fd;
             }
 
-            NativeProcesses.Close(fd);
+            NativeIo.Close(fd);
             return moved;
         }
 
         private static int? SetNonBlocking(int fd)
         {
-            var flags = NativeProcesses.Fcntl(fd, NativeProcesses.FGetfl, 0);
-            if (flags < 0 || NativeProcesses.Fcntl(fd, NativeProcesses.FSetfl, flags | NativeProcesses.ONonblock) < 0)
+            try
+            {
+                NativeIo.SetNonBlocking(fd);
+                return null;
+            }
+            catch (IOException)
             {
                 return Marshal.GetLastPInvokeError();
             }
-
-            return null;
         }
 
         private static void CloseFd(ref int fd)
         {
             if (fd >= 0)
             {
-                NativeProcesses.Close(fd);
+                NativeIo.Close(fd);
                 fd = -1;
             }
         }
