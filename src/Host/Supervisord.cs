@@ -27,6 +27,9 @@ internal sealed class Supervisord : ISupervisord
     private readonly TimeProvider _clock;
     private readonly Lock _stateLock = new();
     private readonly ProcessTable _processes;
+
+    // Listener envelopes number events across restarts, like the reference's module-level counter.
+    private readonly EventSerials _eventSerials = new();
     private Generation? _current;
     private TaskCompletionSource<SupervisorState> _stopRequested = NewStopSignal();
     private volatile int _state = (int)SupervisorState.Running;
@@ -224,7 +227,13 @@ internal sealed class Supervisord : ISupervisord
             if (settings.Config is { } config)
             {
                 // Groups are active before the first request can arrive; children start once we serve.
-                var engine = new ProcessEngine(config, log, generation.Events.Publish, ChildEnvironmentBase(), ServerUrl(settings.Listeners));
+                // Pools may name event types that plugins registered in their factories, so they are checked now.
+                if (generation.Events.Types.UnknownInPools(config.Groups) is { Count: > 0 } unknownTypes)
+                {
+                    throw new StartupException(string.Join("\n", unknownTypes));
+                }
+
+                var engine = new ProcessEngine(config, log, generation.Events, _eventSerials, ChildEnvironmentBase(), ServerUrl(settings.Listeners));
                 generation.Engine = engine;
                 engine.Activate();
                 _processes.Attach(engine);

@@ -4,9 +4,12 @@ using Supervisor.Abstractions;
 namespace Supervisor.Host.Events;
 
 /// <summary>
-/// In-process delivery of Supervisor events to plugin subscribers. Publishing never blocks the
-/// publisher: events are queued and one delivery loop calls handlers in publication order, so a slow
-/// or throwing handler delays only other handlers, never the daemon.
+/// Where every event goes. Publishing never blocks the publisher: the event is handed to the
+/// listener pools (<see cref="Pools"/>, the process engine, which buffers it on its own loop) and queued
+/// for plugin subscribers, whom one delivery loop calls in publication order, so a slow or throwing
+/// handler delays only other handlers, never the daemon. The engine's own events (state changes) enter
+/// through <see cref="Deliver"/> instead: it has already buffered them into its pools, in order, and
+/// hands them to subscribers once the change is visible in its snapshot.
 /// </summary>
 internal sealed class EventBus : IEventBus, IAsyncDisposable
 {
@@ -23,6 +26,12 @@ internal sealed class EventBus : IEventBus, IAsyncDisposable
         _delivery = Task.Run(DeliverAsync);
     }
 
+    /// <summary>The type hierarchy, with the types plugins registered.</summary>
+    public EventTypes Types { get; } = new();
+
+    /// <summary>Receives every published event for the <c>[eventlistener:x]</c> pools; called on the publisher's thread, must not block.</summary>
+    public Action<SupervisorEvent>? Pools { get; set; }
+
     public IDisposable Subscribe(string eventType, Action<SupervisorEvent> handler)
     {
         var subscription = new Subscription(this, eventType, handler);
@@ -36,9 +45,28 @@ internal sealed class EventBus : IEventBus, IAsyncDisposable
 
     public void Publish(SupervisorEvent supervisorEvent)
     {
+        ArgumentNullException.ThrowIfNull(supervisorEvent);
+        if (!Types.IsPublishable(supervisorEvent.Type))
+        {
+            throw new ArgumentException(
+                Types.IsKnown(supervisorEvent.Type)
+                    ? $"{supervisorEvent.Type} is an abstract event type: publish one of its subtypes"
+                    : $"unknown event type {supervisorEvent.Type}: register it with RegisterEventType first",
+                nameof(supervisorEvent));
+        }
+
+        Pools?.Invoke(supervisorEvent);
+        Deliver(supervisorEvent);
+    }
+
+    /// <summary>Queues an event for plugin subscribers only (the engine has given it to its pools already).</summary>
+    public void Deliver(SupervisorEvent supervisorEvent)
+    {
         var serial = Interlocked.Increment(ref _serial);
         _queue.Writer.TryWrite(supervisorEvent with { Serial = serial });
     }
+
+    public void RegisterEventType(string name) => Types.Register(name);
 
     /// <summary>Delivers what is queued, but gives a handler that never returns only a few seconds: a restart must not hang on a plugin.</summary>
     public async ValueTask DisposeAsync()
@@ -54,22 +82,6 @@ internal sealed class EventBus : IEventBus, IAsyncDisposable
         }
     }
 
-    /// <summary>The type itself, its abstract parent (<c>PROCESS_STATE_RUNNING</c> → <c>PROCESS_STATE</c>) and <c>EVENT</c>.</summary>
-    internal static bool Matches(string subscribedType, string eventType)
-    {
-        if (subscribedType == "EVENT" || subscribedType == eventType)
-        {
-            return true;
-        }
-
-        return Parents.Any(parent => subscribedType == parent && eventType.StartsWith(parent + "_", StringComparison.Ordinal));
-    }
-
-    private static readonly string[] Parents =
-    [
-        "PROCESS_STATE", "PROCESS_LOG", "PROCESS_COMMUNICATION", "SUPERVISOR_STATE_CHANGE", "PROCESS_GROUP", "TICK",
-    ];
-
     private void Remove(Subscription subscription)
     {
         lock (_lock)
@@ -84,7 +96,7 @@ internal sealed class EventBus : IEventBus, IAsyncDisposable
         {
             foreach (var subscription in _subscriptions.Items)
             {
-                if (!Matches(subscription.EventType, supervisorEvent.Type))
+                if (!Types.Matches(subscription.EventType, supervisorEvent.Type))
                 {
                     continue;
                 }

@@ -12,8 +12,14 @@ internal sealed class EngineServices
 {
     public required IMainLog Log { get; init; }
 
-    /// <summary>Queues an event for plugins and listeners (never blocks).</summary>
+    /// <summary>Publishes an event for plugins and listener pools from any thread (never blocks).</summary>
     public required Action<SupervisorEvent> Publish { get; init; }
+
+    /// <summary>Raises an event on the loop: buffered into the pools at once, in order (state changes use this).</summary>
+    public required Action<SupervisorEvent> Emit { get; init; }
+
+    /// <summary>Queues work for the loop; safe from any thread (the I/O thread hands listener output over with it).</summary>
+    public required Action<Action> Post { get; init; }
 
     /// <summary>The I/O thread that pumps every child's pipes into its logs.</summary>
     public required ChildIoLoop Io { get; init; }

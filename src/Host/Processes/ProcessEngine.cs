@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Supervisor.Abstractions;
 using Supervisor.Host.Config;
+using Supervisor.Host.Events;
+using Supervisor.Host.Processes.Listeners;
 using Supervisor.Host.Processes.Output;
 using Supervisor.Host.Processes.Spawning;
 
@@ -11,8 +13,13 @@ namespace Supervisor.Host.Processes;
 /// The single owner of process state (DESIGN.md "The runtime owns the state"). One dedicated thread runs
 /// the loop: it executes queued requests in order, then makes every automatic transition, then publishes
 /// an immutable <see cref="EngineSnapshot"/> if anything changed. It sleeps until the next deadline or
-/// request, so an idle daemon does not wake up at all. Exits arrive from the reaper as requests; pipe
-/// reading and log writing happen on the I/O thread, never here.
+/// request (or the next 5-second tick), so an idle daemon hardly wakes up. Exits arrive from the reaper
+/// as requests; pipe reading and log writing happen on the I/O thread, never here.
+/// <para>Events: the loop also owns the <c>[eventlistener:x]</c> pools. An event raised here (a state
+/// change, a group added, a tick) is buffered into the subscribed pools at once, in order, and reaches
+/// plugin subscribers once the snapshot showing it is published; events published elsewhere (plugins,
+/// the I/O thread, RPC) reach the pools as requests. Each pass ends by dispatching what the pools hold
+/// to listeners that are ready.</para>
 /// </summary>
 internal sealed class ProcessEngine : IAsyncDisposable
 {
@@ -20,7 +27,11 @@ internal sealed class ProcessEngine : IAsyncDisposable
     private readonly AutoResetEvent _wake = new(false);
     private readonly Thread _thread;
     private readonly IMainLog _log;
-    private readonly Action<SupervisorEvent> _publish;
+    private readonly EventBus _bus;
+    private readonly EventSerials _serials;
+    private readonly List<EventListenerPool> _pools = [];
+    private readonly List<SupervisorEvent> _outbox = [];
+    private TickSchedule? _ticks;
     private readonly SupervisordConfig _startConfig;
     private readonly EngineServices _services;
     private readonly ChildIoLoop _io;
@@ -41,18 +52,22 @@ internal sealed class ProcessEngine : IAsyncDisposable
     private List<ProcessGroup>? _stopGroups;
     private double _lastShutdownReport;
 
-    public ProcessEngine(SupervisordConfig config, IMainLog log, Action<SupervisorEvent> publish, IReadOnlyDictionary<string, string> daemonEnvironment, string? serverUrl)
+    public ProcessEngine(
+        SupervisordConfig config, IMainLog log, EventBus bus, EventSerials serials, IReadOnlyDictionary<string, string> daemonEnvironment, string? serverUrl)
     {
         _startConfig = config;
         _pending = config;
         _log = log;
-        _publish = publish;
+        _bus = bus;
+        _serials = serials;
         _io = new ChildIoLoop(log);
         _reaper = new ChildReaper(exit => Post(() => OnExit(exit)));
         _services = new EngineServices
         {
             Log = log,
-            Publish = publish,
+            Publish = bus.Publish,
+            Emit = Emit,
+            Post = Post,
             Io = _io,
             Reaper = _reaper,
             DaemonEnvironment = daemonEnvironment,
@@ -65,6 +80,7 @@ internal sealed class ProcessEngine : IAsyncDisposable
             Now = Now,
         };
         _thread = new Thread(Loop) { IsBackground = true, Name = "process engine" };
+        bus.Pools = e => Post(() => AcceptIntoPools(e));
     }
 
     /// <summary>The latest published state. Safe from any thread.</summary>
@@ -91,6 +107,7 @@ internal sealed class ProcessEngine : IAsyncDisposable
         }
 
         PublishSnapshot();
+        FlushOutbox();
     }
 
     /// <summary>Starts the loop, which starts the autostart programs at once.</summary>
@@ -154,6 +171,7 @@ internal sealed class ProcessEngine : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _bus.Pools = null;
         _running = false;
         _wake.Set();
         if (_thread.IsAlive)
@@ -293,6 +311,11 @@ internal sealed class ProcessEngine : IAsyncDisposable
     /// <summary>reloadConfig: make <paramref name="config"/> pending and report how it differs from the active groups.</summary>
     public ConfigChanges Reread(SupervisordConfig config)
     {
+        if (_bus.Types.UnknownInPools(config.Groups) is { Count: > 0 } unknownTypes)
+        {
+            throw new RpcFaultException(FaultCode.CantReread, string.Join("\n", unknownTypes));
+        }
+
         _pending = config;
         _structureChanged = true;
         _changed = true;
@@ -327,9 +350,16 @@ internal sealed class ProcessEngine : IAsyncDisposable
 
         _groups.Remove(group);
         _groupsByName.Remove(name);
+        if (group.Pool is { } pool)
+        {
+            // A removed pool hears nothing more, not even its own removal; what it buffered is lost.
+            _pools.Remove(pool);
+            pool.Clear();
+        }
+
         _structureChanged = true;
         _changed = true;
-        _publish(new SupervisorEvent("PROCESS_GROUP_REMOVED", $"groupname:{name}\n"));
+        Emit(new SupervisorEvent("PROCESS_GROUP_REMOVED", $"groupname:{name}\n"));
     }
 
     /// <summary>Adds processes to an active group at run time (supervisor_twiddler's addProgramToGroup).</summary>
@@ -344,11 +374,12 @@ internal sealed class ProcessEngine : IAsyncDisposable
             }
         }
 
-        var added = configs.Select(config => NewProcess(config, groupName)).ToList();
+        var added = configs.Select(config => NewProcess(config, groupName, group.Pool)).ToList();
         group.Processes.AddRange(added);
         group.Processes.Sort(static (a, b) => a.Config.Priority != b.Config.Priority
             ? a.Config.Priority.CompareTo(b.Config.Priority)
             : string.CompareOrdinal(a.Name, b.Name));
+        group.Pool?.Order(group.Processes);
         group.Config = group.Config with { Processes = [.. group.Processes.Select(p => p.Config)] };
         group.Invalidate();
         _structureChanged = true;
@@ -367,6 +398,7 @@ internal sealed class ProcessEngine : IAsyncDisposable
         }
 
         group.Processes.Remove(process);
+        group.Pool?.Remove(process);
         group.Config = group.Config with { Processes = [.. group.Processes.Select(p => p.Config)] };
         group.Invalidate();
         _structureChanged = true;
@@ -379,6 +411,7 @@ internal sealed class ProcessEngine : IAsyncDisposable
 
     private void Loop()
     {
+        _ticks = new TickSchedule(Now());
         while (_running)
         {
             RunPass();
@@ -418,6 +451,11 @@ internal sealed class ProcessEngine : IAsyncDisposable
         }
 
         var now = Now();
+        foreach (var tick in _ticks?.Due(now) ?? [])
+        {
+            Emit(tick);
+        }
+
         var shuttingDown = _stopped is not null;
         if (shuttingDown)
         {
@@ -444,11 +482,23 @@ internal sealed class ProcessEngine : IAsyncDisposable
             next = Math.Min(next, _lastShutdownReport + 3);
         }
 
+        foreach (var pool in _pools)
+        {
+            pool.Dispatch();
+        }
+
+        if (_ticks is { } ticks)
+        {
+            next = Math.Min(next, ticks.NextBoundary);
+        }
+
         _nextDeadline = next;
         if (_changed)
         {
             PublishSnapshot();
         }
+
+        FlushOutbox();
 
         foreach (var completion in _afterPublish)
         {
@@ -504,8 +554,16 @@ internal sealed class ProcessEngine : IAsyncDisposable
     /// <summary>Makes a group active: AUTO log files are created now (processes.md §6.1) and the added event goes out.</summary>
     private void Activate(ProcessGroupConfig config)
     {
-        var processes = config.Processes.Select(p => NewProcess(p, config.Name)).ToList();
-        var group = new ProcessGroup(config, _activations++, processes);
+        EventListenerPool? pool = null;
+        if (config.Pool is { } poolConfig)
+        {
+            // Subscribed from activation on, so the pool hears its own PROCESS_GROUP_ADDED (events.md §4).
+            pool = new EventListenerPool(config.Name, poolConfig, _startConfig.Supervisord.Identifier, _bus.Types, _log);
+            _pools.Add(pool);
+        }
+
+        var processes = config.Processes.Select(p => NewProcess(p, config.Name, pool)).ToList();
+        var group = new ProcessGroup(config, _activations++, processes) { Pool = pool };
         // Priority order, ties in activation order: the new group goes after every group whose priority
         // is not higher (a binary search, so activating thousands of groups stays linear-ish).
         int low = 0, high = _groups.Count;
@@ -526,11 +584,55 @@ internal sealed class ProcessEngine : IAsyncDisposable
         _groupsByName[group.Name] = group;
         _structureChanged = true;
         _changed = true;
-        _publish(new SupervisorEvent("PROCESS_GROUP_ADDED", $"groupname:{config.Name}\n"));
+        Emit(new SupervisorEvent("PROCESS_GROUP_ADDED", $"groupname:{config.Name}\n"));
     }
 
-    private SupervisedProcess NewProcess(ProcessConfig config, string groupName) =>
-        new(config, groupName, LogPath(config, config.Stdout, OutputChannel.Stdout), config.RedirectStderr ? null : LogPath(config, config.Stderr, OutputChannel.Stderr), _services);
+    private SupervisedProcess NewProcess(ProcessConfig config, string groupName, EventListenerPool? pool)
+    {
+        var process = new SupervisedProcess(
+            config, groupName, LogPath(config, config.Stdout, OutputChannel.Stdout), config.RedirectStderr ? null : LogPath(config, config.Stderr, OutputChannel.Stderr), _services);
+        if (pool is not null)
+        {
+            process.Listener = pool.Add(process);
+        }
+
+        return process;
+    }
+
+    /// <summary>An event raised on the loop: into the pools now, to plugin subscribers after the snapshot.</summary>
+    private void Emit(SupervisorEvent supervisorEvent)
+    {
+        AcceptIntoPools(supervisorEvent);
+        _outbox.Add(supervisorEvent);
+    }
+
+    /// <summary>
+    /// Buffers an event into every subscribed pool, in activation order; the first pool to take it gives
+    /// it the next global serial, so events nobody listens to consume none (events.md §2). A pool
+    /// subscribed to a type through two of its <c>events=</c> names takes it once.
+    /// </summary>
+    private void AcceptIntoPools(SupervisorEvent supervisorEvent)
+    {
+        SerialEvent? shared = null;
+        foreach (var pool in _pools)
+        {
+            if (pool.Subscribes(supervisorEvent.Type))
+            {
+                shared ??= new SerialEvent(supervisorEvent, _serials.Next());
+                pool.Accept(shared);
+            }
+        }
+    }
+
+    private void FlushOutbox()
+    {
+        foreach (var supervisorEvent in _outbox)
+        {
+            _bus.Deliver(supervisorEvent);
+        }
+
+        _outbox.Clear();
+    }
 
     private string? LogPath(ProcessConfig process, ChildLogConfig log, OutputChannel channel)
     {

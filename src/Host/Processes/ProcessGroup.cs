@@ -20,6 +20,9 @@ internal sealed class ProcessGroup(ProcessGroupConfig config, long activationOrd
 
     public List<SupervisedProcess> Processes { get; } = processes;
 
+    /// <summary>The event listener pool, for an <c>[eventlistener:x]</c> group.</summary>
+    public Listeners.EventListenerPool? Pool { get; init; }
+
     public SupervisedProcess? Find(string name) => Processes.Find(p => p.Name == name);
 
     /// <summary>Processes not in the stopped set.</summary>

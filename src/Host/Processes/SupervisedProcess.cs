@@ -1,6 +1,7 @@
 using System.Globalization;
 using Supervisor.Abstractions;
 using Supervisor.Host.Config;
+using Supervisor.Host.Processes.Listeners;
 using Supervisor.Host.Processes.Output;
 using Supervisor.Host.Processes.Spawning;
 
@@ -39,6 +40,9 @@ internal sealed class SupervisedProcess
     }
 
     public ProcessConfig Config { get; }
+
+    /// <summary>The event listener protocol state, for a process of an <c>[eventlistener:x]</c> pool.</summary>
+    public EventListener? Listener { get; set; }
 
     public string GroupName { get; }
 
@@ -131,7 +135,7 @@ internal sealed class SupervisedProcess
         Pid = child.Pid;
         _services.RegisterPid(Pid, this);
         _services.Reaper.Track(Pid);
-        OpenLogs();
+        OpenLogs(ListenerFeed());
         _pipes = _services.Io.Attach(child.Stdin, child.Stdout, child.Stderr, _stdoutLog, _stderrLog, Name);
         _services.Log.Info($"spawned: '{Name}' with pid {Pid}");
         SpawnError = null;
@@ -323,6 +327,9 @@ internal sealed class SupervisedProcess
         _child = null;
         CloseLogs();
         Touch();
+
+        // A listener that died in the middle of an event gives it back to its pool (after the state event, as in the reference).
+        Listener?.Finished();
     }
 
     /// <summary>
@@ -474,7 +481,7 @@ internal sealed class SupervisedProcess
         }
 
         Touch();
-        _services.Publish(new SupervisorEvent("PROCESS_STATE_" + ProcessStates.WireName(newState), StateEventPayload(oldState, newState, expected)));
+        _services.Emit(new SupervisorEvent("PROCESS_STATE_" + ProcessStates.WireName(newState), StateEventPayload(oldState, newState, expected)));
         CheckWaiters();
     }
 
@@ -566,15 +573,35 @@ internal sealed class SupervisedProcess
         return [.. environment.Select(pair => pair.Key + "=" + pair.Value)];
     }
 
-    private void OpenLogs()
+    /// <summary>
+    /// For a listener, a new child starts ACKNOWLEDGED and what it writes on stdout goes from the I/O
+    /// thread to the loop, tagged with this spawn so late output of an earlier child is ignored.
+    /// </summary>
+    private ChunkObserver? ListenerFeed()
     {
-        _stdoutLog = OpenLog(OutputChannel.Stdout, StdoutLogPath, Config.Stdout);
-        _stderrLog = Config.RedirectStderr ? null : OpenLog(OutputChannel.Stderr, StderrLogPath, Config.Stderr);
+        if (Listener is not { } listener)
+        {
+            return null;
+        }
+
+        var spawn = listener.Spawned();
+        var post = _services.Post;
+        return chunk =>
+        {
+            var copy = chunk.ToArray();
+            post(() => listener.Feed(spawn, copy));
+        };
     }
 
-    private ChildOutputLog? OpenLog(OutputChannel channel, string? path, ChildLogConfig config)
+    private void OpenLogs(ChunkObserver? protocol)
     {
-        if (path is null && !config.Syslog && !_services.Log.IsEnabled(LogLevel.Debug))
+        _stdoutLog = OpenLog(OutputChannel.Stdout, StdoutLogPath, Config.Stdout, protocol);
+        _stderrLog = Config.RedirectStderr ? null : OpenLog(OutputChannel.Stderr, StderrLogPath, Config.Stderr, null);
+    }
+
+    private ChildOutputLog? OpenLog(OutputChannel channel, string? path, ChildLogConfig config, ChunkObserver? onChunk)
+    {
+        if (path is null && !config.Syslog && onChunk is null && !_services.Log.IsEnabled(LogLevel.Debug))
         {
             return null;
         }
@@ -582,7 +609,7 @@ internal sealed class SupervisedProcess
         try
         {
             return new ChildOutputLog(
-                new ChildOutputOptions(Name, channel, path, config.MaxBytes, config.Backups, config.Syslog, _services.StripAnsi), _services.Log);
+                new ChildOutputOptions(Name, channel, path, config.MaxBytes, config.Backups, config.Syslog, _services.StripAnsi, onChunk), _services.Log);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,4 +1,5 @@
 using Supervisor.Host.Config;
+using Supervisor.Host.Events;
 
 namespace Supervisor.Host.Tests.Config;
 
@@ -41,14 +42,14 @@ public sealed class EventListenerSectionTests : IDisposable
             numprocs=2
             events=PROCESS_STATE_RUNNING,PROCESS_STATE_RUNNING,%(ENV_EXTRA)s
             buffer_size=%(ENV_SIZE)s
-            result_handler=mymodule:handler
+            result_handler=supervisor.dispatchers:default_handler
             priority=3
             redirect_stderr=false
             """,
             "environment=EXTRA=TICK_60,SIZE=50").Groups.Single();
         Assert.Equal(3, group.Priority);
         Assert.All(group.Processes, p => Assert.Equal(3, p.Priority));
-        Assert.Equal(new EventListenerPoolConfig(["PROCESS_STATE_RUNNING", "TICK_60"], 50, "mymodule:handler"), group.Pool);
+        Assert.Equal(new EventListenerPoolConfig(["PROCESS_STATE_RUNNING", "TICK_60"], 50, "supervisor.dispatchers:default_handler"), group.Pool);
         Assert.Equal(["e_0", "e_1"], group.Processes.Select(p => p.Name));
         Assert.Equal(["listen 0", "listen 1"], group.Processes.Select(p => p.Command));
     }
@@ -65,8 +66,10 @@ public sealed class EventListenerSectionTests : IDisposable
             "SUPERVISOR_STATE_CHANGE_RUNNING", "SUPERVISOR_STATE_CHANGE_STOPPING", "TICK", "TICK_5", "TICK_60", "TICK_3600",
             "PROCESS_GROUP", "PROCESS_GROUP_ADDED", "PROCESS_GROUP_REMOVED",
         ];
-        var group = _loader.LoadOk($"[eventlistener:e]\ncommand=x\nevents={string.Join(",", names)}\n").Groups.Single();
-        Assert.Equal(names, group.Pool!.Events);
+        var groups = _loader.LoadOk($"[eventlistener:e]\ncommand=x\nevents={string.Join(",", names)}\n").Groups;
+        Assert.Equal(names, groups.Single().Pool!.Events);
+        Assert.Empty(new EventTypes().UnknownInPools(groups));
+        Assert.Equal(names.Order(), EventTypes.BuiltInNames.Order());
     }
 
     [Fact]
@@ -78,12 +81,23 @@ public sealed class EventListenerSectionTests : IDisposable
     }
 
     [Fact]
-    public void UnknownEventTypesAreNamedUpperCased()
+    public void UnknownEventTypesAreNamedUpperCasedOnceThePluginsHaveRegisteredTheirs()
     {
         // Checked against the reference: "Unknown event type FOO in [eventlistener:e] events".
+        var groups = _loader.LoadOk("[eventlistener:e]\ncommand=x\nevents=PROCESS_STATE,foo,tick_10,backup_done\n").Groups;
+        var types = new EventTypes();
+        types.Register("BACKUP_DONE");
         Assert.Equal(
             ["Unknown event type FOO in [eventlistener:e] events", "Unknown event type TICK_10 in [eventlistener:e] events"],
-            _loader.Errors("[eventlistener:e]\ncommand=x\nevents=PROCESS_STATE,foo,tick_10\n"));
+            types.UnknownInPools(groups));
+    }
+
+    [Fact]
+    public void OnlySupervisorsDefaultResultHandlerCanBeNamed()
+    {
+        Assert.Equal(
+            ["mymodule:handler cannot be resolved within [eventlistener:e] (only supervisor.dispatchers:default_handler is supported)"],
+            _loader.Errors("[eventlistener:e]\ncommand=x\nevents=TICK_5\nresult_handler=mymodule:handler\n"));
     }
 
     [Fact]

@@ -14,9 +14,52 @@ public sealed class EventBusTests
     [InlineData("SUPERVISOR_STATE_CHANGE", "SUPERVISOR_STATE_CHANGE_STOPPING", true)]
     [InlineData("TICK", "TICK_5", true)]
     [InlineData("PROCESS_LOG", "PROCESS_STATE_RUNNING", false)]
-    public void SubscriptionsMatchTheTypeItsParentAndEvent(string subscribed, string published, bool expected)
+    [InlineData("PROCESS_STATE", "PROCESS_STATE", true)]
+    [InlineData("PROCESS_COMMUNICATION", "PROCESS_COMMUNICATION_STDERR", true)]
+    [InlineData("PROCESS_GROUP", "PROCESS_GROUP_REMOVED", true)]
+    [InlineData("TICK_5", "TICK_60", false)]
+    [InlineData("EVENT", "BACKUP_DONE", true)]
+    [InlineData("PROCESS_STATE", "BACKUP_DONE", false)]
+    [InlineData("BACKUP_DONE", "BACKUP_DONE", true)]
+    public void SubscriptionsMatchTheTypeItsAncestorsAndEvent(string subscribed, string published, bool expected)
     {
-        Assert.Equal(expected, EventBus.Matches(subscribed, published));
+        var types = new EventTypes();
+        types.Register("BACKUP_DONE");
+        Assert.Equal(expected, types.Matches(subscribed, published));
+    }
+
+    [Theory]
+    [InlineData("backup_done")]
+    [InlineData("1BACKUP")]
+    [InlineData("BACKUP DONE")]
+    [InlineData("")]
+    [InlineData("TICK_5")]
+    [InlineData("EVENT")]
+    public void RegisteringABuiltInOrMalformedNameIsRefused(string name)
+    {
+        Assert.Throws<ArgumentException>(() => new EventTypes().Register(name));
+    }
+
+    [Fact]
+    public async Task PublishingAnUnknownOrAbstractTypeIsRefusedButRegisteredTypesGoEverywhere()
+    {
+        await using var bus = new EventBus(new RecordingLog());
+        var toPools = new List<string>();
+        bus.Pools = e => toPools.Add(e.Type);
+        var delivered = new TaskCompletionSource<SupervisorEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = bus.Subscribe("EVENT", e => delivered.TrySetResult(e));
+
+        var unknown = Assert.Throws<ArgumentException>(() => bus.Publish(new SupervisorEvent("BACKUP_DONE", "")));
+        Assert.Contains("register it", unknown.Message);
+        var abstractType = Assert.Throws<ArgumentException>(() => bus.Publish(new SupervisorEvent("PROCESS_STATE", "")));
+        Assert.Contains("abstract", abstractType.Message);
+        Assert.Empty(toPools);
+
+        bus.RegisterEventType("BACKUP_DONE");
+        bus.RegisterEventType("BACKUP_DONE");
+        bus.Publish(new SupervisorEvent("BACKUP_DONE", "size:3"));
+        Assert.Equal(["BACKUP_DONE"], toPools);
+        Assert.Equal("size:3", (await delivered.Task.WaitAsync(TimeSpan.FromSeconds(10))).Payload);
     }
 
     [Fact]

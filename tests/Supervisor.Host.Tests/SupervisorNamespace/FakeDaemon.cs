@@ -104,6 +104,8 @@ internal sealed class FakeSupervisord : ISupervisord
         public IDisposable Subscribe(string eventType, Action<SupervisorEvent> handler) => throw new NotSupportedException();
 
         public void Publish(SupervisorEvent supervisorEvent) => published.Add(supervisorEvent);
+
+        public void RegisterEventType(string name) => throw new NotSupportedException();
     }
 }
 
