@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Supervisor.Abstractions;
 using Supervisor.Host.Processes.Output;
@@ -330,6 +331,72 @@ public sealed class ChildOutputEventsTests
         var options = new ChildOutputOptions("prog", OutputChannel.Stderr, null, 0, 0, false, false) { EventsEnabled = true, CaptureMaxBytes = 10 };
         using var silent = new ChildOutputLog(options, new RecordingLog(LogLevel.Info));
         WriteAll(silent, $"x{Begin}msg{End}more than enough output\n");
+    }
+
+    [Fact]
+    public void ThroughTheIoLoopEventsKeepTheOrderOfTheOutputHoweverThePipeCutsIt()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("out.log");
+        var events = new List<SupervisorEvent>();
+        using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        using var stdout = new TestPipe();
+        using var log = LogFor(path, events, eventsEnabled: true, captureMaxBytes: 100);
+        loop.Attach(null, stdout.Read, null, log, null, "prog");
+        var expectedLog = new StringBuilder();
+        for (var i = 0; i < 300; i++)
+        {
+            TestPipe.WriteAll(stdout.Write, Encoding.ASCII.GetBytes($"line {i}\n{Begin}message {i}{End}"));
+            expectedLog.Append(CultureInfo.InvariantCulture, $"line {i}\nmessage {i}");
+        }
+
+        // Long enough to flush the last pending bytes.
+        TestPipe.WriteAll(stdout.Write, "the end of the output, long enough\n"u8);
+        expectedLog.Append("the end of the output, long enough\n");
+        Eventually.True(() => File.Exists(path) && File.ReadAllText(path).EndsWith("long enough\n", StringComparison.Ordinal), "the last line in the file");
+
+        List<SupervisorEvent> seen;
+        lock (events)
+        {
+            seen = [.. events];
+        }
+
+        var comm = seen.Where(e => e.Type == "PROCESS_COMMUNICATION_STDOUT").Select(e => e.Payload[CommHeader.Length..]);
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => $"message {i}"), comm);
+        var logged = seen.Where(e => e.Type == "PROCESS_LOG_STDOUT").Select(e => e.Payload[LogHeader.Length..]);
+        Assert.Equal(expectedLog.ToString(), string.Concat(logged));
+        Assert.Equal(string.Concat(Enumerable.Range(0, 300).Select(i => $"line {i}\n")) + "the end of the output, long enough\n", File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void ThroughTheIoLoopAProtocolChannelHandsEveryRawChunkToItsObserver()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("lis.log");
+        var main = new RecordingLog(LogLevel.Debug);
+        var observed = new StringBuilder();
+        using var loop = new ChildIoLoop(main);
+        using var stdout = new TestPipe();
+        using var log = LogFor(path, [], eventsEnabled: true, protocol: true, mainLog: main, onChunk: chunk =>
+        {
+            lock (observed)
+            {
+                observed.Append(Encoding.UTF8.GetString(chunk));
+            }
+        });
+        loop.Attach(null, stdout.Read, null, log, null, "prog");
+        TestPipe.WriteAll(stdout.Write, "READY\n"u8);
+        Eventually.True(
+            () =>
+            {
+                lock (observed)
+                {
+                    return observed.ToString() == "READY\n";
+                }
+            },
+            "the READY token at the observer");
+        Assert.Contains((LogLevel.Debug, "'prog' stdout output:\nb'READY\\n'"), main.Lines);
+        Assert.Equal("READY\n", File.ReadAllText(path));
     }
 
     [Theory]

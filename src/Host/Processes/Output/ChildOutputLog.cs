@@ -334,12 +334,12 @@ internal sealed unsafe class ChildOutputLog : IDisposable
             _mainLog.Write(LogLevel.Debug, _debugPrefix + OutputText.BytesRepr(chunk));
         }
 
-        if (Path is not null)
+        byte[]? rented = null;
+        try
         {
-            byte[]? rented = null;
-            try
+            var data = chunk;
+            if (Path is not null)
             {
-                var data = chunk;
                 if (_options.StripAnsi && chunk.Contains((byte)0x1b))
                 {
                     rented = ArrayPool<byte>.Shared.Rent(chunk.Length);
@@ -347,14 +347,15 @@ internal sealed unsafe class ChildOutputLog : IDisposable
                 }
 
                 WriteFile(data);
-                Interlocked.Add(ref _bytesLogged, data.Length);
             }
-            finally
+
+            Interlocked.Add(ref _bytesLogged, data.Length);
+        }
+        finally
+        {
+            if (rented is not null)
             {
-                if (rented is not null)
-                {
-                    ArrayPool<byte>.Shared.Return(rented);
-                }
+                ArrayPool<byte>.Shared.Return(rented);
             }
         }
 
