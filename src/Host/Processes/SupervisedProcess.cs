@@ -595,21 +595,36 @@ internal sealed class SupervisedProcess
 
     private void OpenLogs(ChunkObserver? protocol)
     {
-        _stdoutLog = OpenLog(OutputChannel.Stdout, StdoutLogPath, Config.Stdout, protocol);
-        _stderrLog = Config.RedirectStderr ? null : OpenLog(OutputChannel.Stderr, StderrLogPath, Config.Stderr, null);
+        _stdoutLog = OpenLog(OutputChannel.Stdout, StdoutLogPath, Config.Stdout, protocol, protocolChannel: protocol is not null);
+        _stderrLog = Config.RedirectStderr ? null : OpenLog(OutputChannel.Stderr, StderrLogPath, Config.Stderr);
     }
 
-    private ChildOutputLog? OpenLog(OutputChannel channel, string? path, ChildLogConfig config, ChunkObserver? onChunk)
+    /// <summary>
+    /// Opens one channel's sink, or returns null when nothing needs the bytes (no file, no syslog, no DEBG
+    /// copy, no events, no capture, no observer): the I/O loop then reads and drops them.
+    /// <paramref name="onChunk"/> and <paramref name="protocolChannel"/> are for an event listener's stdout.
+    /// </summary>
+    private ChildOutputLog? OpenLog(OutputChannel channel, string? path, ChildLogConfig config, ChunkObserver? onChunk = null, bool protocolChannel = false)
     {
-        if (path is null && !config.Syslog && onChunk is null && !_services.Log.IsEnabled(LogLevel.Debug))
+        var needsBytes = path is not null || config.Syslog || _services.Log.IsEnabled(LogLevel.Debug) || onChunk is not null || protocolChannel
+            || config.EventsEnabled || config.CaptureMaxBytes > 0;
+        if (!needsBytes)
         {
             return null;
         }
 
         try
         {
-            return new ChildOutputLog(
-                new ChildOutputOptions(Name, channel, path, config.MaxBytes, config.Backups, config.Syslog, _services.StripAnsi, onChunk), _services.Log);
+            var options = new ChildOutputOptions(Name, channel, path, config.MaxBytes, config.Backups, config.Syslog, _services.StripAnsi, onChunk)
+            {
+                GroupName = GroupName,
+                Pid = Pid,
+                EventsEnabled = config.EventsEnabled,
+                CaptureMaxBytes = config.CaptureMaxBytes,
+                ProtocolChannel = protocolChannel,
+                Publish = _services.Publish,
+            };
+            return new ChildOutputLog(options, _services.Log);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -16,15 +16,25 @@ public sealed class Namespace : IDisposable
 {
     private readonly ISupervisord _supervisord;
     private readonly ConcurrentQueue<string> _observed = new();
+    private readonly ConcurrentQueue<string> _output = new();
     private readonly IDisposable _subscription;
+    private readonly IDisposable _logSubscription;
+    private readonly IDisposable _commSubscription;
 
     public Namespace(ISupervisord supervisord)
     {
         _supervisord = supervisord;
         _subscription = supervisord.Events.Subscribe("PROCESS_STATE", e => _observed.Enqueue($"{e.Type} {e.Payload}"));
+        _logSubscription = supervisord.Events.Subscribe("PROCESS_LOG", e => _output.Enqueue($"{e.Type} {e.Payload}"));
+        _commSubscription = supervisord.Events.Subscribe("PROCESS_COMMUNICATION", e => _output.Enqueue($"{e.Type} {e.Payload}"));
     }
 
-    public void Dispose() => _subscription.Dispose();
+    public void Dispose()
+    {
+        _subscription.Dispose();
+        _logSubscription.Dispose();
+        _commSubscription.Dispose();
+    }
 
     [RpcMethod(Help = "Adds a program to a running group, as if its options were a [program:x] section in it.")]
     public async Task<string[]> AddProgramToGroup(string group, string program, Dictionary<string, object?> options, CancellationToken cancellationToken)
@@ -43,6 +53,9 @@ public sealed class Namespace : IDisposable
 
     [RpcMethod(Help = "Every PROCESS_STATE event seen so far, as 'TYPE payload' lines, in delivery order.")]
     public string[] Observed() => [.. _observed];
+
+    [RpcMethod(Help = "Every PROCESS_LOG and PROCESS_COMMUNICATION event seen so far, as 'TYPE payload' strings, in delivery order.")]
+    public string[] ObservedOutput() => [.. _output];
 
     [RpcMethod(Help = "The state name of a process, read from the facade's snapshot.")]
     public string StateOf(string group, string name) =>
