@@ -24,6 +24,9 @@ public static class Package
             throw new ArgumentOutOfRangeException(nameof(retries), retries, "retries must be 0 or more");
         }
 
+        // Like a Supervisor plugin calling supervisor.events.register at import: pools are checked after
+        // every factory ran, so an [eventlistener:x] section may name ANOTHER_NOTE in events=.
+        supervisord.Events.RegisterEventType(AnotherRpcInterface.NoteEvent);
         return new AnotherRpcInterface(supervisord, retries);
     }
 }
