@@ -22,21 +22,23 @@ public sealed class ListenerHarnessSelfTests
         AssertHasExpectedLines(definition, first);
     }
 
-    /// <summary>The reference's bug of spec §4 is what <see cref="ListenerScenario.OursExpected"/> removes: it must be there to remove.</summary>
+    /// <summary>The reference's bug of spec §4 is what <see cref="ListenerScenario.OursExpected"/> removes, and nothing else.</summary>
     [Fact]
-    public void OursExpectedRemovesOnlyTheRejectionBugLine()
+    public void OursExpectedRemovesOnlyTheBugLine()
     {
-        var rejection = ListenerScenario.Get("rejection");
-        var reference = "a\n" + ListenerScenario.RejectionBugLine + "\nb\n";
-        Assert.Equal("a\nb\n", rejection.OursExpected!(reference));
+        var reference = "a\n" + ListenerScenario.RejectionBugLine + "\nb\n" + ListenerScenario.DeadListenerBugLine + "\n";
+        Assert.Equal("a\nb\n" + ListenerScenario.DeadListenerBugLine + "\n", ListenerScenario.Get("rejection").OursExpected!(reference));
+        Assert.Equal("a\n" + ListenerScenario.RejectionBugLine + "\nb\n", ListenerScenario.Get("dead-listener").OursExpected!(reference));
     }
 
     [Fact]
-    public void RecordsAreDescribedWithEscapedPayloadsAndNormalizedPids()
+    public void RecordsAreDescribedWithEscapedPayloadsAndTheirLengthChecked()
     {
-        var record = ListenerRecord.Parse("""{"at": 1.5, "headers": {"eventname": "PROCESS_STATE_RUNNING"}, "line": "ver:3.0 eventname:PROCESS_STATE_RUNNING len:5", "n": 2, "payload": "processname:t\u00ebst pid:4242\nx", "result": "OK"}""");
+        var record = ListenerRecord.Parse("""{"at": 1.5, "headers": {"eventname": "PROCESS_STATE_RUNNING"}, "line": "ver:3.0 eventname:PROCESS_STATE_RUNNING len:27", "n": 2, "payload": "processname:t\u00ebst pid:4242\nx", "result": "OK"}""");
         Assert.True(record.IsState("tëst", "RUNNING"));
-        Assert.Equal("#2 ver:3.0 eventname:PROCESS_STATE_RUNNING len:5 | \"processname:tëst pid:4242\\nx\" -> OK", record.Describe());
+        Assert.Equal("#2 ver:3.0 eventname:PROCESS_STATE_RUNNING len:<chars> | \"processname:tëst pid:4242\\nx\" -> OK", record.Describe());
+        var counted = ListenerRecord.Parse("""{"at": 1.5, "line": "eventname:X len:28", "n": 1, "payload": "processname:t\u00ebst pid:4242\nx", "result": "OK"}""");
+        Assert.Equal("#1 eventname:X len:28 (payload: 27 characters, 28 UTF-8 bytes) | \"processname:tëst pid:4242\\nx\" -> OK", counted.Describe());
         Assert.Equal("(listener process started)", ListenerRecord.Parse("""{"at": 1.0, "start": true}""").Describe());
     }
 

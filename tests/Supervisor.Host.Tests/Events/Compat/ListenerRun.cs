@@ -8,7 +8,7 @@ using Supervisor.Host.Tests.Support;
 namespace Supervisor.Host.Tests.Events.Compat;
 
 /// <summary>One line of a recording listener's JSON-lines file (<c>recording_listener.py</c>).</summary>
-internal sealed record ListenerRecord(bool Start, int N, string Line, IReadOnlyDictionary<string, string> Headers, string Payload, string Result, string? Action, string? Unexpected, double At)
+internal sealed partial record ListenerRecord(bool Start, int N, string Line, IReadOnlyDictionary<string, string> Headers, string Payload, string Result, string? Action, string? Unexpected, double At)
 {
     public string EventName => Headers.GetValueOrDefault("eventname", "");
 
@@ -47,7 +47,14 @@ internal sealed record ListenerRecord(bool Start, int N, string Line, IReadOnlyD
             root.TryGetProperty("at", out var at) ? at.GetDouble() : 0);
     }
 
-    /// <summary>One transcript line: the listener's count, the raw header line, the payload (escaped) and the answer.</summary>
+    /// <summary>
+    /// One transcript line: the listener's count, the raw header line, the payload (escaped) and the answer.
+    /// </summary>
+    /// <remarks>
+    /// A <c>len</c> that matches the payload's length in characters (what a text-mode listener reads) is shown as
+    /// <c>len:&lt;chars&gt;</c>: a payload with a pid has a length that depends on the pid's digits, which
+    /// differ between runs. Any other <c>len</c> is shown with both lengths, so a byte count stands out.
+    /// </remarks>
     public string Describe()
     {
         if (Start)
@@ -60,9 +67,16 @@ internal sealed record ListenerRecord(bool Start, int N, string Line, IReadOnlyD
             return "UNEXPECTED (after a protocol violation): " + Escape(Unexpected);
         }
 
-        var text = $"#{N} {Line} | \"{Escape(Payload)}\" -> {Result}";
+        var characters = Payload.EnumerateRunes().Count();
+        var line = LenField().Replace(Line, m => m.Groups[1].Value == characters.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            ? "len:<chars>"
+            : $"len:{m.Groups[1].Value} (payload: {characters} characters, {System.Text.Encoding.UTF8.GetByteCount(Payload)} UTF-8 bytes)");
+        var text = $"#{N} {line} | \"{Escape(Payload)}\" -> {Result}";
         return Action is null ? text : text + " | " + Action;
     }
+
+    [GeneratedRegex(@"\blen:(\d+)")]
+    private static partial Regex LenField();
 
     private static string Escape(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal);
@@ -77,7 +91,7 @@ internal sealed partial class ListenerRun : IAsyncDisposable
     /// <summary>The system Python: the reference supervisor package (and so <c>supervisor.childutils</c>) is installed for it.</summary>
     public const string SystemPython = "/usr/bin/python3";
 
-    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(20);
     private readonly StringBuilder _transcript = new();
     private CompatDaemon? _daemon;
     private bool _gaveUpWaiting;
