@@ -10,6 +10,7 @@ namespace Supervisor.Host.Tests.Events.Compat;
 /// bug we do not copy (<see cref="ListenerScenario.OursExpected"/>).
 /// </summary>
 [Trait("needs", "listeners")]
+[Trait("side", "ours")]
 public sealed class ListenerCompatibilityTests
 {
     [SupervisorctlTheory]
@@ -25,12 +26,13 @@ public sealed class ListenerCompatibilityTests
 
 /// <summary>h. TICK_5 on our daemon alone (wall-clock driven; the reference is checked by <see cref="ListenerHarnessSelfTests"/>).</summary>
 [Trait("needs", "listeners")]
+[Trait("side", "ours")]
 public sealed class OurTickTests
 {
     [SupervisorctlFact]
     public async Task OurListenerGetsTick5OnMultiplesOfFive()
     {
-        var transcript = await ListenerRun.TranscriptAsync(Implementation.Ours, TickScenario.Scenario);
+        var transcript = await ListenerSideBySide.RunAloneAsync(TickScenario.Scenario, Implementation.Ours);
         ListenerHarnessSelfTests.AssertHasExpectedLines(TickScenario.Scenario, transcript);
     }
 }

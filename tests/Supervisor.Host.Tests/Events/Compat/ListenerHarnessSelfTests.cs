@@ -10,6 +10,7 @@ namespace Supervisor.Host.Tests.Events.Compat;
 /// by receiving nothing.
 /// </summary>
 [Trait("needs", "listeners")]
+[Trait("side", "reference")]
 public sealed class ListenerHarnessSelfTests
 {
     [SupervisorctlTheory]
@@ -56,12 +57,13 @@ public sealed class ListenerHarnessSelfTests
 
 /// <summary>h. TICK_5 on the reference alone: the checks <see cref="OurTickTests"/> applies to ours hold for the reference.</summary>
 [Trait("needs", "listeners")]
+[Trait("side", "reference")]
 public sealed class ReferenceTickTests
 {
     [SupervisorctlFact]
     public async Task ReferenceListenerGetsTick5OnMultiplesOfFive()
     {
-        var transcript = await ListenerRun.TranscriptAsync(Implementation.Reference, TickScenario.Scenario);
+        var transcript = await ListenerSideBySide.RunAloneAsync(TickScenario.Scenario, Implementation.Reference);
         ListenerHarnessSelfTests.AssertHasExpectedLines(TickScenario.Scenario, transcript);
     }
 }
