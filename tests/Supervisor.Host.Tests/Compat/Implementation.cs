@@ -66,13 +66,22 @@ internal sealed class CompatDaemon : IAsyncDisposable
         return info;
     }
 
-    public static async Task<CompatDaemon> StartAsync(Implementation implementation, string configPath, string socketPath)
+    /// <param name="exitIsAnOutcome">
+    /// The daemon may exit on its own before it answers (a config that shuts it down at once, like the
+    /// issue-733 listener): return it instead of failing, so the caller can look at how it exited.
+    /// </param>
+    public static async Task<CompatDaemon> StartAsync(Implementation implementation, string configPath, string socketPath, bool exitIsAnOutcome = false)
     {
         var daemon = new CompatDaemon(implementation, Process.Start(StartInfo(implementation, configPath))!);
         using var probe = RpcClient.ForUnixSocket(socketPath);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
+            if (daemon.HasExited && exitIsAnOutcome)
+            {
+                return daemon;
+            }
+
             if (daemon.HasExited)
             {
                 throw new InvalidOperationException($"{implementation} supervisord exited with {daemon._process.ExitCode} during start-up:\n{daemon.Output}");
