@@ -2,7 +2,7 @@
 # Side-by-side event benchmark (issue 4): events/s to one listener (childutils and raw C), events/s to an
 # in-process plugin subscriber (ours only), and getState latency while a slow listener's pool is saturated.
 # The reference supervisord 4.2.5 (when installed) runs first, then ours (Release); one table at the end.
-# Usage: [SECONDS_PER_RUN=5] [BUFFER=10000] [LATENCY_SECONDS=5] [SLOW_DELAY=0.1] tests/Supervisor.Benchmarks/events/run.sh
+# Usage: [SECONDS_PER_RUN=5] [PROGRAMS=0] [BUFFER=10000] [LATENCY_SECONDS=5] [LATENCY_WARMUP=3] [SLOW_DELAY=0.1] tests/Supervisor.Benchmarks/events/run.sh
 # Needs /usr/bin/python3 with Debian's supervisor package (listeners import supervisor.childutils), wrk and cc.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
