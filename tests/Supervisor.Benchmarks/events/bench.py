@@ -371,12 +371,12 @@ stderr_logfile = NONE
         busy = latencies(daemon, LATENCY_SECONDS)
         t1 = time.monotonic()
         over1, count1 = daemon.overflows(), delivered()
+        log(f"{name}: getState with the slow pool saturated: {busy['calls']} calls, p50 {busy['p50_ms']:.3f} ms, p99 {busy['p99_ms']:.3f} ms, "
+            f"max {busy['max_ms']:.1f} ms; meanwhile {count1 - count0} events delivered, {over1 - over0} overflowed in {t1 - t0:.1f} s")
         daemon.server.supervisor.stopProcess("ticker", True)
         time.sleep(1)  # the slow listener works off its last 10 events
         again = latencies(daemon, LATENCY_SECONDS)
         log(f"{name}: getState idle again: {again['calls']} calls, p50 {again['p50_ms']:.3f} ms, p99 {again['p99_ms']:.3f} ms, max {again['max_ms']:.1f} ms")
-        log(f"{name}: getState with the slow pool saturated: {busy['calls']} calls, p50 {busy['p50_ms']:.3f} ms, p99 {busy['p99_ms']:.3f} ms, "
-            f"max {busy['max_ms']:.1f} ms; meanwhile {count1 - count0} events delivered, {over1 - over0} overflowed in {t1 - t0:.1f} s")
         if over1 == over0:
             log(f"{name}: warning: no overflow while measuring: the pool was not saturated")
         # The ratios compare with the mean of the two idle runs, one before and one after.
