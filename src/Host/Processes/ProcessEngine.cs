@@ -25,6 +25,10 @@ internal sealed class ProcessEngine : IAsyncDisposable
 {
     private readonly ConcurrentQueue<Action> _inbox = new();
     private readonly AutoResetEvent _wake = new(false);
+
+    // 1 while the loop is (about to be) asleep: only then does a post pay for the wake-up system call.
+    // A listener's every reply is a post, so a busy loop must not be signalled per request.
+    private int _sleeping;
     private readonly Thread _thread;
     private readonly IMainLog _log;
     private readonly EventBus _bus;
@@ -117,7 +121,10 @@ internal sealed class ProcessEngine : IAsyncDisposable
     public void Post(Action action)
     {
         _inbox.Enqueue(action);
-        _wake.Set();
+        if (Interlocked.Exchange(ref _sleeping, 0) == 1)
+        {
+            _wake.Set();
+        }
     }
 
     /// <summary>Runs <paramref name="action"/> on the loop and completes with its result (or its exception).</summary>
@@ -415,11 +422,17 @@ internal sealed class ProcessEngine : IAsyncDisposable
         while (_running)
         {
             RunPass();
+
+            // Announce the sleep before the last look at the inbox (a full fence), so a post that lands
+            // in between sees the flag and signals.
+            Interlocked.Exchange(ref _sleeping, 1);
             var wait = _inbox.IsEmpty ? SleepTime() : 0;
             if (wait != 0)
             {
                 _wake.WaitOne(wait);
             }
+
+            Interlocked.Exchange(ref _sleeping, 0);
         }
     }
 

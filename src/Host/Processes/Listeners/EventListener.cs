@@ -181,7 +181,11 @@ internal sealed class EventListener(string name, EventListenerPool pool, IMainLo
         Current = null;
         if (body.AsSpan().SequenceEqual("OK"u8))
         {
-            log.Debug($"{Name}: event was processed");
+            if (log.IsEnabled(LogLevel.Debug))
+            {
+                log.Debug($"{Name}: event was processed");
+            }
+
             ChangeState(ListenerState.Acknowledged);
             return;
         }
@@ -196,13 +200,27 @@ internal sealed class EventListener(string name, EventListenerPool pool, IMainLo
 
     private void ChangeState(ListenerState newState)
     {
-        log.Debug($"{Name}: {State?.ToString().ToUpperInvariant()} -> {newState.ToString().ToUpperInvariant()}");
+        // Two state changes per event: the text is only built when someone reads it.
+        if (log.IsEnabled(LogLevel.Debug))
+        {
+            log.Debug($"{Name}: {StateName(State)} -> {StateName(newState)}");
+        }
+
         State = newState;
         if (newState == ListenerState.Unknown)
         {
             log.Warn($"{Name}: has entered the UNKNOWN state and will no longer receive events, this usually indicates the process violated the eventlistener protocol");
         }
     }
+
+    private static string StateName(ListenerState? state) => state switch
+    {
+        ListenerState.Ready => "READY",
+        ListenerState.Busy => "BUSY",
+        ListenerState.Acknowledged => "ACKNOWLEDGED",
+        ListenerState.Unknown => "UNKNOWN",
+        _ => "None",
+    };
 
     private void Consume(int count)
     {

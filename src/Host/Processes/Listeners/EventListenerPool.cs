@@ -63,7 +63,11 @@ internal sealed class EventListenerPool(string name, EventListenerPoolConfig con
     /// <summary>A rejected or orphaned event goes back to the head, keeping its serials.</summary>
     public void Rebuffer(PoolEntry entry)
     {
-        log.Debug($"rebuffering event {entry.Serial} for pool {Name} (buf size={_buffer.Count}, max={config.BufferSize})");
+        if (log.IsEnabled(LogLevel.Debug))
+        {
+            log.Debug($"rebuffering event {entry.Serial} for pool {Name} (buf size={_buffer.Count}, max={config.BufferSize})");
+        }
+
         Insert(entry, head: true);
     }
 
@@ -128,7 +132,11 @@ internal sealed class EventListenerPool(string name, EventListenerPoolConfig con
             }
 
             listener.Sent(entry);
-            log.Debug($"event {entry.Serial} sent to listener {listener.Name}");
+            if (log.IsEnabled(LogLevel.Debug))
+            {
+                log.Debug($"event {entry.Serial} sent to listener {listener.Name}");
+            }
+
             return true;
         }
 
