@@ -27,7 +27,8 @@ internal sealed class ProcessEngine : IAsyncDisposable
     private readonly ChildReaper _reaper;
     private readonly List<ProcessGroup> _groups = [];
     private readonly Dictionary<string, ProcessGroup> _groupsByName = new(StringComparer.Ordinal);
-    private List<ProcessGroup> _lexicalGroups = [];
+    private SupervisedProcess[] _lexicalProcesses = [];
+    private IReadOnlyDictionary<string, int> _groupIndex = new Dictionary<string, int>();
     private readonly List<Action> _afterPublish = [];
     private readonly Dictionary<int, SupervisedProcess> _byPid = [];
     private SupervisordConfig _pending;
@@ -554,18 +555,37 @@ internal sealed class ProcessEngine : IAsyncDisposable
     private void PublishSnapshot()
     {
         _changed = false;
-        var groups = _groups.Select(g => g.Snapshot).ToArray();
-        if (_structureChanged || _lexicalGroups.Count != _groups.Count)
+        if (_structureChanged)
         {
-            _lexicalGroups = [.. _groups.OrderBy(g => g.Name, StringComparer.Ordinal)];
+            // The orders change only when groups or processes come or go: sorted then, not on every
+            // publish (a launch publishes once per state change, so per-publish sorting was quadratic).
+            _lexicalProcesses = [.. _groups
+                .OrderBy(g => g.Name, StringComparer.Ordinal)
+                .SelectMany(g => g.Processes.OrderBy(p => p.Name, StringComparer.Ordinal))];
+            var index = new Dictionary<string, int>(_groups.Count, StringComparer.Ordinal);
+            for (var i = 0; i < _groups.Count; i++)
+            {
+                index[_groups[i].Name] = i;
+            }
+
+            _groupIndex = index;
         }
 
-        var lexical = _lexicalGroups
-            .SelectMany(g => g.Snapshot.Processes.OrderBy(p => p.Name, StringComparer.Ordinal))
-            .ToArray();
+        var groups = new ProcessGroupInfo[_groups.Count];
+        for (var i = 0; i < groups.Length; i++)
+        {
+            groups[i] = _groups[i].Snapshot;
+        }
+
+        var lexical = new ProcessInfo[_lexicalProcesses.Length];
+        for (var i = 0; i < lexical.Length; i++)
+        {
+            lexical[i] = _lexicalProcesses[i].Snapshot;
+        }
+
         var configInfo = _structureChanged || _snapshot.ConfigInfo.Count == 0 ? BuildConfigInfo() : _snapshot.ConfigInfo;
         _structureChanged = false;
-        _snapshot = new EngineSnapshot(groups, lexical, configInfo);
+        _snapshot = new EngineSnapshot(groups, lexical, configInfo, _groupIndex);
     }
 
     /// <summary>getAllConfigInfo's view of the pending configuration, sorted by process name.</summary>
