@@ -16,6 +16,9 @@ namespace Supervisor.Host.Processes;
 /// </summary>
 internal sealed class ProcessEngine : IAsyncDisposable
 {
+    private const long TrimAllocatedBytes = 4 * 1024 * 1024;
+    private const long TrimIntervalMilliseconds = 60_000;
+
     private readonly ConcurrentQueue<Action> _inbox = new();
     private readonly AutoResetEvent _wake = new(false);
     private readonly Thread _thread;
@@ -41,6 +44,8 @@ internal sealed class ProcessEngine : IAsyncDisposable
     private TaskCompletionSource? _stopped;
     private List<ProcessGroup>? _stopGroups;
     private double _lastShutdownReport;
+    private long _allocatedAtTrim;
+    private long _trimmedAt = long.MinValue / 2;
 
     public ProcessEngine(SupervisordConfig config, IMainLog log, Action<SupervisorEvent> publish, IReadOnlyDictionary<string, string> daemonEnvironment, string? serverUrl)
     {
@@ -384,11 +389,36 @@ internal sealed class ProcessEngine : IAsyncDisposable
         {
             RunPass();
             var wait = _inbox.IsEmpty ? SleepTime() : 0;
+            if (wait == Timeout.Infinite)
+            {
+                TrimAfterSettling();
+            }
+
             if (wait != 0)
             {
                 _wake.WaitOne(wait);
             }
         }
+    }
+
+    /// <summary>
+    /// Nothing is scheduled any more (every process settled): if a burst of work (a launch, a reload)
+    /// allocated enough since the last time, collect once and hand the free memory back to the OS. The
+    /// GC keeps as much memory committed as its young-generation budget (about 16 MiB with a 32 MiB L3
+    /// cache) until it next runs, which for an idle daemon is never: 200 programs' launch left 7 MiB of
+    /// dead objects resident. At most once a minute, so a busy daemon is not slowed down.
+    /// </summary>
+    private void TrimAfterSettling()
+    {
+        var now = Environment.TickCount64;
+        if (GC.GetTotalAllocatedBytes() - _allocatedAtTrim < TrimAllocatedBytes || now - _trimmedAt < TrimIntervalMilliseconds)
+        {
+            return;
+        }
+
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        _allocatedAtTrim = GC.GetTotalAllocatedBytes();
+        _trimmedAt = now;
     }
 
     private int SleepTime()
