@@ -110,8 +110,8 @@ internal static class RpcMethodBuilder
         var signature = new List<string> { returnTypeName };
         signature.AddRange(wireParameters.Select(ParameterTypeName));
         var help = HelpText(attribute, wireParameters, returns, returnTypeName);
-        var invoker = InvokerExpression(target, method, parameters);
-        var invoke = new Lazy<Func<object?[], CancellationToken, ValueTask<object?>>>(invoker.Compile, LazyThreadSafetyMode.ExecutionAndPublication);
+        var invoke = new Lazy<Func<object?[], CancellationToken, ValueTask<object?>>>(
+            () => InvokerExpression(target, method, parameters).Compile(), LazyThreadSafetyMode.ExecutionAndPublication);
         foreach (var name in names)
         {
             yield return new RpcMethod(namespaceName + "." + name, help, signature, required, converters, defaults, invoke);
@@ -169,8 +169,8 @@ internal static class RpcMethodBuilder
     }
 
     /// <summary>
-    /// <c>(args, token) =&gt; (ValueTask&lt;object?&gt;)target.Method((T0)args[0], ..., token)</c>, built (and so
-    /// checked) at registration and compiled on first use.
+    /// <c>(args, token) =&gt; (ValueTask&lt;object?&gt;)target.Method((T0)args[0], ..., token)</c>, built and
+    /// compiled on first use: the checks above already refused every method it could not express.
     /// </summary>
     private static Expression<Func<object?[], CancellationToken, ValueTask<object?>>> InvokerExpression(object target, MethodInfo method, ParameterInfo[] parameters)
     {
