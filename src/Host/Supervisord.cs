@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Supervisor.Abstractions;
 using Supervisor.Host.Config;
 using Supervisor.Host.Events;
@@ -199,15 +198,13 @@ internal sealed class Supervisord : ISupervisord
                 log.Write(level, text);
             }
 
-            var services = new ServiceCollection()
-                .AddSingleton<ISupervisord>(this)
-                .AddSingleton<IMainLog>(log)
-                .AddSingleton<IEventBus>(generation.Events)
-                .AddSingleton<IProcessTable>(_processes)
-                .AddSingleton<ISupervisorConfig>(generation.Config)
-                .AddSingleton(_clock)
-                .BuildServiceProvider();
-            generation.Services = services;
+            var services = new HostServices()
+                .Add<ISupervisord>(this)
+                .Add<IMainLog>(log)
+                .Add<IEventBus>(generation.Events)
+                .Add<IProcessTable>(_processes)
+                .Add<ISupervisorConfig>(generation.Config)
+                .Add(_clock);
             generation.Plugins = new PluginHost(new PluginCatalog(PluginFolders(settings)), this, services, log);
             var namespaces = new List<(string, object)>();
             foreach (var section in settings.RpcInterfaces)
@@ -377,8 +374,6 @@ internal sealed class Supervisord : ISupervisord
 
         public ConfigView Config { get; } = config;
 
-        public ServiceProvider? Services { get; set; }
-
         public PluginHost? Plugins { get; set; }
 
         public RpcDispatcher? Dispatcher { get; set; }
@@ -401,11 +396,6 @@ internal sealed class Supervisord : ISupervisord
 
             await Events.DisposeAsync();
             Plugins?.Dispose();
-            if (Services is not null)
-            {
-                await Services.DisposeAsync();
-            }
-
             Log.Dispose();
         }
     }

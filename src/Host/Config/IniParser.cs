@@ -12,6 +12,11 @@ internal static class IniParser
 {
     private static readonly string[] CommentPrefixes = ["#", ";"];
 
+    /// <summary>The inline comment prefixes (<c>inline_comment_prefixes</c> of the reference's parser).</summary>
+    private const string InlineCommentPrefixes = ";#";
+
+    private const int NotFound = -2;
+
     /// <summary>
     /// Parses <paramref name="text"/> (the content of <paramref name="fileName"/>, named as the
     /// reference names it in messages) into <paramref name="document"/>.
@@ -142,27 +147,35 @@ internal static class IniParser
             }
         }
 
-        var positions = new Dictionary<char, int> { [';'] = -1, ['#'] = -1 };
+        // Python keeps a dictionary of the prefixes still found and their last index; two slots do the
+        // same without allocating per line (a config of thousands of programs has tens of thousands).
+        Span<int> positions = [-1, -1];
         int? commentStart = null;
-        while (commentStart is null && positions.Count > 0)
+        var remaining = InlineCommentPrefixes.Length;
+        while (commentStart is null && remaining > 0)
         {
-            var next = new Dictionary<char, int>();
-            foreach (var (prefix, previous) in positions)
+            remaining = 0;
+            for (var i = 0; i < positions.Length; i++)
             {
-                var found = line.IndexOf(prefix, previous + 1);
-                if (found < 0)
+                if (positions[i] == NotFound)
                 {
                     continue;
                 }
 
-                next[prefix] = found;
+                var found = line.IndexOf(InlineCommentPrefixes[i], positions[i] + 1);
+                if (found < 0)
+                {
+                    positions[i] = NotFound;
+                    continue;
+                }
+
+                positions[i] = found;
+                remaining++;
                 if (found == 0 || char.IsWhiteSpace(line[found - 1]))
                 {
                     commentStart = commentStart is int current ? Math.Min(current, found) : found;
                 }
             }
-
-            positions = next;
         }
 
         return commentStart;

@@ -1,8 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Supervisor.Abstractions;
 
 namespace Supervisor.Host.Http;
@@ -19,8 +17,13 @@ internal sealed class LogTailHandler(IMainLog log, IProcessTable? processes)
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
+    private readonly CancellationTokenSource _stopping = new();
+
     public static bool Matches(PathString path) =>
         path.StartsWithSegmentsOrPrefix("/logtail") || path.StartsWithSegmentsOrPrefix("/mainlogtail");
+
+    /// <summary>Ends every open stream: the server is stopping.</summary>
+    public void StopStreams() => _stopping.Cancel();
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -71,14 +74,13 @@ internal sealed class LogTailHandler(IMainLog log, IProcessTable? processes)
                 response.Headers["X-Accel-Buffering"] = "no";
             }
 
-            await StreamAsync(context, follower);
+            await StreamAsync(context, follower, _stopping.Token);
         }
     }
 
     /// <summary>Copies the follower's output to the response until the client or the server goes away.</summary>
-    internal static async Task StreamAsync(HttpContext context, FileFollower follower)
+    internal static async Task StreamAsync(HttpContext context, FileFollower follower, CancellationToken stopping)
     {
-        var stopping = context.RequestServices?.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
         using var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
         var token = done.Token;
         try

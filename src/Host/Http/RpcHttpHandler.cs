@@ -24,6 +24,9 @@ internal sealed class RpcHttpHandler(Func<RpcDispatcher> dispatcher, IMainLog lo
     private readonly ConcurrentBag<ArrayBufferWriter<byte>> _buffers = [];
     private readonly LogTailHandler _logTail = new(log, processes);
 
+    /// <summary>Ends every open log stream (<c>tail -f</c>): the server is stopping.</summary>
+    public void StopStreams() => _logTail.StopStreams();
+
     public async Task HandleAsync(HttpContext context)
     {
         var listener = context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(ListenerItemKey, out var item) == true

@@ -27,8 +27,17 @@ internal sealed class EngineServices
     /// <summary>Collects exits of the pids it is told about.</summary>
     public required ChildReaper Reaper { get; init; }
 
+    private Dictionary<string, string>? _daemonEnvironmentEntries;
+
     /// <summary>The daemon's own environment at start-up: the base of every child's environment.</summary>
     public required IReadOnlyDictionary<string, string> DaemonEnvironment { get; init; }
+
+    /// <summary>
+    /// <see cref="DaemonEnvironment"/> as <c>NAME=value</c> strings by name, made once: every process's
+    /// environment shares these strings instead of holding its own copy of the whole environment.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> DaemonEnvironmentEntries =>
+        _daemonEnvironmentEntries ??= DaemonEnvironment.ToDictionary(pair => pair.Key, pair => pair.Key + "=" + pair.Value, StringComparer.Ordinal);
 
     /// <summary>The daemon's URL for <c>SUPERVISOR_SERVER_URL</c>, or null when it serves none.</summary>
     public required string? ServerUrl { get; init; }

@@ -8,14 +8,21 @@ namespace Supervisor.Host.Processes;
 /// </summary>
 internal sealed class EngineSnapshot
 {
-    public static readonly EngineSnapshot Empty = new([], [], []);
+    public static readonly EngineSnapshot Empty = new([], [], [], new Dictionary<string, int>());
 
-    public EngineSnapshot(IReadOnlyList<ProcessGroupInfo> groups, IReadOnlyList<ProcessInfo> lexical, IReadOnlyList<ProcessConfigInfo> configInfo)
+    private readonly IReadOnlyDictionary<string, int> _groupIndex;
+
+    /// <param name="groupIndex">
+    /// Each group's position in <paramref name="groups"/> by name. It changes only when groups come or go,
+    /// so successive snapshots share it rather than each building a dictionary (a launch publishes one
+    /// snapshot per state change).
+    /// </param>
+    public EngineSnapshot(IReadOnlyList<ProcessGroupInfo> groups, IReadOnlyList<ProcessInfo> lexical, IReadOnlyList<ProcessConfigInfo> configInfo, IReadOnlyDictionary<string, int> groupIndex)
     {
         Groups = groups;
         Lexical = lexical;
         ConfigInfo = configInfo;
-        GroupsByName = groups.ToDictionary(g => g.Name, StringComparer.Ordinal);
+        _groupIndex = groupIndex;
     }
 
     /// <summary>Active groups in priority order, processes in priority order.</summary>
@@ -27,11 +34,12 @@ internal sealed class EngineSnapshot
     /// <summary>The pending configuration as getAllConfigInfo reports it.</summary>
     public IReadOnlyList<ProcessConfigInfo> ConfigInfo { get; }
 
-    public IReadOnlyDictionary<string, ProcessGroupInfo> GroupsByName { get; }
+    public ProcessGroupInfo? FindGroup(string name) =>
+        _groupIndex.TryGetValue(name, out var index) ? Groups[index] : null;
 
     public ProcessInfo? FindProcess(string group, string name)
     {
-        if (!GroupsByName.TryGetValue(group, out var found))
+        if (FindGroup(group) is not { } found)
         {
             return null;
         }

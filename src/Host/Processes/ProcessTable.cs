@@ -26,7 +26,7 @@ internal sealed class ProcessTable(Func<ConfigLoadResult> readConfig) : IProcess
 
     public IReadOnlyList<ProcessConfigInfo> ConfigInfo => Snapshot.ConfigInfo;
 
-    public ProcessGroupInfo? FindGroup(string name) => Snapshot.GroupsByName.GetValueOrDefault(name);
+    public ProcessGroupInfo? FindGroup(string name) => Snapshot.FindGroup(name);
 
     public ProcessInfo? FindProcess(string group, string name) => Snapshot.FindProcess(group, name);
 

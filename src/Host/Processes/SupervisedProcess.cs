@@ -553,24 +553,23 @@ internal sealed class SupervisedProcess
     /// </summary>
     private List<string> ChildEnvironment()
     {
-        var environment = new Dictionary<string, string>(_services.DaemonEnvironment, StringComparer.Ordinal)
-        {
-            ["SUPERVISOR_ENABLED"] = "1",
-        };
+        var environment = new Dictionary<string, string>(_services.DaemonEnvironmentEntries, StringComparer.Ordinal);
+        void Set(string key, string value) => environment[key] = key + "=" + value;
+        Set("SUPERVISOR_ENABLED", "1");
         var serverUrl = Config.ServerUrl ?? _services.ServerUrl;
         if (serverUrl is not null)
         {
-            environment["SUPERVISOR_SERVER_URL"] = serverUrl;
+            Set("SUPERVISOR_SERVER_URL", serverUrl);
         }
 
-        environment["SUPERVISOR_PROCESS_NAME"] = Name;
-        environment["SUPERVISOR_GROUP_NAME"] = GroupName;
+        Set("SUPERVISOR_PROCESS_NAME", Name);
+        Set("SUPERVISOR_GROUP_NAME", GroupName);
         foreach (var (key, value) in Config.Environment)
         {
-            environment[key] = value;
+            Set(key, value);
         }
 
-        return [.. environment.Select(pair => pair.Key + "=" + pair.Value)];
+        return [.. environment.Values];
     }
 
     /// <summary>

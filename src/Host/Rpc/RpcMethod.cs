@@ -3,13 +3,15 @@ namespace Supervisor.Host.Rpc;
 /// <summary>
 /// One callable wire name (<c>supervisor.getState</c>), built once at registration: its help
 /// text and signature for the <c>system</c> namespace, and compiled delegates that bind and call.
-/// An alias is a separate <see cref="RpcMethod"/> sharing the same delegates.
+/// An alias is a separate <see cref="RpcMethod"/> sharing the same delegates. The call delegate is
+/// compiled on the first call: most of a namespace's methods are never called by a given daemon, and
+/// compiling them all held up its start.
 /// </summary>
 internal sealed class RpcMethod
 {
     private readonly Func<object?, object?>[] _converters;
     private readonly object?[] _defaults;
-    private readonly Func<object?[], CancellationToken, ValueTask<object?>> _invoke;
+    private readonly Lazy<Func<object?[], CancellationToken, ValueTask<object?>>> _invoke;
 
     public RpcMethod(
         string name,
@@ -18,7 +20,7 @@ internal sealed class RpcMethod
         int requiredParameters,
         Func<object?, object?>[] converters,
         object?[] defaults,
-        Func<object?[], CancellationToken, ValueTask<object?>> invoke)
+        Lazy<Func<object?[], CancellationToken, ValueTask<object?>>> invoke)
     {
         Name = name;
         Help = help;
@@ -77,6 +79,6 @@ internal sealed class RpcMethod
             }
         }
 
-        return _invoke(arguments, cancellationToken);
+        return _invoke.Value(arguments, cancellationToken);
     }
 }

@@ -110,7 +110,8 @@ internal static class RpcMethodBuilder
         var signature = new List<string> { returnTypeName };
         signature.AddRange(wireParameters.Select(ParameterTypeName));
         var help = HelpText(attribute, wireParameters, returns, returnTypeName);
-        var invoke = CompileInvoker(target, method, parameters);
+        var invoke = new Lazy<Func<object?[], CancellationToken, ValueTask<object?>>>(
+            () => InvokerExpression(target, method, parameters).Compile(), LazyThreadSafetyMode.ExecutionAndPublication);
         foreach (var name in names)
         {
             yield return new RpcMethod(namespaceName + "." + name, help, signature, required, converters, defaults, invoke);
@@ -167,8 +168,11 @@ internal static class RpcMethodBuilder
         return help.ToString();
     }
 
-    /// <summary>Compiles <c>(args, token) =&gt; (ValueTask&lt;object?&gt;)target.Method((T0)args[0], ..., token)</c>.</summary>
-    private static Func<object?[], CancellationToken, ValueTask<object?>> CompileInvoker(object target, MethodInfo method, ParameterInfo[] parameters)
+    /// <summary>
+    /// <c>(args, token) =&gt; (ValueTask&lt;object?&gt;)target.Method((T0)args[0], ..., token)</c>, built and
+    /// compiled on first use: the checks above already refused every method it could not express.
+    /// </summary>
+    private static Expression<Func<object?[], CancellationToken, ValueTask<object?>>> InvokerExpression(object target, MethodInfo method, ParameterInfo[] parameters)
     {
         var arguments = Expression.Parameter(typeof(object?[]), "arguments");
         var token = Expression.Parameter(typeof(CancellationToken), "cancellationToken");
@@ -202,7 +206,7 @@ internal static class RpcMethodBuilder
             call = Expression.Call(FromResultMethod, Expression.Convert(call, typeof(object)));
         }
 
-        return Expression.Lambda<Func<object?[], CancellationToken, ValueTask<object?>>>(call, arguments, token).Compile();
+        return Expression.Lambda<Func<object?[], CancellationToken, ValueTask<object?>>>(call, arguments, token);
     }
 
     private static async ValueTask<object?> AwaitTask<T>(Task<T> task) => await task.ConfigureAwait(false);

@@ -98,12 +98,14 @@ internal sealed class StructMember
 {
     private readonly Action<object, XmlRpcValueWriter> _write;
 
-    private StructMember(string key, PropertyInfo property, byte[] start, Func<object, object?> getValue, Action<object, XmlRpcValueWriter> write)
+    private readonly Lazy<Func<object, object?>> _getValue;
+
+    private StructMember(string key, PropertyInfo property, byte[] start, Lazy<Func<object, object?>> getValue, Action<object, XmlRpcValueWriter> write)
     {
         Key = key;
         Property = property;
         Start = start;
-        GetValue = getValue;
+        _getValue = getValue;
         _write = write;
     }
 
@@ -115,8 +117,8 @@ internal sealed class StructMember
     /// <summary>The member's opening markup, <c>&lt;member&gt;\n&lt;name&gt;key&lt;/name&gt;\n</c>, as UTF-8.</summary>
     public byte[] Start { get; }
 
-    /// <summary>Reads the property, boxed (compiled once; for callers other than the writer).</summary>
-    public Func<object, object?> GetValue { get; }
+    /// <summary>Reads the property, boxed (for callers other than the writer: compiled on first use, as the writer never needs it).</summary>
+    public Func<object, object?> GetValue => _getValue.Value;
 
     /// <summary>Writes the property's <c>&lt;value&gt;</c> without boxing the common scalar types.</summary>
     public void WriteValue(object instance, XmlRpcValueWriter writer) => _write(instance, writer);
@@ -127,7 +129,8 @@ internal sealed class StructMember
         var writer = Expression.Parameter(typeof(XmlRpcValueWriter), "writer");
         var read = Expression.Property(Expression.Convert(instance, owner), property);
 
-        var getValue = Expression.Lambda<Func<object, object?>>(Expression.Convert(read, typeof(object)), instance).Compile();
+        var getValueExpression = Expression.Lambda<Func<object, object?>>(Expression.Convert(read, typeof(object)), instance);
+        var getValue = new Lazy<Func<object, object?>>(getValueExpression.Compile, LazyThreadSafetyMode.ExecutionAndPublication);
 
         var type = property.PropertyType;
         Expression call = type switch
