@@ -60,6 +60,7 @@ internal sealed class ProcessEngine : IAsyncDisposable
     private List<ProcessGroup>? _stopGroups;
     private double _lastShutdownReport;
     private long _allocatedAtTrim;
+    private bool _settled;
     private long _trimmedAt = long.MinValue / 2;
 
     public ProcessEngine(
@@ -433,7 +434,7 @@ internal sealed class ProcessEngine : IAsyncDisposable
             // in between sees the flag and signals.
             Interlocked.Exchange(ref _sleeping, 1);
             var wait = _inbox.IsEmpty ? SleepTime() : 0;
-            if (wait == Timeout.Infinite)
+            if (wait != 0 && _settled)
             {
                 TrimAfterSettling();
             }
@@ -531,6 +532,8 @@ internal sealed class ProcessEngine : IAsyncDisposable
             pool.Dispatch();
         }
 
+        // Settled: no process needs a pass at any time; only the tick clock will wake the loop.
+        _settled = double.IsPositiveInfinity(next);
         if (_ticks is { } ticks)
         {
             next = Math.Min(next, ticks.NextBoundary);
