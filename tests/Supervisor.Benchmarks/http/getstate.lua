@@ -5,7 +5,16 @@ wrk.headers["Content-Type"] = "text/xml"
 wrk.body = "<?xml version='1.0'?>\n<methodCall>\n<methodName>supervisor.getState</methodName>\n<params>\n</params>\n</methodCall>\n"
 
 -- Count non-200 answers, so a run full of errors cannot pass for a fast one.
-local errors = 0
+-- Each wrk thread runs its own copy of this script and done() runs in yet another, so the threads'
+-- counts are collected through setup()'s thread handles (a plain local would always print 0).
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+errors = 0
+
 response = function(status, headers, body)
   if status ~= 200 or not string.find(body, "RUNNING", 1, true) then
     errors = errors + 1
@@ -13,5 +22,9 @@ response = function(status, headers, body)
 end
 
 done = function(summary, latency, requests)
-  io.write(string.format("non-200 or wrong answers: %d\n", errors))
+  local total = 0
+  for _, thread in ipairs(threads) do
+    total = total + thread:get("errors")
+  end
+  io.write(string.format("non-200 or wrong answers: %d\n", total))
 end
