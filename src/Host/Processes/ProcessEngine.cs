@@ -463,9 +463,16 @@ internal sealed class ProcessEngine : IAsyncDisposable
             return;
         }
 
+        var before = GC.GetTotalMemory(forceFullCollection: false);
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         _allocatedAtTrim = GC.GetTotalAllocatedBytes();
         _trimmedAt = now;
+        if (_log.IsEnabled(LogLevel.Debug))
+        {
+            _log.Debug(string.Create(
+                CultureInfo.InvariantCulture,
+                $"every process settled: collected garbage, managed heap {before / 1048576.0:F1} -> {GC.GetTotalMemory(forceFullCollection: false) / 1048576.0:F1} MiB"));
+        }
     }
 
     private int SleepTime()

@@ -9,6 +9,32 @@ namespace Supervisor.Host.Tests.Processes;
 public sealed class EngineLifecycleTests
 {
     [Fact]
+    public async Task OnceEveryProcessHasSettledTheLaunchsGarbageIsCollected()
+    {
+        // The daemon's idle memory depends on this (tests/Supervisor.Benchmarks: RSS with 200 programs);
+        // the 5-second tick must not keep the loop from counting as settled (it once did).
+        await using var daemon = await SupervisedPrograms.StartAsync(
+            """
+            [program:settler]
+            command = /bin/sleep 1000
+            startsecs = 1
+            """,
+            loglevel: "debug");
+
+        await daemon.WaitForStateAsync("settler", "RUNNING");
+
+        // A one-program launch allocates less than the 4 MiB that make a collection worth it: some
+        // calls add the rest, and the next tick (at most 5 s away) finds the loop settled.
+        for (var i = 0; i < 300; i++)
+        {
+            await daemon.Unix.ValueAsync("system.listMethods");
+        }
+
+        await SupervisedPrograms.WaitUntilAsync(
+            () => daemon.LogLines("every process settled: collected garbage, managed heap ").Count == 1, "the collection after settling", seconds: 15);
+    }
+
+    [Fact]
     public async Task AnAutostartedProgramBecomesRunningInItsOwnProcessGroupWithTheSupervisorEnvironment()
     {
         await using var daemon = await SupervisedPrograms.StartAsync("""
