@@ -37,6 +37,9 @@ internal sealed class ProcessEngine : IAsyncDisposable
     private readonly EventBus _bus;
     private readonly EventSerials _serials;
     private readonly List<EventListenerPool> _pools = [];
+
+    // Every events= name of the active pools, republished by the loop whenever a pool comes or goes.
+    private volatile string[] _poolSubscriptions = [];
     private readonly List<SupervisorEvent> _outbox = [];
     private TickSchedule? _ticks;
     private readonly SupervisordConfig _startConfig;
@@ -91,7 +94,15 @@ internal sealed class ProcessEngine : IAsyncDisposable
             Now = Now,
         };
         _thread = new Thread(Loop) { IsBackground = true, Name = "process engine" };
-        bus.Pools = e => Post(() => AcceptIntoPools(e));
+        bus.Pools = e =>
+        {
+            // Checked on the publisher's thread, so output events (one per chunk of a noisy child)
+            // that no pool wants never wake the loop.
+            if (Array.Exists(_poolSubscriptions, subscribed => bus.Types.Matches(subscribed, e.Type)))
+            {
+                Post(() => AcceptIntoPools(e));
+            }
+        };
     }
 
     /// <summary>The latest published state. Safe from any thread.</summary>
@@ -368,6 +379,7 @@ internal sealed class ProcessEngine : IAsyncDisposable
         {
             // A removed pool hears nothing more, not even its own removal; what it buffered is lost.
             _pools.Remove(pool);
+            RefreshPoolSubscriptions();
             pool.Clear();
         }
 
@@ -614,6 +626,7 @@ internal sealed class ProcessEngine : IAsyncDisposable
             // Subscribed from activation on, so the pool hears its own PROCESS_GROUP_ADDED (events.md §4).
             pool = new EventListenerPool(config.Name, poolConfig, _startConfig.Supervisord.Identifier, _bus.Types, _log);
             _pools.Add(pool);
+            RefreshPoolSubscriptions();
         }
 
         var processes = config.Processes.Select(p => NewProcess(p, config.Name, pool)).ToList();
@@ -652,6 +665,9 @@ internal sealed class ProcessEngine : IAsyncDisposable
 
         return process;
     }
+
+    private void RefreshPoolSubscriptions() =>
+        _poolSubscriptions = [.. _pools.SelectMany(p => p.Events).Distinct(StringComparer.Ordinal)];
 
     /// <summary>An event raised on the loop: into the pools now, to plugin subscribers after the snapshot.</summary>
     private void Emit(SupervisorEvent supervisorEvent)

@@ -21,6 +21,9 @@ internal sealed class EventListenerPool(string name, EventListenerPoolConfig con
 
     public string Name { get; } = name;
 
+    /// <summary>The <c>events=</c> type names.</summary>
+    public IReadOnlyList<string> Events => config.Events;
+
     /// <summary>Events waiting for a listener.</summary>
     public int Buffered => _buffer.Count;
 
