@@ -94,6 +94,12 @@ internal static unsafe partial class NativeIo
     [LibraryImport("libc", EntryPoint = "lseek", SetLastError = true)]
     public static partial long LSeek(int fd, long offset, int whence);
 
+    public const int PosixFadvDontNeed = 4;
+
+    /// <summary>posix_fadvise(2): returns 0 or the error number itself (errno is not set).</summary>
+    [LibraryImport("libc", EntryPoint = "posix_fadvise")]
+    public static partial int PosixFadvise(int fd, long offset, long length, int advice);
+
     [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
     public static partial int Fcntl(int fd, int cmd, int arg);
 

@@ -238,4 +238,38 @@ public sealed class ChildOutputLogTests
         using var dir = new TempDirectory();
         Assert.Throws<IOException>(() => LogFor(dir.File("missing/out.log")));
     }
+
+    [Fact]
+    public void AFastLogDropsWhatWasWrittenBackFromThePageCache()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("out.log");
+        const int stretch = (int)ChildOutputLog.WriteBehindStretch;
+        var chunk = new byte[64 * 1024];
+        new Random(3).NextBytes(chunk);
+        using var log = LogFor(path);
+
+        // One stretch, made clean on disk; the next stretch's advice may then drop it.
+        for (var written = 0; written < stretch; written += chunk.Length)
+        {
+            log.Write(chunk);
+        }
+
+        using (var flush = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite))
+        {
+            flush.Flush(flushToDisk: true);
+        }
+
+        Assert.Equal(stretch / Environment.SystemPageSize, PageCache.ResidentPages(path, 0, stretch));
+        for (var written = 0; written < stretch; written += chunk.Length)
+        {
+            log.Write(chunk);
+        }
+
+        Assert.Equal(0, PageCache.ResidentPages(path, 0, stretch));
+
+        // The newest stretch stays cached (tail -f reads it), and nothing was lost.
+        Assert.True(PageCache.ResidentPages(path, stretch, stretch) > 0);
+        Assert.Equal(2L * stretch, new FileInfo(path).Length);
+    }
 }
