@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Supervisor.Abstractions;
 
@@ -9,8 +10,8 @@ namespace Supervisor.Host.XmlRpc;
 /// <summary>
 /// How a record or class is written as an XML-RPC struct: its public readable instance
 /// properties, each under its <see cref="RpcMemberAttribute"/> name or else its name in camelCase,
-/// base-class properties first, then in declaration order. Built once per type with compiled
-/// accessors and the members' markup pre-encoded, so writing a value does no reflection.
+/// base-class properties first, then in declaration order. Built once per type with typed getter
+/// delegates and the members' markup pre-encoded, so writing a value does no reflection.
 /// </summary>
 internal sealed class StructShape
 {
@@ -96,17 +97,14 @@ internal sealed class StructShape
 /// <summary>One struct member of a <see cref="StructShape"/>.</summary>
 internal sealed class StructMember
 {
-    private readonly Action<object, XmlRpcValueWriter> _write;
+    private readonly MemberAccessor _accessor;
 
-    private readonly Lazy<Func<object, object?>> _getValue;
-
-    private StructMember(string key, PropertyInfo property, byte[] start, Lazy<Func<object, object?>> getValue, Action<object, XmlRpcValueWriter> write)
+    private StructMember(string key, PropertyInfo property, byte[] start, MemberAccessor accessor)
     {
         Key = key;
         Property = property;
         Start = start;
-        _getValue = getValue;
-        _write = write;
+        _accessor = accessor;
     }
 
     /// <summary>The struct key on the wire.</summary>
@@ -117,20 +115,122 @@ internal sealed class StructMember
     /// <summary>The member's opening markup, <c>&lt;member&gt;\n&lt;name&gt;key&lt;/name&gt;\n</c>, as UTF-8.</summary>
     public byte[] Start { get; }
 
-    /// <summary>Reads the property, boxed (for callers other than the writer: compiled on first use, as the writer never needs it).</summary>
-    public Func<object, object?> GetValue => _getValue.Value;
+    /// <summary>Reads the property, boxed (for callers other than the writer).</summary>
+    public Func<object, object?> GetValue => _accessor.Get;
 
     /// <summary>Writes the property's <c>&lt;value&gt;</c> without boxing the common scalar types.</summary>
-    public void WriteValue(object instance, XmlRpcValueWriter writer) => _write(instance, writer);
+    public void WriteValue(object instance, XmlRpcValueWriter writer) => _accessor.Write(instance, writer);
 
     internal static StructMember Create(Type owner, PropertyInfo property, string key)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        var markup = new XmlRpcValueWriter(buffer);
+        markup.WriteMemberStart(key);
+        markup.Flush();
+
+        return new StructMember(key, property, buffer.WrittenSpan.ToArray(), MemberAccessor.For(owner, property));
+    }
+}
+
+/// <summary>
+/// Reads one property and writes it. For a class (records included), a typed delegate bound to the
+/// getter (<see cref="MemberAccessor{TOwner, TValue}"/>): made with one reflection call per member
+/// when the shape is built, nothing to compile, so the first response that carries a struct does not
+/// pay one expression compilation (a few milliseconds each) per member. A value-type owner (a record
+/// struct), whose getter cannot be bound to an object, gets a compiled expression.
+/// </summary>
+internal abstract class MemberAccessor
+{
+    public abstract object? Get(object instance);
+
+    public abstract void Write(object instance, XmlRpcValueWriter writer);
+
+    public static MemberAccessor For(Type owner, PropertyInfo property)
+    {
+        var type = property.PropertyType;
+        if (!owner.IsValueType && property.GetMethod is { } getter && !type.IsByRefLike && !type.IsPointer && !type.IsByRef)
+        {
+            var accessorType = typeof(MemberAccessor<,>).MakeGenericType(owner, type);
+            return (MemberAccessor)Activator.CreateInstance(accessorType, getter)!;
+        }
+
+        return new CompiledMemberAccessor(owner, property);
+    }
+}
+
+/// <summary>A property of a class read through a delegate bound to its getter; scalars written unboxed.</summary>
+internal sealed class MemberAccessor<TOwner, TValue> : MemberAccessor
+    where TOwner : class
+{
+    // Enums are written as their number (as the compiled form did): which integer width, decided once.
+    private static readonly TypeCode EnumCode = typeof(TValue).IsEnum ? Type.GetTypeCode(typeof(TValue)) : TypeCode.Empty;
+
+    private readonly Func<TOwner, TValue> _get;
+
+    public MemberAccessor(MethodInfo getter)
+    {
+        _get = getter.CreateDelegate<Func<TOwner, TValue>>();
+    }
+
+    public override object? Get(object instance) => _get((TOwner)instance);
+
+    public override void Write(object instance, XmlRpcValueWriter writer)
+    {
+        var value = _get((TOwner)instance);
+
+        // typeof(TValue) tests are constants in each value-type instantiation, so only one branch remains.
+        if (typeof(TValue) == typeof(string))
+        {
+            writer.WriteString(Unsafe.As<string?>(value));
+        }
+        else if (typeof(TValue) == typeof(int))
+        {
+            writer.WriteInt(Unsafe.As<TValue, int>(ref value));
+        }
+        else if (typeof(TValue) == typeof(long))
+        {
+            writer.WriteLong(Unsafe.As<TValue, long>(ref value));
+        }
+        else if (typeof(TValue) == typeof(bool))
+        {
+            writer.WriteBoolean(Unsafe.As<TValue, bool>(ref value));
+        }
+        else if (typeof(TValue) == typeof(double))
+        {
+            writer.WriteDouble(Unsafe.As<TValue, double>(ref value));
+        }
+        else if (EnumCode != TypeCode.Empty && EnumCode != TypeCode.UInt64)
+        {
+            writer.WriteLong(EnumCode switch
+            {
+                TypeCode.SByte => Unsafe.As<TValue, sbyte>(ref value),
+                TypeCode.Byte => Unsafe.As<TValue, byte>(ref value),
+                TypeCode.Int16 => Unsafe.As<TValue, short>(ref value),
+                TypeCode.UInt16 => Unsafe.As<TValue, ushort>(ref value),
+                TypeCode.Int32 => Unsafe.As<TValue, int>(ref value),
+                TypeCode.UInt32 => Unsafe.As<TValue, uint>(ref value),
+                _ => Unsafe.As<TValue, long>(ref value),
+            });
+        }
+        else
+        {
+            writer.WriteValue(value);
+        }
+    }
+}
+
+/// <summary>The fallback for value-type owners: an expression compiled per member.</summary>
+internal sealed class CompiledMemberAccessor : MemberAccessor
+{
+    private readonly Func<object, object?> _get;
+    private readonly Action<object, XmlRpcValueWriter> _write;
+
+    public CompiledMemberAccessor(Type owner, PropertyInfo property)
     {
         var instance = Expression.Parameter(typeof(object), "instance");
         var writer = Expression.Parameter(typeof(XmlRpcValueWriter), "writer");
         var read = Expression.Property(Expression.Convert(instance, owner), property);
-
-        var getValueExpression = Expression.Lambda<Func<object, object?>>(Expression.Convert(read, typeof(object)), instance);
-        var getValue = new Lazy<Func<object, object?>>(getValueExpression.Compile, LazyThreadSafetyMode.ExecutionAndPublication);
+        _get = Expression.Lambda<Func<object, object?>>(Expression.Convert(read, typeof(object)), instance).Compile();
 
         var type = property.PropertyType;
         Expression call = type switch
@@ -144,15 +244,12 @@ internal sealed class StructMember
                 Call(writer, nameof(XmlRpcValueWriter.WriteLong), Expression.Convert(Expression.Convert(read, Enum.GetUnderlyingType(type)), typeof(long))),
             _ => Call(writer, nameof(XmlRpcValueWriter.WriteValue), Expression.Convert(read, typeof(object))),
         };
-        var write = Expression.Lambda<Action<object, XmlRpcValueWriter>>(call, instance, writer).Compile();
-
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        var markup = new XmlRpcValueWriter(buffer);
-        markup.WriteMemberStart(key);
-        markup.Flush();
-
-        return new StructMember(key, property, buffer.WrittenSpan.ToArray(), getValue, write);
+        _write = Expression.Lambda<Action<object, XmlRpcValueWriter>>(call, instance, writer).Compile();
     }
+
+    public override object? Get(object instance) => _get(instance);
+
+    public override void Write(object instance, XmlRpcValueWriter writer) => _write(instance, writer);
 
     private static MethodCallExpression Call(ParameterExpression writer, string method, Expression argument) =>
         Expression.Call(writer, typeof(XmlRpcValueWriter).GetMethod(method, [argument.Type])!, argument);

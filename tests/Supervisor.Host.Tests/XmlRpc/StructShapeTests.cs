@@ -76,6 +76,22 @@ public class StructShapeTests
         Assert.Equal(7, member.GetValue(new Member("x", 7)));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Writes_RecordClassesAndStructs_AndEnumsOfEveryWidthAsTheirNumbers(bool asStruct)
+    {
+        var text = asStruct
+            ? Wire.Response(new Widths(Small.Minus, Unsigned.Big, true, 2.5, 7))
+            : Wire.Response(new WidthsClass(Small.Minus, Unsigned.Big, true, 2.5, 7));
+
+        Assert.Contains("<name>small</name>\n<value><int>-3</int></value>", text);
+        Assert.Contains("<name>unsigned</name>\n<value><i8>4000000000</i8></value>", text);
+        Assert.Contains("<name>flag</name>\n<value><boolean>1</boolean></value>", text);
+        Assert.Contains("<name>ratio</name>\n<value><double>2.5</double></value>", text);
+        Assert.Equal(Unsigned.Big, StructShape.For(typeof(Widths)).Members.Single(m => m.Key == "unsigned").GetValue(new Widths(Small.Minus, Unsigned.Big, false, 0, 0)));
+    }
+
     [Fact]
     public void Rejects_DuplicateKeys() =>
         Assert.Throws<NotSupportedException>(() => StructShape.For(typeof(Clash)));
@@ -90,6 +106,20 @@ public class StructShapeTests
         string? SpawnError);
 
     public sealed record Member(string Name, int? Weight);
+
+    public enum Small : sbyte
+    {
+        Minus = -3,
+    }
+
+    public enum Unsigned : uint
+    {
+        Big = 4_000_000_000,
+    }
+
+    public sealed record WidthsClass(Small Small, Unsigned Unsigned, bool Flag, double Ratio, long Count);
+
+    public readonly record struct Widths(Small Small, Unsigned Unsigned, bool Flag, double Ratio, long Count);
 
     public sealed record Group(string Name, IReadOnlyList<Member> Members);
 
