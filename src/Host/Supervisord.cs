@@ -3,6 +3,7 @@ using Supervisor.Host.Config;
 using Supervisor.Host.Events;
 using Supervisor.Host.Http;
 using Supervisor.Host.Logging;
+using Supervisor.Host.Platform;
 using Supervisor.Host.Plugins;
 using Supervisor.Host.Processes;
 using Supervisor.Host.Rpc;
@@ -221,6 +222,8 @@ internal sealed class Supervisord : ISupervisord
                 }
             }
 
+            // Hands back what a launch or a request flood made the GC commit (engine settle, HTTP quiet).
+            var trimmer = new MemoryTrimmer();
             if (settings.Config is { } config)
             {
                 // Groups are active before the first request can arrive; children start once we serve.
@@ -230,7 +233,7 @@ internal sealed class Supervisord : ISupervisord
                     throw new StartupException(string.Join("\n", unknownTypes));
                 }
 
-                var engine = new ProcessEngine(config, log, generation.Events, _eventSerials, ChildEnvironmentBase(), ServerUrl(settings.Listeners));
+                var engine = new ProcessEngine(config, log, generation.Events, _eventSerials, ChildEnvironmentBase(), ServerUrl(settings.Listeners), trimmer);
                 generation.Engine = engine;
                 engine.Activate();
                 _processes.Attach(engine);
@@ -252,7 +255,7 @@ internal sealed class Supervisord : ISupervisord
             if (settings.Listeners.Count > 0)
             {
                 var handler = new RpcHttpHandler(() => dispatcher, log, XmlRpcLimits.Default, MaxRequestBytes, _processes);
-                var http = new HttpServer(settings.Listeners, handler, log);
+                var http = new HttpServer(settings.Listeners, handler, log, trimmer);
                 try
                 {
                     await http.StartAsync(CancellationToken.None);

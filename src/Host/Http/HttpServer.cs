@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Supervisor.Abstractions;
+using Supervisor.Host.Platform;
 
 namespace Supervisor.Host.Http;
 
@@ -20,13 +21,14 @@ namespace Supervisor.Host.Http;
 /// dependency injection, routing): the daemon needs none of it, and the host cost about 50 ms of
 /// start-up and 7 MiB of memory.</para>
 /// </summary>
-internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, RpcHttpHandler handler, IMainLog log) : IAsyncDisposable
+internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, RpcHttpHandler handler, IMainLog log, MemoryTrimmer? trimmer = null) : IAsyncDisposable
 {
     public const string PortInUseMessage = "Another program is already listening on a port that one of our HTTP servers is configured to use.  Shut this program down first before starting supervisord.";
 
     private readonly List<string> _claimedSocketPaths = [];
     private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
 
+    private readonly QuietTrim _quietTrim = new(log, trimmer: trimmer);
     private KestrelServer? _server;
 
     /// <exception cref="HttpServerException">A listener could not be opened; the message says why.</exception>
@@ -63,7 +65,7 @@ internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, RpcHtt
         var server = new KestrelServer(Options.Create(options), new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggers), loggers);
         try
         {
-            await server.StartAsync(new Application(handler), cancellationToken);
+            await server.StartAsync(new Application(handler, _quietTrim), cancellationToken);
         }
         catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
         {
@@ -97,6 +99,8 @@ internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, RpcHtt
             await StopAsync(_server);
             _server = null;
         }
+
+        _quietTrim.Dispose();
 
         // Only the socket files this server claimed: a live one found at start-up belongs to another
         // daemon and must survive our failed start.
@@ -193,7 +197,7 @@ internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, RpcHtt
 /// What Kestrel calls for each request: one <see cref="DefaultHttpContext"/> per connection, reset between
 /// its requests (as ASP.NET Core's hosting layer does), handed to the handler.
 /// </summary>
-file sealed class Application(RpcHttpHandler handler) : IHttpApplication<DefaultHttpContext>
+file sealed class Application(RpcHttpHandler handler, QuietTrim quietTrim) : IHttpApplication<DefaultHttpContext>
 {
     public DefaultHttpContext CreateContext(IFeatureCollection contextFeatures)
     {
@@ -213,7 +217,11 @@ file sealed class Application(RpcHttpHandler handler) : IHttpApplication<Default
         return context;
     }
 
-    public Task ProcessRequestAsync(DefaultHttpContext context) => handler.HandleAsync(context);
+    public Task ProcessRequestAsync(DefaultHttpContext context)
+    {
+        quietTrim.Touch();
+        return handler.HandleAsync(context);
+    }
 
     public void DisposeContext(DefaultHttpContext context, Exception? exception) => context.Uninitialize();
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Supervisor.Abstractions;
 using Supervisor.Host.Config;
 using Supervisor.Host.Events;
+using Supervisor.Host.Platform;
 using Supervisor.Host.Processes.Listeners;
 using Supervisor.Host.Processes.Output;
 using Supervisor.Host.Processes.Spawning;
@@ -23,8 +24,6 @@ namespace Supervisor.Host.Processes;
 /// </summary>
 internal sealed class ProcessEngine : IAsyncDisposable
 {
-    private const long TrimAllocatedBytes = 4 * 1024 * 1024;
-    private const long TrimIntervalMilliseconds = 60_000;
 
     private readonly ConcurrentQueue<Action> _inbox = new();
     private readonly AutoResetEvent _wake = new(false);
@@ -62,14 +61,21 @@ internal sealed class ProcessEngine : IAsyncDisposable
     private TaskCompletionSource? _stopped;
     private List<ProcessGroup>? _stopGroups;
     private double _lastShutdownReport;
-    private long _allocatedAtTrim;
+    private readonly MemoryTrimmer _trimmer;
     private bool _settled;
-    private long _trimmedAt = long.MinValue / 2;
 
+    /// <param name="trimmer">The daemon's one <see cref="MemoryTrimmer"/>, shared with the HTTP side (a new one when null).</param>
     public ProcessEngine(
-        SupervisordConfig config, IMainLog log, EventBus bus, EventSerials serials, IReadOnlyDictionary<string, string> daemonEnvironment, string? serverUrl)
+        SupervisordConfig config,
+        IMainLog log,
+        EventBus bus,
+        EventSerials serials,
+        IReadOnlyDictionary<string, string> daemonEnvironment,
+        string? serverUrl,
+        MemoryTrimmer? trimmer = null)
     {
         _startConfig = config;
+        _trimmer = trimmer ?? new MemoryTrimmer();
         _pending = config;
         _log = log;
         _bus = bus;
@@ -461,29 +467,18 @@ internal sealed class ProcessEngine : IAsyncDisposable
     }
 
     /// <summary>
-    /// Nothing is scheduled any more (every process settled): if a burst of work (a launch, a reload)
-    /// allocated enough since the last time, collect once and hand the free memory back to the OS. The
-    /// GC keeps as much memory committed as its young-generation budget (about 16 MiB with a 32 MiB L3
-    /// cache) until it next runs, which for an idle daemon is never: 200 programs' launch left 7 MiB of
-    /// dead objects resident. At most once a minute, so a busy daemon is not slowed down.
+    /// Nothing is scheduled any more (every process settled): hand back what a burst of work (a launch,
+    /// a reload) made the GC commit (<see cref="MemoryTrimmer"/>): 200 programs' launch left 7 MiB of
+    /// dead objects resident.
     /// </summary>
     private void TrimAfterSettling()
     {
-        var now = Environment.TickCount64;
-        if (GC.GetTotalAllocatedBytes() - _allocatedAtTrim < TrimAllocatedBytes || now - _trimmedAt < TrimIntervalMilliseconds)
-        {
-            return;
-        }
-
-        var before = GC.GetTotalMemory(forceFullCollection: false);
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        _allocatedAtTrim = GC.GetTotalAllocatedBytes();
-        _trimmedAt = now;
-        if (_log.IsEnabled(LogLevel.Debug))
+        var result = _trimmer.TryTrim();
+        if (result.Trimmed && _log.IsEnabled(LogLevel.Debug))
         {
             _log.Debug(string.Create(
                 CultureInfo.InvariantCulture,
-                $"every process settled: collected garbage, managed heap {before / 1048576.0:F1} -> {GC.GetTotalMemory(forceFullCollection: false) / 1048576.0:F1} MiB"));
+                $"every process settled: collected garbage, managed heap {result.HeapBefore / 1048576.0:F1} -> {result.HeapAfter / 1048576.0:F1} MiB"));
         }
     }
 

@@ -1,0 +1,54 @@
+namespace Supervisor.Host.Platform;
+
+/// <summary>What <see cref="MemoryTrimmer.TryTrim"/> did.</summary>
+/// <param name="Trimmed">A collection ran.</param>
+/// <param name="RetryInMilliseconds">When nothing ran because the last trim was too recent: how long until one may.</param>
+/// <param name="HeapBefore">Managed heap bytes before the collection.</param>
+/// <param name="HeapAfter">Managed heap bytes after it.</param>
+internal readonly record struct TrimResult(bool Trimmed, long RetryInMilliseconds, long HeapBefore, long HeapAfter);
+
+/// <summary>
+/// Hands the GC's free memory back to the OS once a burst of work is over. Until the GC next runs it
+/// keeps as much memory committed as its budgets allow: the young generation's (about 16 MiB with a
+/// 32 MiB L3 cache) and, after large responses, the large-object heap's (hundreds of MiB after a
+/// getAllProcessInfo flood with 5,000 programs); for an idle daemon the GC never runs again. One
+/// aggressive, compacting, decommitting collection fixes that, when at least
+/// <see cref="MinAllocatedBytes"/> were allocated since the last one (a monitoring client polling every
+/// few seconds causes one every few minutes at most) and no more than once per
+/// <see cref="MinIntervalMilliseconds"/>. Its two callers, the engine when every process has settled
+/// and the HTTP side when requests stopped, share the daemon's one instance, so the work they did
+/// together is collected once (the RPC polls of a launch end when the processes settle).
+/// </summary>
+internal sealed class MemoryTrimmer(long minAllocatedBytes = MemoryTrimmer.MinAllocatedBytes, long minIntervalMilliseconds = MemoryTrimmer.MinIntervalMilliseconds)
+{
+    public const long MinAllocatedBytes = 4 * 1024 * 1024;
+    public const long MinIntervalMilliseconds = 10_000;
+
+    private readonly Lock _gate = new();
+    private long _allocatedAtTrim;
+    private long _trimmedAt = long.MinValue / 2;
+
+    /// <summary>Collects if enough was allocated and the last trim is old enough (thread-safe).</summary>
+    public TrimResult TryTrim()
+    {
+        lock (_gate)
+        {
+            if (GC.GetTotalAllocatedBytes() - _allocatedAtTrim < minAllocatedBytes)
+            {
+                return default;
+            }
+
+            var now = Environment.TickCount64;
+            if (now - _trimmedAt < minIntervalMilliseconds)
+            {
+                return new TrimResult(false, minIntervalMilliseconds - (now - _trimmedAt), 0, 0);
+            }
+
+            var before = GC.GetTotalMemory(forceFullCollection: false);
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            _allocatedAtTrim = GC.GetTotalAllocatedBytes();
+            _trimmedAt = now;
+            return new TrimResult(true, 0, before, GC.GetTotalMemory(forceFullCollection: false));
+        }
+    }
+}
