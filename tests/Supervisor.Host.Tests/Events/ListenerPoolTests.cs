@@ -153,6 +153,10 @@ public sealed class ListenerPoolTests
 
         await daemon.WaitForStateAsync("stuck", "RUNNING");
         await daemon.WaitForStateAsync("healthy", "RUNNING");
+
+        // RUNNING says startsecs passed, not that the listener said READY (a loaded machine can take longer):
+        // the count below needs the stuck listener to take event 0 off the buffer.
+        await SupervisedPrograms.WaitUntilAsync(() => daemon.MainLog().Contains("stuck: ACKNOWLEDGED -> READY", StringComparison.Ordinal), "the stuck listener's READY");
         for (var i = 0; i < 6; i++)
         {
             await daemon.Unix.ValueAsync("supervisor.sendRemoteCommEvent", "n", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
