@@ -85,21 +85,8 @@ internal sealed partial class ScenarioRun : IAsyncDisposable
     /// <summary>Runs <c>supervisorctl -c CONF words...</c> to completion.</summary>
     public async Task<(int ExitCode, string Stdout, string Stderr)> CtlAsync(IEnumerable<string> words)
     {
-        using var process = Process.Start(CtlStartInfo(words))!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            return (-1, await stdout, await stderr + "\n[supervisorctl timed out after 90 s]");
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
+        var (code, stdout, stderr, timedOut) = await CommandRun.RunAsync(CommandRun.Supervisorctl(ConfigPath, words), TimeSpan.FromSeconds(90));
+        return (code, stdout, timedOut ? stderr + "\n[supervisorctl timed out after 90 s]" : stderr);
     }
 
     /// <summary>
@@ -109,7 +96,7 @@ internal sealed partial class ScenarioRun : IAsyncDisposable
     /// </summary>
     public async Task<(int ExitCode, string Stdout, string Stderr)> CtlInterruptedAsync(IEnumerable<string> words, TimeSpan after)
     {
-        using var process = Process.Start(CtlStartInfo(words))!;
+        using var process = Process.Start(CommandRun.Supervisorctl(ConfigPath, words))!;
         var stdout = new StringBuilder();
         var reading = Task.Run(async () =>
         {
@@ -270,29 +257,11 @@ internal sealed partial class ScenarioRun : IAsyncDisposable
     {
         foreach (var (name, body) in Scenario.Scripts)
         {
-            var path = Directory.Write(name, body);
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            Directory.WriteExecutable(name, body);
         }
 
         WriteConfig(template);
         _daemon = await CompatDaemon.StartAsync(Implementation, ConfigPath, SocketPath);
-    }
-
-    private ProcessStartInfo CtlStartInfo(IEnumerable<string> words)
-    {
-        var info = new ProcessStartInfo("/usr/bin/supervisorctl")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            ArgumentList = { "-c", ConfigPath },
-        };
-        foreach (var word in words)
-        {
-            info.ArgumentList.Add(word);
-        }
-
-        return info;
     }
 
     [GeneratedRegex(@"^(\S+)\s+(STOPPED|STARTING|RUNNING|BACKOFF|STOPPING|EXITED|FATAL|UNKNOWN)\b\s*(.*)$")]

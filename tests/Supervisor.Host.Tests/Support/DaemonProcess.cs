@@ -78,21 +78,10 @@ internal sealed class DaemonProcess : IAsyncDisposable
 
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunToExitAsync(IReadOnlyList<string> launcher, params string[] args)
     {
-        using var process = Process.Start(StartInfo(args, launcher))!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            throw new TimeoutException($"supervisord {string.Join(' ', args)} did not exit:\n{await stdout}\n{await stderr}");
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
+        var (code, stdout, stderr, timedOut) = await CommandRun.RunAsync(StartInfo(args, launcher), TimeSpan.FromSeconds(60));
+        return timedOut
+            ? throw new TimeoutException($"supervisord {string.Join(' ', args)} did not exit:\n{stdout}\n{stderr}")
+            : (code, stdout, stderr);
     }
 
     public void Signal(int signal)

@@ -18,12 +18,8 @@ internal static partial class SupervisedPrograms
             prepare);
 
     /// <summary>Writes an executable shell script into the temp directory and returns its path.</summary>
-    public static string Script(this TempDirectory directory, string name, string body)
-    {
-        var path = directory.Write(name, "#!/bin/sh\n" + body + "\n");
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        return path;
-    }
+    public static string Script(this TempDirectory directory, string name, string body) =>
+        directory.WriteExecutable(name, "#!/bin/sh\n" + body + "\n");
 
     public static async Task<Dictionary<string, object?>> InfoAsync(this RunningDaemon daemon, string name) =>
         (Dictionary<string, object?>)(await daemon.Unix.ValueAsync("supervisor.getProcessInfo", name))!;

@@ -20,6 +20,14 @@ internal sealed class TempDirectory : IDisposable
         return path;
     }
 
+    /// <summary>Writes a file anyone may read and run (scripts a daemon's children execute, perhaps as another user).</summary>
+    public string WriteExecutable(string name, string content)
+    {
+        var path = Write(name, content);
+        System.IO.File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        return path;
+    }
+
     public void Dispose()
     {
         try

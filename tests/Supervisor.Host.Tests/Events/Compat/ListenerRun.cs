@@ -193,33 +193,8 @@ internal sealed partial class ListenerRun : IAsyncDisposable
     /// <summary>Runs <c>supervisorctl -c CONF words...</c> to completion.</summary>
     public async Task<(int ExitCode, string Stdout, string Stderr)> CtlAsync(IEnumerable<string> words)
     {
-        var info = new ProcessStartInfo("/usr/bin/supervisorctl")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            ArgumentList = { "-c", ConfigPath },
-        };
-        foreach (var word in words)
-        {
-            info.ArgumentList.Add(word);
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            return (-1, await stdout, await stderr + "\n[supervisorctl timed out after 60 s]");
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
+        var (code, stdout, stderr, timedOut) = await CommandRun.RunAsync(CommandRun.Supervisorctl(ConfigPath, words), TimeSpan.FromSeconds(60));
+        return (code, stdout, timedOut ? stderr + "\n[supervisorctl timed out after 60 s]" : stderr);
     }
 
     /// <summary>
@@ -275,8 +250,7 @@ internal sealed partial class ListenerRun : IAsyncDisposable
     {
         foreach (var (name, body) in ListenerScenario.Scripts)
         {
-            var path = Directory.Write(name, body);
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            Directory.WriteExecutable(name, body);
         }
 
         File.WriteAllText(ConfigPath, Expand(scenario.Template), new UTF8Encoding(false));
