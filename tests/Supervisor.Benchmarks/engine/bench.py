@@ -16,25 +16,20 @@ import tempfile
 import time
 import xmlrpc.client
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchlib import cpu_seconds, free_port, load_results, log, print_table, proxy, rss_mib  # noqa: E402
+
 N = int(os.environ.get("N", "200"))
 WRK_SECONDS = int(os.environ.get("WRK_SECONDS", "10"))
 IDLE_SECONDS = int(os.environ.get("IDLE_SECONDS", "20"))
 LOG_SECONDS = int(os.environ.get("LOG_SECONDS", "10"))
 LAUNCH_TIMEOUT = float(os.environ.get("LAUNCH_TIMEOUT", str(max(60, N * 0.1))))
 HERE = os.path.dirname(os.path.abspath(__file__))
-TICKS = os.sysconf("SC_CLK_TCK")
 RUNNING, STARTING = 20, 10
 
 
-def log(message):
-    print(f"  [{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def free_port():
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def write_config(directory, port):
@@ -73,18 +68,8 @@ stderr_logfile = NONE
     return path
 
 
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime (fields 14, 15)
 
 
-def rss_mib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return None
 
 
 def count_children(pid, comm="sleep"):
@@ -137,13 +122,6 @@ def watch_children(pid, start, found):
     return thread
 
 
-def proxy(port, timeout=60):
-    class Transport(xmlrpc.client.Transport):
-        def make_connection(self, host):
-            connection = super().make_connection(host)
-            connection.timeout = timeout
-            return connection
-    return xmlrpc.client.ServerProxy(f"http://127.0.0.1:{port}/RPC2", transport=Transport())
 
 
 def wrk(port, connections, threads):
@@ -319,24 +297,10 @@ ROWS = [
 
 
 def table(ref_path, ours_path):
-    def load(path):
-        try:
-            with open(path) as f:
-                return json.load(f)
-        except (OSError, ValueError):
-            return {}
-    ref, ours = load(ref_path), load(ours_path)
+    ref, ours = load_results(ref_path), load_results(ours_path)
     n = ref.get("n") or ours.get("n") or N
     print(f"\nN = {n} programs (/bin/sleep 100000, startsecs=1); ratio = ours / reference\n")
-    header = f"| {'what':<46} | {'reference 4.2.5':>16} | {'ours':>16} | {'ratio':>7} | better |"
-    print(header)
-    print("|" + "|".join("-" * (len(c) + 0) for c in header.split("|")[1:-1]) + "|")
-    for key, label, fmt, better in ROWS:
-        r, o = ref.get(key), ours.get(key)
-        rs = fmt.format(r) if r is not None else "n/a"
-        os_ = fmt.format(o) if o is not None else "n/a"
-        ratio = f"{o / r:.2f}" if r and o is not None else "n/a"
-        print(f"| {label:<46} | {rs:>16} | {os_:>16} | {ratio:>7} | {better:<6} |")
+    print_table(ROWS, ref, ours, width=46)
 
 
 if __name__ == "__main__":

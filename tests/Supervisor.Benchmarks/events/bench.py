@@ -32,6 +32,9 @@ import tempfile
 import time
 import xmlrpc.client
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchlib import cpu_seconds, free_port, load_results, log, print_table, proxy  # noqa: E402
+
 SECONDS = float(os.environ.get("SECONDS_PER_RUN", "5"))      # measurement window of each throughput row
 WARMUP = float(os.environ.get("WARMUP_SECONDS", "1"))        # events sent before a window opens (JIT, caches)
 BUFFER = int(os.environ.get("BUFFER", "10000"))             # buffer_size of the counting pools
@@ -44,27 +47,15 @@ PROGRAMS = int(os.environ.get("PROGRAMS", "0"))            # idle programs besid
 RAW_LISTENER = os.environ.get("RAW_LISTENER")               # compiled raw_listener.c (run.sh builds it)
 LISTENER_PYTHON = "/usr/bin/python3"                        # the one with supervisor.childutils (not a pyenv shim)
 HERE = os.path.dirname(os.path.abspath(__file__))
-TICKS = os.sysconf("SC_CLK_TCK")
 RUNNING = 20
 PAYLOAD = "0123456789abcdef0123456789abcdef"  # 32 ASCII characters, as remotecomm.lua sends
 OVERFLOW = "event buffer overflowed"
 
 
-def log(message):
-    print(f"  [{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def free_port():
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime (fields 14, 15)
 
 
 def context_switches(pid):
@@ -79,13 +70,6 @@ def context_switches(pid):
     return total
 
 
-def proxy(port, timeout=60):
-    class Transport(xmlrpc.client.Transport):
-        def make_connection(self, host):
-            connection = super().make_connection(host)
-            connection.timeout = timeout
-            return connection
-    return xmlrpc.client.ServerProxy(f"http://127.0.0.1:{port}/RPC2", transport=Transport())
 
 
 class Counter:
@@ -472,27 +456,11 @@ ROWS = [
 
 
 def table(ref_path, ours_path):
-    def load(path):
-        try:
-            with open(path) as f:
-                return json.load(f)
-        except (OSError, ValueError):
-            return {}
-    ref, ours = load(ref_path), load(ours_path)
+    ref, ours = load_results(ref_path), load_results(ours_path)
     print(f"\nevents: REMOTE_COMMUNICATION ({len(PAYLOAD)}-character payload), buffer_size={BUFFER}, {SECONDS:.0f} s per row, "
           f"{PROGRAMS} idle programs beside the counting listener; "
           f"slow listener sleeps {SLOW_DELAY} s per event; ratio = ours / reference\n")
-    header = f"| {'what':<56} | {'reference 4.2.5':>16} | {'ours':>16} | {'ratio':>7} | better |"
-    print(header)
-    print("|" + "|".join("-" * len(c) for c in header.split("|")[1:-1]) + "|")
-    for key, label, fmt, better in ROWS:
-        r, o = ref.get(key), ours.get(key)
-        if r is None and o is None:
-            continue
-        rs = fmt.format(r) if r is not None else "n/a"
-        os_ = fmt.format(o) if o is not None else "n/a"
-        ratio = f"{o / r:.2f}" if r and o is not None and better in ("higher", "lower") else ""
-        print(f"| {label:<56} | {rs:>16} | {os_:>16} | {ratio:>7} | {better:<6} |")
+    print_table(ROWS, ref, ours, width=56, skip_empty=True)
 
 
 if __name__ == "__main__":
