@@ -222,7 +222,7 @@ internal sealed class MemberAccessor<TOwner, TValue> : MemberAccessor
 /// <summary>The fallback for value-type owners: an expression compiled per member.</summary>
 internal sealed class CompiledMemberAccessor : MemberAccessor
 {
-    private readonly Func<object, object?> _get;
+    private readonly Lazy<Func<object, object?>> _get;
     private readonly Action<object, XmlRpcValueWriter> _write;
 
     public CompiledMemberAccessor(Type owner, PropertyInfo property)
@@ -230,7 +230,10 @@ internal sealed class CompiledMemberAccessor : MemberAccessor
         var instance = Expression.Parameter(typeof(object), "instance");
         var writer = Expression.Parameter(typeof(XmlRpcValueWriter), "writer");
         var read = Expression.Property(Expression.Convert(instance, owner), property);
-        _get = Expression.Lambda<Func<object, object?>>(Expression.Convert(read, typeof(object)), instance).Compile();
+        var get = Expression.Lambda<Func<object, object?>>(Expression.Convert(read, typeof(object)), instance);
+
+        // The writer never reads boxed values: compile that only if someone asks.
+        _get = new Lazy<Func<object, object?>>(get.Compile, LazyThreadSafetyMode.ExecutionAndPublication);
 
         var type = property.PropertyType;
         Expression call = type switch
@@ -247,7 +250,7 @@ internal sealed class CompiledMemberAccessor : MemberAccessor
         _write = Expression.Lambda<Action<object, XmlRpcValueWriter>>(call, instance, writer).Compile();
     }
 
-    public override object? Get(object instance) => _get(instance);
+    public override object? Get(object instance) => _get.Value(instance);
 
     public override void Write(object instance, XmlRpcValueWriter writer) => _write(instance, writer);
 

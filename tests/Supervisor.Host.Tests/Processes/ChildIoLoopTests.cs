@@ -94,6 +94,41 @@ public sealed class ChildIoLoopTests
     }
 
     [Fact]
+    public void SplicedOutputIsWrittenBehindSoItDoesNotStayInThePageCache()
+    {
+        using var dir = new TempDirectory();
+        using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        using var stdout = new TestPipe();
+        var path = dir.File("fast.log");
+        using var log = FileLog(path);
+        Assert.True(log.SplicesToFile);
+        loop.Attach(null, stdout.Read, null, log, null, "fast");
+        const long stretch = ChildOutputLog.WriteBehindStretch;
+        var chunk = new byte[64 * 1024];
+        new Random(5).NextBytes(chunk);
+
+        // One stretch through the pipe, made clean on disk; the next stretch's advice may then drop it.
+        for (long written = 0; written < stretch; written += chunk.Length)
+        {
+            TestPipe.WriteAll(stdout.Write, chunk);
+        }
+
+        Eventually.True(() => SizeOf(path) == stretch, "the first stretch in the file");
+        using (var flush = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite))
+        {
+            flush.Flush(flushToDisk: true);
+        }
+
+        for (long written = 0; written < stretch; written += chunk.Length)
+        {
+            TestPipe.WriteAll(stdout.Write, chunk);
+        }
+
+        Eventually.True(() => SizeOf(path) == 2 * stretch, "the second stretch in the file");
+        Eventually.True(() => PageCache.ResidentPages(path, 0, stretch) == 0, "the first stretch dropped from the page cache");
+    }
+
+    [Fact]
     public void ALogFileThatIsAPipeWorksLikeDevStdoutUnderDocker()
     {
         using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
