@@ -27,22 +27,37 @@ public sealed partial class SupervisorNamespace
         process name.
         """)]
     [return: RpcReturn("result", "An array of process status results")]
-    public List<ProcessStatus> GetAllProcessInfo()
+    public FrozenResult<List<ProcessStatus>> GetAllProcessInfo()
     {
         Gate();
-        // AllProcesses is already in getAllProcessInfo's order (group name, then process name).
+
+        // The answer depends only on the engine's snapshot and the current second (now, uptimes), and
+        // fleet tools poll it from many clients: while neither changed, the same frozen answer is
+        // returned, so the host sends the bytes it encoded the first time.
         var now = _clock.GetUtcNow().ToUnixTimeSeconds();
         var zone = _clock.LocalTimeZone;
         var processes = Processes.AllProcesses;
+        var last = Volatile.Read(ref _lastAllProcessInfo);
+        if (last is not null && ReferenceEquals(last.Processes, processes) && last.Now == now && ReferenceEquals(last.Zone, zone))
+        {
+            return last.Answer;
+        }
+
+        // AllProcesses is already in getAllProcessInfo's order (group name, then process name).
         var result = new List<ProcessStatus>(processes.Count);
         foreach (var process in processes)
         {
             result.Add(ProcessStatus.From(process, now, zone));
         }
 
-        return result;
+        var answer = new FrozenResult<List<ProcessStatus>>(result);
+        Volatile.Write(ref _lastAllProcessInfo, new AllProcessInfoAnswer(processes, now, zone, answer));
+        return answer;
     }
 
     private ProcessStatus Status(ProcessInfo process) =>
         ProcessStatus.From(process, _clock.GetUtcNow().ToUnixTimeSeconds(), _clock.LocalTimeZone);
+
+    /// <summary>The last getAllProcessInfo answer and what it was made from.</summary>
+    private sealed record AllProcessInfoAnswer(IReadOnlyList<ProcessInfo> Processes, long Now, TimeZoneInfo Zone, FrozenResult<List<ProcessStatus>> Answer);
 }

@@ -17,6 +17,9 @@ public sealed partial class SupervisorNamespace(ISupervisord supervisord)
 {
     private readonly TimeProvider _clock = TimeProvider.System;
 
+    // getAllProcessInfo's last answer (SupervisorNamespace.Info.cs), swapped whole by whichever call made it.
+    private AllProcessInfoAnswer? _lastAllProcessInfo;
+
     /// <summary>A namespace reading the time (<c>now</c>, uptimes, the local time zone) from <paramref name="clock"/>.</summary>
     public SupervisorNamespace(ISupervisord supervisord, TimeProvider clock)
         : this(supervisord)

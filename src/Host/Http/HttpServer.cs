@@ -65,7 +65,7 @@ internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, RpcHtt
         var server = new KestrelServer(Options.Create(options), new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggers), loggers);
         try
         {
-            await server.StartAsync(new Application(handler, _quietTrim), cancellationToken);
+            await server.StartAsync(new Application(handler, _quietTrim, log), cancellationToken);
         }
         catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
         {
@@ -195,9 +195,10 @@ internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, RpcHtt
 
 /// <summary>
 /// What Kestrel calls for each request: one <see cref="DefaultHttpContext"/> per connection, reset between
-/// its requests (as ASP.NET Core's hosting layer does), handed to the handler.
+/// its requests (as ASP.NET Core's hosting layer does), handed to the handler. A request the handler
+/// failed on (Kestrel answers it with a 500) is written to the main log, so the failure is not silent.
 /// </summary>
-file sealed class Application(RpcHttpHandler handler, QuietTrim quietTrim) : IHttpApplication<DefaultHttpContext>
+file sealed class Application(RpcHttpHandler handler, QuietTrim quietTrim, IMainLog log) : IHttpApplication<DefaultHttpContext>
 {
     public DefaultHttpContext CreateContext(IFeatureCollection contextFeatures)
     {
@@ -223,7 +224,15 @@ file sealed class Application(RpcHttpHandler handler, QuietTrim quietTrim) : IHt
         return handler.HandleAsync(context);
     }
 
-    public void DisposeContext(DefaultHttpContext context, Exception? exception) => context.Uninitialize();
+    public void DisposeContext(DefaultHttpContext context, Exception? exception)
+    {
+        if (exception is not null && !context.RequestAborted.IsCancellationRequested)
+        {
+            log.Write(LogLevel.Critical, $"HTTP request {context.Request.Method} {context.Request.Path} failed: {exception}");
+        }
+
+        context.Uninitialize();
+    }
 }
 
 /// <summary>A listener that cannot be opened; start-up fails with this message.</summary>

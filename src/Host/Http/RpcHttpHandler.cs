@@ -117,6 +117,12 @@ internal sealed class RpcHttpHandler(Func<RpcDispatcher> dispatcher, IMainLog lo
 
     private async Task WriteOutcomeAsync(HttpResponse response, RpcOutcome outcome)
     {
+        if (!outcome.IsFault && outcome.Value is FrozenResult frozen && EncodedOrNull(frozen) is { } value)
+        {
+            await WriteEncodedAsync(response, value);
+            return;
+        }
+
         if (!_buffers.TryTake(out var buffer))
         {
             buffer = new ArrayBufferWriter<byte>(4096);
@@ -156,6 +162,33 @@ internal sealed class RpcHttpHandler(Func<RpcDispatcher> dispatcher, IMainLog lo
                 _buffers.Add(buffer);
             }
         }
+    }
+
+    /// <summary>A frozen result's bytes, or null when it cannot be encoded (the buffered path then answers the fault).</summary>
+    private static byte[]? EncodedOrNull(FrozenResult frozen)
+    {
+        try
+        {
+            return FrozenEncodings.Of(frozen);
+        }
+        catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Sends a value encoded earlier straight from its bytes, without copying them into a response buffer first.</summary>
+    private static async Task WriteEncodedAsync(HttpResponse response, byte[] value)
+    {
+        response.StatusCode = 200;
+        response.ContentType = "text/xml";
+        response.ContentLength = XmlRpcResponseWriter.ResponseStart.Length + value.Length + XmlRpcResponseWriter.ResponseEnd.Length;
+        await response.StartAsync();
+        var body = response.BodyWriter;
+        body.Write(XmlRpcResponseWriter.ResponseStart);
+        body.Write(value);
+        body.Write(XmlRpcResponseWriter.ResponseEnd);
+        await body.FlushAsync();
     }
 }
 

@@ -122,7 +122,7 @@ internal static class RpcMethodBuilder
     private static string ParameterTypeName(ParameterInfo parameter) =>
         parameter.GetCustomAttribute<RpcParamAttribute>()?.Type ?? XmlRpcTypes.NameOf(parameter.ParameterType)!;
 
-    /// <summary>The value type a method produces once awaited; null for void, Task and ValueTask.</summary>
+    /// <summary>The value type a method produces once awaited (unwrapping <see cref="FrozenResult{T}"/>); null for void, Task and ValueTask.</summary>
     private static Type? ResultType(Type returnType)
     {
         if (returnType == typeof(void) || returnType == typeof(Task) || returnType == typeof(ValueTask))
@@ -131,6 +131,12 @@ internal static class RpcMethodBuilder
         }
 
         if (returnType.IsGenericType && (returnType.GetGenericTypeDefinition() == typeof(Task<>) || returnType.GetGenericTypeDefinition() == typeof(ValueTask<>)))
+        {
+            returnType = returnType.GetGenericArguments()[0];
+        }
+
+        // A frozen result is the value it wraps, encoded once: the signature names the value's type.
+        if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(FrozenResult<>))
         {
             return returnType.GetGenericArguments()[0];
         }

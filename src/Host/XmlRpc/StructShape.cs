@@ -150,7 +150,11 @@ internal abstract class MemberAccessor
         var type = property.PropertyType;
         if (!owner.IsValueType && property.GetMethod is { } getter && !type.IsByRefLike && !type.IsPointer && !type.IsByRef)
         {
-            var accessorType = typeof(MemberAccessor<,>).MakeGenericType(owner, type);
+            // Strings get their own class: with two reference-type arguments MemberAccessor<,> runs as shared
+            // generic code, where its typeof(TValue) tests are run-time lookups, not constants.
+            var accessorType = type == typeof(string)
+                ? typeof(StringMemberAccessor<>).MakeGenericType(owner)
+                : typeof(MemberAccessor<,>).MakeGenericType(owner, type);
             return (MemberAccessor)Activator.CreateInstance(accessorType, getter)!;
         }
 
@@ -179,11 +183,7 @@ internal sealed class MemberAccessor<TOwner, TValue> : MemberAccessor
         var value = _get((TOwner)instance);
 
         // typeof(TValue) tests are constants in each value-type instantiation, so only one branch remains.
-        if (typeof(TValue) == typeof(string))
-        {
-            writer.WriteString(Unsafe.As<string?>(value));
-        }
-        else if (typeof(TValue) == typeof(int))
+        if (typeof(TValue) == typeof(int))
         {
             writer.WriteInt(Unsafe.As<TValue, int>(ref value));
         }
@@ -217,6 +217,17 @@ internal sealed class MemberAccessor<TOwner, TValue> : MemberAccessor
             writer.WriteValue(value);
         }
     }
+}
+
+/// <summary>A string property of a class read through a delegate bound to its getter.</summary>
+internal sealed class StringMemberAccessor<TOwner>(MethodInfo getter) : MemberAccessor
+    where TOwner : class
+{
+    private readonly Func<TOwner, string?> _get = getter.CreateDelegate<Func<TOwner, string?>>();
+
+    public override object? Get(object instance) => _get((TOwner)instance);
+
+    public override void Write(object instance, XmlRpcValueWriter writer) => writer.WriteString(_get((TOwner)instance));
 }
 
 /// <summary>The fallback for value-type owners: an expression compiled per member.</summary>

@@ -9,6 +9,12 @@ namespace Supervisor.Host.XmlRpc;
 /// </summary>
 internal static class XmlRpcResponseWriter
 {
+    /// <summary>What comes before the value of a successful response.</summary>
+    public static ReadOnlySpan<byte> ResponseStart => "<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n"u8;
+
+    /// <summary>What comes after the value of a successful response.</summary>
+    public static ReadOnlySpan<byte> ResponseEnd => "</param>\n</params>\n</methodResponse>\n"u8;
+
     /// <summary>Writes a successful response carrying <paramref name="value"/>.</summary>
     /// <exception cref="NotSupportedException">
     /// The value cannot be encoded. The output then holds a partial document: reset it and write a fault.
@@ -16,9 +22,9 @@ internal static class XmlRpcResponseWriter
     public static void WriteResponse(IBufferWriter<byte> output, object? value)
     {
         var writer = new XmlRpcValueWriter(output);
-        writer.WriteRaw("<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n"u8);
+        writer.WriteRaw(ResponseStart);
         writer.WriteValue(value);
-        writer.WriteRaw("</param>\n</params>\n</methodResponse>\n"u8);
+        writer.WriteRaw(ResponseEnd);
         writer.Flush();
     }
 

@@ -5,6 +5,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Unicode;
+using Supervisor.Abstractions;
 
 namespace Supervisor.Host.XmlRpc;
 
@@ -96,6 +97,9 @@ internal sealed class XmlRpcValueWriter
 
                 WriteRaw("</data></array></value>\n"u8);
                 EndContainer();
+                return;
+            case FrozenResult frozen:
+                WriteRaw(FrozenEncodings.Of(frozen));
                 return;
             case Enum:
                 WriteEnum(value);

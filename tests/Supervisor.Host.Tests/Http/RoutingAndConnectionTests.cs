@@ -47,6 +47,26 @@ public sealed class RoutingAndConnectionTests(SampleDaemonFixture fixture) : ICl
     [Theory]
     [InlineData("unix")]
     [InlineData("tcp")]
+    public async Task AFrozenResultIsSentFromItsBytesWithTheSameFraming(string transport)
+    {
+        // getAllProcessInfo answers a FrozenResult: the handler writes the encoded bytes itself.
+        const string call = "<?xml version='1.0'?>\n<methodCall>\n<methodName>supervisor.getAllProcessInfo</methodName>\n<params>\n</params>\n</methodCall>\n";
+        for (var i = 0; i < 2; i++)
+        {
+            var response = await RawHttp.ExchangeAsync(Daemon.EndPoint(transport), RawHttp.Post("/RPC2", call));
+
+            Assert.Equal("HTTP/1.1 200 OK", response.StatusLine);
+            Assert.Equal(["Content-Length", "Content-Type", "Date"], response.HeaderNames.Order(StringComparer.Ordinal));
+            Assert.Equal("text/xml", response.Header("Content-Type"));
+            Assert.Equal(response.Body.Length.ToString(CultureInfo.InvariantCulture), response.Header("Content-Length"));
+            Assert.StartsWith("<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n<value><array><data>\n", response.BodyText);
+            Assert.EndsWith("</data></array></value>\n</param>\n</params>\n</methodResponse>\n", response.BodyText);
+        }
+    }
+
+    [Theory]
+    [InlineData("unix")]
+    [InlineData("tcp")]
     public async Task RpcPathIsCaseSensitive(string transport)
     {
         var response = await RawHttp.ExchangeAsync(Daemon.EndPoint(transport), RawHttp.Post("/rpc2", RawHttp.GetStateCall));

@@ -40,6 +40,10 @@ public sealed class SampleNamespace
     [RpcMethod]
     public int SumPoints(Point[] points) => points.Sum(p => p.X + p.Y);
 
+    [RpcMethod(Help = "Returns frozen points.")]
+    [return: RpcReturn("points", "the points")]
+    public FrozenResult<List<Point>> FrozenPoints() => new([new Point(1, 2)]);
+
     [RpcMethod]
     public string Describe(Options options) => $"{options.Name}:{options.Count}";
 

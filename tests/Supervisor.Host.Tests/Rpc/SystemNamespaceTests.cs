@@ -41,6 +41,12 @@ public sealed class SystemNamespaceTests
     }
 
     [Fact]
+    public async Task AFrozenResultIsDescribedAsTheValueItHolds()
+    {
+        Assert.Equal("Returns frozen points.\n\n@return array points the points", await Value("system.methodHelp", "sample.frozenPoints"));
+    }
+
+    [Fact]
     public async Task AnAliasHasItsTargetsHelpAndSignature()
     {
         Assert.Equal(await Value("system.methodHelp", "sample.echo"), await Value("system.methodHelp", "sample.echoAgain"));
@@ -60,6 +66,7 @@ public sealed class SystemNamespaceTests
     [InlineData("sample.slow", new[] { "int", "int" })]
     [InlineData("sample.sumPoints", new[] { "int", "array" })]
     [InlineData("sample.describe", new[] { "string", "struct" })]
+    [InlineData("sample.frozenPoints", new[] { "array" })]
     [InlineData("sample.half", new[] { "double", "double" })]
     [InlineData("sample.cancellable", new[] { "int" })]
     [InlineData("system.multicall", new[] { "array", "array" })]

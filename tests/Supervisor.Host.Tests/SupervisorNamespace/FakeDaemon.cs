@@ -123,8 +123,21 @@ internal sealed class FakeProcessTable : IProcessTable
 
     public IReadOnlyList<ProcessGroupInfo> Groups => GroupList;
 
-    public IReadOnlyList<ProcessInfo> AllProcesses =>
-        [.. GroupList.OrderBy(g => g.Name, StringComparer.Ordinal).SelectMany(g => g.Processes.OrderBy(p => p.Name, StringComparer.Ordinal))];
+    // Like the engine's snapshots, the same list until a group changes (getAllProcessInfo keys its answer on it).
+    private (ProcessGroupInfo[] Groups, IReadOnlyList<ProcessInfo> Processes) _all = ([], []);
+
+    public IReadOnlyList<ProcessInfo> AllProcesses
+    {
+        get
+        {
+            if (!_all.Groups.SequenceEqual(GroupList, ReferenceEqualityComparer.Instance))
+            {
+                _all = ([.. GroupList], [.. GroupList.OrderBy(g => g.Name, StringComparer.Ordinal).SelectMany(g => g.Processes.OrderBy(p => p.Name, StringComparer.Ordinal))]);
+            }
+
+            return _all.Processes;
+        }
+    }
 
     public IReadOnlyList<ProcessConfigInfo> ConfigInfo { get; set; } = [];
 

@@ -104,9 +104,32 @@ public sealed class ProcessInfoTests
     public async Task AllProcessInfoIsInLexicalOrder()
     {
         _daemon.Table.Add("zeta", Process("zeta")).Add("alpha", Process("y"), Process("b")).Add("mid", Process("mid"));
-        var all = (System.Collections.IEnumerable)(await _daemon.Value("getAllProcessInfo"))!;
-        var names = all.Cast<object>().Select(FakeDaemon.Struct).Select(s => $"{s["group"]}:{s["name"]}");
+        var names = (await AllProcessInfo()).Select(s => $"{s["group"]}:{s["name"]}");
         Assert.Equal(["alpha:b", "alpha:y", "mid:mid", "zeta:zeta"], names);
+    }
+
+    [Fact]
+    public async Task AllProcessInfoIsOneFrozenAnswerUntilTheProcessesOrTheSecondChange()
+    {
+        _daemon.Table.Add("web", Process("web", ProcessState.Running) with { Pid = 42, Start = _daemon.Clock.UnixNow - 5 });
+        var first = await _daemon.Value("getAllProcessInfo");
+        Assert.IsAssignableFrom<FrozenResult>(first);
+        Assert.Same(first, await _daemon.Value("getAllProcessInfo"));
+
+        // A new second: now and the uptime move on.
+        _daemon.Clock.Now += TimeSpan.FromSeconds(1);
+        var later = Assert.Single(await AllProcessInfo());
+        Assert.Equal(((int)_daemon.Clock.UnixNow, "pid 42, uptime 0:00:06"), (later["now"], later["description"]));
+
+        // New process state within the same second: a new answer.
+        _daemon.Table.GroupList[0] = _daemon.Table.GroupList[0] with { Processes = [Process("web", ProcessState.Stopped) with { Group = "web", Start = 1, Stop = 2 }] };
+        Assert.Equal("STOPPED", Assert.Single(await AllProcessInfo())["statename"]);
+    }
+
+    private async Task<List<Dictionary<string, object?>>> AllProcessInfo()
+    {
+        var answer = Assert.IsAssignableFrom<FrozenResult>(await _daemon.Value("getAllProcessInfo"));
+        return [.. ((System.Collections.IEnumerable)answer.UntypedValue!).Cast<object>().Select(FakeDaemon.Struct)];
     }
 
     [Fact]

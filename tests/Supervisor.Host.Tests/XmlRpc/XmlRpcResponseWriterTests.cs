@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.ObjectModel;
 using System.Text;
+using Supervisor.Abstractions;
 using Supervisor.Host.XmlRpc;
 
 namespace Supervisor.Host.Tests.XmlRpc;
@@ -116,6 +117,32 @@ public class XmlRpcResponseWriterTests
     [InlineData(double.NaN, "nan")]
     public void Writes_Double_AsPythonRepr(double number, string expected) =>
         Assert.Contains($"<value><double>{expected}</double></value>", Wire.Response(number));
+
+    [Fact]
+    public void Writes_AFrozenResult_AsTheValueItHolds_EncodedOnlyTheFirstTime()
+    {
+        var points = new List<object?> { 1, "two" };
+        var frozen = new FrozenResult<List<object?>>(points);
+        var expected = Wire.Response(points);
+
+        Assert.Equal(expected, Wire.Response(frozen));
+
+        // Changing the value afterwards breaks the contract; it shows that the bytes are reused.
+        points.Add(3);
+        Assert.Equal(expected, Wire.Response(frozen));
+        Assert.Equal(Wire.Response(points), Wire.Response(new FrozenResult<List<object?>>(points)));
+
+        // Nested (as system.multicall nests results): the same markup inside the array.
+        Assert.Equal(Wire.Response(new object?[] { new object?[] { 1, "two" } }), Wire.Response(new object?[] { frozen }));
+    }
+
+    [Fact]
+    public void Writes_AFrozenResultThatCannotBeEncoded_FailsEveryTime()
+    {
+        var frozen = new FrozenResult<ulong>(ulong.MaxValue);
+        Assert.Throws<NotSupportedException>(() => Wire.Response(frozen));
+        Assert.Throws<NotSupportedException>(() => Wire.Response(frozen));
+    }
 
     [Fact]
     public void Writes_FloatAndDecimal_AsDouble()
