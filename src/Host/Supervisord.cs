@@ -187,6 +187,12 @@ internal sealed class Supervisord : ISupervisord
 
         var generation = new Generation(settings, log, new EventBus(log), new ConfigView(settings.ConfigFile, settings.Sections));
         _current = generation;
+
+        // The listeners open alongside plugin loading and engine set-up (Kestrel's start is tens of
+        // milliseconds, mostly type loading, and this machine has other cores); a request that arrives
+        // early waits for `ready`, which completes once the RPC dispatcher exists.
+        var ready = new TaskCompletionSource<RpcDispatcher>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var opening = Task.CompletedTask;
         try
         {
             if (Native.GetUid() == 0 && settings.UserIds is null)
@@ -197,6 +203,16 @@ internal sealed class Supervisord : ISupervisord
             foreach (var (level, text) in settings.Notices)
             {
                 log.Write(level, text);
+            }
+
+            // Hands back what a launch or a request flood made the GC commit (engine settle, HTTP quiet).
+            var trimmer = new MemoryTrimmer();
+            if (settings.Listeners.Count > 0)
+            {
+                var handler = new RpcHttpHandler(ready.Task, log, XmlRpcLimits.Default, MaxRequestBytes, _processes);
+                var http = new HttpServer(settings.Listeners, handler, log, trimmer);
+                generation.Http = http;
+                opening = Task.Run(() => http.StartAsync(CancellationToken.None));
             }
 
             var services = new HostServices()
@@ -222,11 +238,9 @@ internal sealed class Supervisord : ISupervisord
                 }
             }
 
-            // Hands back what a launch or a request flood made the GC commit (engine settle, HTTP quiet).
-            var trimmer = new MemoryTrimmer();
             if (settings.Config is { } config)
             {
-                // Groups are active before the first request can arrive; children start once we serve.
+                // Groups are active before the first request is served; children start once we serve.
                 // Pools may name event types that plugins registered in their factories, so they are checked now.
                 if (generation.Events.Types.UnknownInPools(config.Groups) is { Count: > 0 } unknownTypes)
                 {
@@ -252,22 +266,9 @@ internal sealed class Supervisord : ISupervisord
 
             dispatcher = new RpcDispatcher(registry, log);
             generation.Dispatcher = dispatcher;
-            if (settings.Listeners.Count > 0)
-            {
-                var handler = new RpcHttpHandler(() => dispatcher, log, XmlRpcLimits.Default, MaxRequestBytes, _processes);
-                var http = new HttpServer(settings.Listeners, handler, log, trimmer);
-                try
-                {
-                    await http.StartAsync(CancellationToken.None);
-                }
-                catch (HttpServerException e)
-                {
-                    await http.DisposeAsync();
-                    throw new StartupException(e.Message);
-                }
-
-                generation.Http = http;
-            }
+            await ListenersOpenedAsync(opening);
+            ready.SetResult(dispatcher);
+            generation.Http?.WarnAboutOpenListeners();
 
             WritePidFile(settings, log);
             log.Write(LogLevel.Info, $"supervisord started with pid {Pid}");
@@ -277,9 +278,32 @@ internal sealed class Supervisord : ISupervisord
         }
         catch
         {
+            ready.TrySetCanceled();
             _processes.Attach(null);
+
+            // The listeners were opening alongside: wait for them before closing them. One that could not
+            // open is the error to report, as the reference opens its servers before it loads any plugin.
+            await opening.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await generation.DisposeAsync();
+            if (opening.Exception?.InnerException is HttpServerException refused)
+            {
+                throw new StartupException(refused.Message);
+            }
+
             throw;
+        }
+    }
+
+    /// <summary>Waits for the listeners; one that could not open is a start-up error with the server's message.</summary>
+    private static async Task ListenersOpenedAsync(Task opening)
+    {
+        try
+        {
+            await opening;
+        }
+        catch (HttpServerException e)
+        {
+            throw new StartupException(e.Message);
         }
     }
 

@@ -83,7 +83,14 @@ internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, RpcHtt
         {
             ApplyOwnership(unix);
         }
+    }
 
+    /// <summary>
+    /// The reference's CRIT line for each listener without a username. Separate from <see cref="StartAsync"/>,
+    /// which runs alongside plugin loading, so the lines keep their place after "RPC interface ... initialized".
+    /// </summary>
+    public void WarnAboutOpenListeners()
+    {
         foreach (var listener in listeners.Where(l => l.Username is null))
         {
             log.Write(LogLevel.Critical, $"Server '{listener.Section}' running without any HTTP authentication checking");

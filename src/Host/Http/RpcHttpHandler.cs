@@ -15,7 +15,12 @@ namespace Supervisor.Host.Http;
 /// (<c>/logtail</c>, <c>/mainlogtail</c>) go to <see cref="LogTailHandler"/>; without
 /// <paramref name="processes"/> every process log stream is a 404.
 /// </summary>
-internal sealed class RpcHttpHandler(Func<RpcDispatcher> dispatcher, IMainLog log, XmlRpcLimits limits, long maxRequestBytes, IProcessTable? processes = null)
+/// <param name="ready">
+/// Completes with the dispatcher once the daemon is ready to serve. The listeners open while plugins and
+/// the engine are still being set up (in parallel, to shorten start-up), and a request that arrives before
+/// then waits, as the reference's first requests wait for its main loop.
+/// </param>
+internal sealed class RpcHttpHandler(Task<RpcDispatcher> ready, IMainLog log, XmlRpcLimits limits, long maxRequestBytes, IProcessTable? processes = null)
 {
     /// <summary>The connection item under which each listener's <see cref="ListenerConfig"/> travels.</summary>
     public const string ListenerItemKey = "supervisor.listener";
@@ -29,6 +34,7 @@ internal sealed class RpcHttpHandler(Func<RpcDispatcher> dispatcher, IMainLog lo
 
     public async Task HandleAsync(HttpContext context)
     {
+        var dispatcher = ready.IsCompletedSuccessfully ? ready.Result : await ready.WaitAsync(context.RequestAborted);
         var listener = context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(ListenerItemKey, out var item) == true
             ? item as ListenerConfig
             : null;
@@ -48,7 +54,7 @@ internal sealed class RpcHttpHandler(Func<RpcDispatcher> dispatcher, IMainLog lo
         var request = context.Request;
         if (request.Path.StartsWithSegmentsOrPrefix("/RPC2"))
         {
-            await HandleRpcAsync(context);
+            await HandleRpcAsync(context, dispatcher);
             return;
         }
 
@@ -63,7 +69,7 @@ internal sealed class RpcHttpHandler(Func<RpcDispatcher> dispatcher, IMainLog lo
         await ErrorPages.WriteAsync(context, HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) ? 404 : 400);
     }
 
-    private async Task HandleRpcAsync(HttpContext context)
+    private async Task HandleRpcAsync(HttpContext context, RpcDispatcher dispatcher)
     {
         var request = context.Request;
         if (!HttpMethods.IsPost(request.Method))
@@ -111,7 +117,7 @@ internal sealed class RpcHttpHandler(Func<RpcDispatcher> dispatcher, IMainLog lo
         }
 
         reader.AdvanceTo(read.Buffer.End);
-        var outcome = await dispatcher().CallAsync(call.MethodName, call.Params, context.RequestAborted);
+        var outcome = await dispatcher.CallAsync(call.MethodName, call.Params, context.RequestAborted);
         await WriteOutcomeAsync(context.Response, outcome);
     }
 

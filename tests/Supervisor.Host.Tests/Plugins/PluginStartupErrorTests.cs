@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Supervisor.Host.Tests.Support;
 
 namespace Supervisor.Host.Tests.Plugins;
@@ -38,6 +39,30 @@ public sealed class PluginStartupErrorTests
         Assert.Contains("Error: [rpcinterface:failing] supervisor.rpcinterface_factory: the factory TestPlugins.FailingFactory.Factory.Make failed: InvalidOperationException: cannot reach db.example", stderr);
         Assert.Contains("For help, use ", stderr);
         Assert.Contains("WARN [rpcinterface:failing]", log);
+    }
+
+    [Fact]
+    public async Task ASocketInUseIsReportedRatherThanAFactoryFailure()
+    {
+        // The reference opens its servers before it makes any rpcinterface; ours opens them alongside,
+        // and reports the same error first. The other daemon's socket file is left alone.
+        using var dir = new TempDirectory();
+        TestPlugins.Install(dir.File("plugins"), "FailingFactory");
+        using var other = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        other.Bind(new UnixDomainSocketEndPoint(dir.File("s.sock")));
+        other.Listen();
+        var sections = Base + """
+            [rpcinterface:failing]
+            supervisor.rpcinterface_factory = TestPlugins.FailingFactory.Factory:Make
+            """;
+        var config = dir.Write("supervisord.conf", RunningDaemon.Expand(sections, dir.Path, dir.File("s.sock"), 0));
+
+        var (exitCode, _, stderr) = await DaemonProcess.RunToExitAsync("-n", "-c", config);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Error: Another program is already listening", stderr);
+        Assert.DoesNotContain("cannot reach", stderr);
+        Assert.True(File.Exists(dir.File("s.sock")));
     }
 
     [Fact]

@@ -38,3 +38,19 @@ public sealed class Namespace : IDisposable
     [RpcMethod(Help = "Returns a string with control characters and invalid surrogates.")]
     public string ControlCharacters() => "bell\u0007 escape\u001b[31m nul\u0000 lone\ud800 ok";
 }
+
+/// <summary>A factory that takes its time (a plugin connecting somewhere at start-up).</summary>
+public static class SlowFactory
+{
+    public static SlowNamespace Make(ISupervisord supervisord, int delay_ms)
+    {
+        Thread.Sleep(delay_ms);
+        return new SlowNamespace();
+    }
+}
+
+public sealed class SlowNamespace
+{
+    [RpcMethod(Help = "Answers true once made.")]
+    public bool Ready() => true;
+}
