@@ -15,8 +15,13 @@ end
 
 errors = 0
 
+-- Only the head of the body is searched: a fault is at the start of the document (<methodResponse>
+-- then <fault>) and the first struct's statename is within its first kilobyte. Searching all of a
+-- 240 KB answer made wrk, on the same two cores, the bottleneck at 16 connections (about 2,000
+-- answers/s against 3,300-3,800 with this check), which hid the faster daemon's rate.
 response = function(status, headers, body)
-  if status ~= 200 or string.find(body, "<fault>", 1, true) or not string.find(body, "<name>statename</name>", 1, true) then
+  local head = string.sub(body, 1, 1024)
+  if status ~= 200 or string.find(head, "<fault>", 1, true) or not string.find(head, "<name>statename</name>", 1, true) then
     errors = errors + 1
   end
 end
