@@ -277,7 +277,7 @@ internal static class ValueConverters
             {
                 var key = parameter.GetCustomAttribute<RpcMemberAttribute>()?.Name
                     ?? MatchingProperty(type, parameter.Name!)?.GetCustomAttribute<RpcMemberAttribute>()?.Name
-                    ?? WireNames.CamelCase(parameter.Name!);
+                    ?? WireNames.StructKey(parameter.Name!);
                 boundNames.Add(parameter.Name!);
                 constructorArguments.Add(MemberValue(members, key, parameter.ParameterType, parameter.HasDefaultValue, parameter.HasDefaultValue ? parameter.DefaultValue : null));
             }
@@ -294,7 +294,7 @@ internal static class ValueConverters
                     continue;
                 }
 
-                var key = property.GetCustomAttribute<RpcMemberAttribute>()?.Name ?? WireNames.CamelCase(property.Name);
+                var key = property.GetCustomAttribute<RpcMemberAttribute>()?.Name ?? WireNames.StructKey(property.Name);
                 var required = property.GetCustomAttributes().Any(a => a.GetType().Name == "RequiredMemberAttribute");
                 var target = Expression.Parameter(typeof(object), "target");
                 var memberValue = Expression.Parameter(typeof(object), "value");

@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Supervisor.Abstractions;
+using Supervisor.Host.Rpc;
 
 namespace Supervisor.Host.XmlRpc;
 
@@ -81,7 +81,7 @@ internal sealed class StructShape
         foreach (var property in ordered)
         {
             var key = property.GetCustomAttribute<RpcMemberAttribute>(inherit: true)?.Name
-                ?? JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+                ?? WireNames.StructKey(property.Name);
             if (!keys.Add(key))
             {
                 throw new NotSupportedException($"cannot encode {type}: two properties have the struct key '{key}'");

@@ -111,6 +111,15 @@ public sealed class DispatcherTests
     }
 
     [Fact]
+    public async Task AStructParameterAndAStructResultUseTheSameKeys()
+    {
+        var outcome = await Call("sample.echoLink", new Dictionary<string, object?> { ["urlPath"] = "/x", ["pid"] = 7 });
+        Assert.False(outcome.IsFault, outcome.FaultString);
+        Assert.Equal(new Link("/x", 7), outcome.Value);
+        Assert.Equal(["urlPath", "pid"], Supervisor.Host.XmlRpc.StructShape.For(typeof(Link)).Members.Select(m => m.Key));
+    }
+
+    [Fact]
     public async Task StructsBindToInitPropertiesWithDefaults()
     {
         Assert.Equal("a:7", (await Call("sample.describe", new Dictionary<string, object?> { ["name"] = "a" })).Value);

@@ -4,6 +4,8 @@ namespace Supervisor.Host.Tests.Rpc;
 
 public sealed record Point([property: RpcMember("x_pos")] int X, int Y);
 
+public sealed record Link(string URLPath, int PID);
+
 public sealed record Options
 {
     public required string Name { get; init; }
@@ -46,6 +48,9 @@ public sealed class SampleNamespace
 
     [RpcMethod]
     public string Describe(Options options) => $"{options.Name}:{options.Count}";
+
+    [RpcMethod(Help = "Returns the link it was given.")]
+    public Link EchoLink(Link link) => link;
 
     [RpcMethod]
     public int CountKeys(IReadOnlyDictionary<string, int> values) => values.Count;

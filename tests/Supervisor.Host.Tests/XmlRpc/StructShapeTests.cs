@@ -20,6 +20,30 @@ public class StructShapeTests
     }
 
     [Fact]
+    public void Keys_LowerALeadingAcronymAsAWhole()
+    {
+        var shape = StructShape.For(typeof(Acronyms));
+
+        Assert.Equal(["urlPath", "pid", "aB1", "x"], shape.Members.Select(m => m.Key));
+    }
+
+    [Theory]
+    [InlineData("ExitStatus", "exitStatus")]
+    [InlineData("URLPath", "urlPath")]
+    [InlineData("PID", "pid")]
+    [InlineData("AB1", "aB1")]
+    [InlineData("ABc", "aBc")]
+    [InlineData("AB C", "ab C")]
+    [InlineData("X", "x")]
+    [InlineData("x", "x")]
+    [InlineData("", "")]
+    public void StructKeys_FollowSystemTextJsonCamelCase(string name, string expected)
+    {
+        Assert.Equal(expected, Supervisor.Host.Rpc.WireNames.StructKey(name));
+        Assert.Equal(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(name), Supervisor.Host.Rpc.WireNames.StructKey(name));
+    }
+
+    [Fact]
     public void Writes_RecordAsStruct_InPropertyOrder()
     {
         var info = new ProcessInfo("cat", "/tmp/cat.log", 0, State.Running, 5_000_000_000L, new DateTime(2024, 1, 2, 3, 4, 5), null);
@@ -168,3 +192,5 @@ public class StructShapeTests
         public int B => 2;
     }
 }
+
+public sealed record Acronyms(string URLPath, int PID, int AB1, int X);
