@@ -25,6 +25,7 @@ public abstract class FrozenResult
 /// <example>
 /// <code>
 /// private FrozenResult&lt;List&lt;Item&gt;&gt;? _last;
+/// private long _lastVersion;
 ///
 /// [RpcMethod]
 /// public FrozenResult&lt;List&lt;Item&gt;&gt; ListItems()

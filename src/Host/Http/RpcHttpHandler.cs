@@ -34,7 +34,25 @@ internal sealed class RpcHttpHandler(Task<RpcDispatcher> ready, IMainLog log, Xm
 
     public async Task HandleAsync(HttpContext context)
     {
-        var dispatcher = ready.IsCompletedSuccessfully ? ready.Result : await ready.WaitAsync(context.RequestAborted);
+        RpcDispatcher dispatcher;
+        if (ready.IsCompletedSuccessfully)
+        {
+            dispatcher = ready.Result;
+        }
+        else
+        {
+            try
+            {
+                dispatcher = await ready.WaitAsync(context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                // Start-up failed (the daemon is exiting) or the client left: nothing to answer.
+                context.Abort();
+                return;
+            }
+        }
+
         var listener = context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(ListenerItemKey, out var item) == true
             ? item as ListenerConfig
             : null;
