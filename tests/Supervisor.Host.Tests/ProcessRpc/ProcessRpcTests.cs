@@ -82,6 +82,22 @@ public sealed class ProcessRpcTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AllProcessInfoShowsEveryChangeAtOnceThoughItIsAnsweredFromOneEncoding()
+    {
+        // getAllProcessInfo answers the same encoded bytes while the engine snapshot and the second are
+        // the same: a change within the second must still show in the very next call.
+        string StateOf(object? all, string name) =>
+            (string)((object?[])all!).Cast<Dictionary<string, object?>>().Single(p => (string)p["name"]! == name)["statename"]!;
+
+        var before = await Rpc.ValueAsync("supervisor.getAllProcessInfo");
+        Assert.Equal("STOPPED", StateOf(before, "cat"));
+        Assert.Equal(true, await Rpc.ValueAsync("supervisor.startProcess", "cat"));
+        Assert.Equal("RUNNING", StateOf(await Rpc.ValueAsync("supervisor.getAllProcessInfo"), "cat"));
+        Assert.Equal(true, await Rpc.ValueAsync("supervisor.stopProcess", "cat"));
+        Assert.Equal("STOPPED", StateOf(await Rpc.ValueAsync("supervisor.getAllProcessInfo"), "cat"));
+    }
+
+    [Fact]
     public async Task StartFaultsFollowTheReference()
     {
         Assert.Equal((20, $"NO_FILE: can't find command '{_daemon.Directory.File("does-not-exist")}'"), await Fault("supervisor.startProcess", "nocmd"));
