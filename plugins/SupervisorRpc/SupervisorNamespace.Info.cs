@@ -38,9 +38,10 @@ public sealed partial class SupervisorNamespace
         var zone = _clock.LocalTimeZone;
         var processes = Processes.AllProcesses;
         var last = Volatile.Read(ref _lastAllProcessInfo);
-        if (last is not null && ReferenceEquals(last.Processes, processes) && last.Now == now && ReferenceEquals(last.Zone, zone))
+        if (last is not null && ReferenceEquals(last.Processes, processes) && last.Now == now && ReferenceEquals(last.Zone, zone)
+            && last.Answer.TryGetTarget(out var kept))
         {
-            return last.Answer;
+            return kept;
         }
 
         // AllProcesses is already in getAllProcessInfo's order (group name, then process name).
@@ -51,13 +52,17 @@ public sealed partial class SupervisorNamespace
         }
 
         var answer = new FrozenResult<List<ProcessStatus>>(result);
-        Volatile.Write(ref _lastAllProcessInfo, new AllProcessInfoAnswer(processes, now, zone, answer));
+        Volatile.Write(ref _lastAllProcessInfo, new AllProcessInfoAnswer(processes, now, zone, new WeakReference<FrozenResult<List<ProcessStatus>>>(answer)));
         return answer;
     }
 
     private ProcessStatus Status(ProcessInfo process) =>
         ProcessStatus.From(process, _clock.GetUtcNow().ToUnixTimeSeconds(), _clock.LocalTimeZone);
 
-    /// <summary>The last getAllProcessInfo answer and what it was made from.</summary>
-    private sealed record AllProcessInfoAnswer(IReadOnlyList<ProcessInfo> Processes, long Now, TimeZoneInfo Zone, FrozenResult<List<ProcessStatus>> Answer);
+    /// <summary>
+    /// The last getAllProcessInfo answer and what it was made from. The answer is held weakly: it is
+    /// reused while calls keep it alive, and a collection once they stop (the daemon's trim) takes it
+    /// and its encoded bytes away (6 MB with 5,000 processes) instead of keeping a stale answer for good.
+    /// </summary>
+    private sealed record AllProcessInfoAnswer(IReadOnlyList<ProcessInfo> Processes, long Now, TimeZoneInfo Zone, WeakReference<FrozenResult<List<ProcessStatus>>> Answer);
 }

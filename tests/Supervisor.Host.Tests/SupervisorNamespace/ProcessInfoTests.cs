@@ -126,6 +126,21 @@ public sealed class ProcessInfoTests
         Assert.Equal("STOPPED", Assert.Single(await AllProcessInfo())["statename"]);
     }
 
+    [Fact]
+    public async Task AnAllProcessInfoAnswerNobodyHoldsIsNotKept()
+    {
+        // The answer (and, in the daemon, its encoded bytes) goes with the next collection once no
+        // call holds it, instead of staying in memory while the daemon idles.
+        _daemon.Table.Add("web", Process("web"));
+        var answer = await WeakAllProcessInfo();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.False(answer.IsAlive);
+    }
+
+    private async Task<WeakReference> WeakAllProcessInfo() => new(await _daemon.Value("getAllProcessInfo"));
+
     private async Task<List<Dictionary<string, object?>>> AllProcessInfo()
     {
         var answer = Assert.IsAssignableFrom<FrozenResult>(await _daemon.Value("getAllProcessInfo"));
