@@ -40,6 +40,13 @@ internal sealed class XmlRpcValueWriter
         _output = output;
     }
 
+    /// <summary>A writer for a value found <paramref name="depth"/> containers deep in another (a frozen result's own encoding), so a cycle through it still ends at <see cref="MaxDepth"/>.</summary>
+    internal XmlRpcValueWriter(IBufferWriter<byte> output, int depth)
+    {
+        _output = output;
+        _depth = depth;
+    }
+
     /// <summary>Hands everything written so far to the buffer writer.</summary>
     public void Flush()
     {
@@ -99,7 +106,7 @@ internal sealed class XmlRpcValueWriter
                 EndContainer();
                 return;
             case FrozenResult frozen:
-                WriteRaw(FrozenEncodings.Of(frozen));
+                WriteRaw(FrozenEncodings.Of(frozen, _depth));
                 return;
             case Enum:
                 WriteEnum(value);

@@ -47,6 +47,9 @@ public sealed class PluginIsolationTests
         Assert.Equal((4242, "TEAPOT: short and stout"), (custom.Code, custom.String));
         var unencodable = await daemon.Unix.FaultAsync("throwing.unencodable");
         Assert.Equal(30, unencodable.Code);
+        var cycle = await daemon.Unix.FaultAsync("throwing.frozenCycle");
+        Assert.Equal(30, cycle.Code);
+        Assert.Contains("nested deeper than", cycle.String);
         Assert.Equal("RUNNING", ((Dictionary<string, object?>)(await daemon.Unix.ValueAsync("supervisor.getState"))!)["statename"]);
         Assert.Contains("CRIT XML-RPC method throwing.boom() raised an unexpected exception", await File.ReadAllTextAsync(daemon.LogPath));
     }

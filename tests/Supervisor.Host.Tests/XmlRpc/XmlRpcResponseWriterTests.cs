@@ -137,6 +137,17 @@ public class XmlRpcResponseWriterTests
     }
 
     [Fact]
+    public void Writes_AFrozenResultThatContainsItself_FailsAtTheDepthLimit()
+    {
+        var items = new object?[1];
+        var frozen = new FrozenResult<object?[]>(items);
+        items[0] = frozen;
+
+        var error = Assert.Throws<NotSupportedException>(() => Wire.Response(frozen));
+        Assert.Contains("nested deeper than", error.Message);
+    }
+
+    [Fact]
     public void Writes_AFrozenResultThatCannotBeEncoded_FailsEveryTime()
     {
         var frozen = new FrozenResult<ulong>(ulong.MaxValue);

@@ -35,6 +35,15 @@ public sealed class Namespace : IDisposable
     [RpcMethod(Help = "Returns a value XML-RPC cannot carry.")]
     public object Unencodable() => new Action(() => { });
 
+    [RpcMethod(Help = "Returns a frozen result that contains itself.")]
+    public FrozenResult<object?[]> FrozenCycle()
+    {
+        var items = new object?[1];
+        var frozen = new FrozenResult<object?[]>(items);
+        items[0] = frozen;
+        return frozen;
+    }
+
     [RpcMethod(Help = "Returns a string with control characters and invalid surrogates.")]
     public string ControlCharacters() => "bell\u0007 escape\u001b[31m nul\u0000 lone\ud800 ok";
 }
