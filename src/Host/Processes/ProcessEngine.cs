@@ -24,7 +24,6 @@ namespace Supervisor.Host.Processes;
 /// </summary>
 internal sealed class ProcessEngine : IAsyncDisposable
 {
-
     private readonly ConcurrentQueue<Action> _inbox = new();
     private readonly AutoResetEvent _wake = new(false);
 

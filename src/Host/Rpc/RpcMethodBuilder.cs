@@ -135,10 +135,16 @@ internal static class RpcMethodBuilder
             returnType = returnType.GetGenericArguments()[0];
         }
 
-        // A frozen result is the value it wraps, encoded once: the signature names the value's type.
+        // A frozen result is the value it wraps, encoded once: the signature names the value's type
+        // (any value, when the method declares the untyped base).
         if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(FrozenResult<>))
         {
             return returnType.GetGenericArguments()[0];
+        }
+
+        if (returnType == typeof(FrozenResult))
+        {
+            return typeof(object);
         }
 
         return returnType;

@@ -47,6 +47,9 @@ public sealed class SampleNamespace
     public FrozenResult<List<Point>> FrozenPoints() => new([new Point(1, 2)]);
 
     [RpcMethod]
+    public FrozenResult FrozenAnything() => new FrozenResult<int>(3);
+
+    [RpcMethod]
     public string Describe(Options options) => $"{options.Name}:{options.Count}";
 
     [RpcMethod(Help = "Returns the link it was given.")]

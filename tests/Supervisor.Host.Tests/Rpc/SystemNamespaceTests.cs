@@ -67,6 +67,7 @@ public sealed class SystemNamespaceTests
     [InlineData("sample.sumPoints", new[] { "int", "array" })]
     [InlineData("sample.describe", new[] { "string", "struct" })]
     [InlineData("sample.frozenPoints", new[] { "array" })]
+    [InlineData("sample.frozenAnything", new[] { "any" })]
     [InlineData("sample.half", new[] { "double", "double" })]
     [InlineData("sample.cancellable", new[] { "int" })]
     [InlineData("system.multicall", new[] { "array", "array" })]
