@@ -87,10 +87,20 @@ public sealed class BulkTests
     public async Task WaitsProceedConcurrently()
     {
         _daemon.Table.Add("one", Process("one")).Add("two", Process("two")).Add("three", Process("three"));
-        _daemon.Table.OnCall = (_, _) => Task.Delay(300);
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        Assert.Equal(3, Entries(await _daemon.Value("startAllProcesses")).Count);
-        Assert.True(watch.ElapsedMilliseconds < 800, $"took {watch.ElapsedMilliseconds} ms");
+        // Each wait finishes only once all three are under way: waits made one after another would
+        // never get there (the first would time out), whatever the machine's speed.
+        var started = 0;
+        var allStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _daemon.Table.OnCall = async (_, _) =>
+        {
+            if (Interlocked.Increment(ref started) == 3)
+            {
+                allStarted.SetResult();
+            }
+
+            await allStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        };
+        Assert.Equal(["OK", "OK", "OK"], Entries(await _daemon.Value("startAllProcesses")).Select(e => e.Description));
     }
 
     [Fact]
