@@ -209,7 +209,7 @@ internal sealed class Supervisord : ISupervisord
             var trimmer = new MemoryTrimmer();
             if (settings.Listeners.Count > 0)
             {
-                var handler = new RpcHttpHandler(ready.Task, log, XmlRpcLimits.Default, MaxRequestBytes, _processes);
+                var handler = new RpcHttpHandler(ready.Task, log, XmlRpcLimits.Default, MaxRequestBytes, new BodyBudget(BodyBudget.DefaultCapacity), RpcHttpHandler.DefaultBodyTimeout, _processes);
                 var http = new HttpServer(settings.Listeners, handler, log, trimmer);
                 generation.Http = http;
                 opening = Task.Run(() => http.StartAsync(CancellationToken.None));

@@ -14,7 +14,9 @@ internal static class ErrorPages
             401 => "Unauthorized",
             404 => "Not Found",
             411 => "Length Required",
+            408 => "Request Timeout",
             413 => "Payload Too Large",
+            503 => "Service Unavailable",
             _ => "Internal Server Error",
         };
         var body = Encoding.ASCII.GetBytes(
@@ -23,6 +25,11 @@ internal static class ErrorPages
         response.StatusCode = status;
         response.ContentType = "text/html";
         response.ContentLength = body.Length;
+        if (status == 503)
+        {
+            response.Headers.RetryAfter = "1";
+        }
+
         if (status == 401)
         {
             response.Headers.WWWAuthenticate = "Basic realm=\"default\"";

@@ -16,7 +16,8 @@ namespace Supervisor.Host.Http;
 /// <summary>
 /// Kestrel on every configured listener at once, all served by one <see cref="RpcHttpHandler"/>.
 /// Unix sockets follow the reference: a stale socket file is unlinked, a live one is an error, the
-/// file gets its <c>chmod</c>/<c>chown</c> and is removed on stop.
+/// file gets its <c>chmod</c>/<c>chown</c> before it accepts anything (<see cref="GuardedSocketTransport"/>)
+/// and is removed on stop. Every connection is tracked by the <see cref="ConnectionGuard"/>.
 /// <para>The server is Kestrel alone, without ASP.NET Core's generic host (configuration, logging,
 /// dependency injection, routing): the daemon needs none of it, and the host cost about 50 ms of
 /// start-up and 7 MiB of memory.</para>
@@ -29,7 +30,9 @@ internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, RpcHtt
     private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
 
     private readonly QuietTrim _quietTrim = new(log, trimmer: trimmer);
+    private readonly ConnectionGuard _guard = new(log, ResourceLimits.OpenFilesLimit(), ResourceLimits.OpenFilesInUse());
     private KestrelServer? _server;
+    private GuardedSocketTransport? _transport;
 
     /// <exception cref="HttpServerException">A listener could not be opened; the message says why.</exception>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -41,48 +44,62 @@ internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, RpcHtt
         }
 
         var options = new KestrelServerOptions { AddServerHeader = false };
-        options.Limits.MaxRequestBodySize = null;
-        options.Limits.MinRequestBodyDataRate = null;
+        ConfigureLimits(options.Limits);
+        var bindings = new List<(EndPoint, ListenerConfig)>();
         foreach (var listener in listeners)
         {
-            Action<ListenOptions> configure = listen => listen.Use(next => connection =>
-            {
-                connection.Items[RpcHttpHandler.ListenerItemKey] = listener;
-                return next(connection);
-            });
             switch (listener)
             {
                 case UnixListenerConfig unix:
-                    options.ListenUnixSocket(unix.Path, configure);
+                    options.ListenUnixSocket(unix.Path);
+                    bindings.Add((new UnixDomainSocketEndPoint(unix.Path), listener));
                     break;
                 case InetListenerConfig inet:
-                    options.Listen(Endpoint(inet), configure);
+                    var endpoint = Endpoint(inet);
+                    options.Listen(endpoint);
+                    bindings.Add((endpoint, listener));
                     break;
             }
         }
 
         var loggers = NullLoggerFactory.Instance;
-        var server = new KestrelServer(Options.Create(options), new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggers), loggers);
+        var transport = new GuardedSocketTransport(bindings, _guard);
+        var server = new KestrelServer(Options.Create(options), transport, loggers);
         try
         {
             await server.StartAsync(new Application(handler, _quietTrim, log), cancellationToken);
         }
         catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
         {
-            await StopAsync(server);
+            await StopAsync(server, transport);
             throw new HttpServerException(PortInUseMessage);
+        }
+        catch (HttpServerException)
+        {
+            await StopAsync(server, transport);
+            throw;
         }
         catch (Exception e) when (e is IOException or SocketException or UnauthorizedAccessException)
         {
-            await StopAsync(server);
+            await StopAsync(server, transport);
             throw new HttpServerException($"Cannot open an HTTP server: {e.Message}");
         }
 
         _server = server;
-        foreach (var unix in listeners.OfType<UnixListenerConfig>())
-        {
-            ApplyOwnership(unix);
-        }
+        _transport = transport;
+    }
+
+    /// <summary>
+    /// Kestrel's limits, set for a daemon that must outlive careless and hostile clients alike: request
+    /// headers within 10 s, bodies at no less than 240 bytes/s (Kestrel's default rate, which the daemon
+    /// had switched off), keep-alive connections closed after Kestrel's 130 s of idleness. Bodies are
+    /// bounded in size and time by <see cref="RpcHttpHandler"/>; connections by <see cref="ConnectionGuard"/>.
+    /// </summary>
+    internal static void ConfigureLimits(KestrelServerLimits limits)
+    {
+        limits.MaxRequestBodySize = null;
+        limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+        limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
     }
 
     /// <summary>
@@ -103,11 +120,13 @@ internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, RpcHtt
         {
             // Endless log streams end now rather than holding the graceful stop for its whole timeout.
             handler.StopStreams();
-            await StopAsync(_server);
+            await StopAsync(_server, _transport);
             _server = null;
+            _transport = null;
         }
 
         _quietTrim.Dispose();
+        _guard.Dispose();
 
         // Only the socket files this server claimed: a live one found at start-up belongs to another
         // daemon and must survive our failed start.
@@ -120,11 +139,12 @@ internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, RpcHtt
     }
 
     /// <summary>Stops accepting, lets running requests finish for up to <see cref="ShutdownTimeout"/>, then closes.</summary>
-    private static async Task StopAsync(KestrelServer server)
+    private static async Task StopAsync(KestrelServer server, GuardedSocketTransport? transport)
     {
         using var timeout = new CancellationTokenSource(ShutdownTimeout);
         await server.StopAsync(timeout.Token);
         server.Dispose();
+        transport?.Dispose();
     }
 
     private static IPEndPoint Endpoint(InetListenerConfig inet)
@@ -167,20 +187,6 @@ internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, RpcHtt
 
         Console.Error.WriteLine($"Unlinking stale socket {unix.Path}");
         TryDelete(unix.Path);
-    }
-
-    private static void ApplyOwnership(UnixListenerConfig unix)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
-        File.SetUnixFileMode(unix.Path, unix.Mode);
-        if (unix.OwnerUid is { } uid && Native.Chown(unix.Path, uid, unix.OwnerGid ?? -1) != 0)
-        {
-            throw new HttpServerException($"Not permitted to chown {unix.Path} to uid/gid {uid}/{unix.OwnerGid ?? -1}; current user is uid {Native.GetUid()}");
-        }
     }
 
     private static void TryDelete(string path)

@@ -20,10 +20,15 @@ namespace Supervisor.Host.Http;
 /// the engine are still being set up (in parallel, to shorten start-up), and a request that arrives before
 /// then waits, as the reference's first requests wait for its main loop.
 /// </param>
-internal sealed class RpcHttpHandler(Task<RpcDispatcher> ready, IMainLog log, XmlRpcLimits limits, long maxRequestBytes, IProcessTable? processes = null)
+/// <param name="bodies">Shared by every connection: how many body bytes may be arriving at once.</param>
+/// <param name="bodyTimeout">How long a request body may take to arrive in full.</param>
+internal sealed class RpcHttpHandler(Task<RpcDispatcher> ready, IMainLog log, XmlRpcLimits limits, long maxRequestBytes, BodyBudget bodies, TimeSpan bodyTimeout, IProcessTable? processes = null)
 {
-    /// <summary>The connection item under which each listener's <see cref="ListenerConfig"/> travels.</summary>
-    public const string ListenerItemKey = "supervisor.listener";
+    /// <summary>The time a request body may take to arrive, unless the daemon is told otherwise.</summary>
+    public static readonly TimeSpan DefaultBodyTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>The connection item under which each connection's <see cref="TrackedConnection"/> (and so its listener) travels.</summary>
+    public const string ConnectionItemKey = "supervisor.connection";
 
     private const int MaxPooledBufferBytes = 1 << 20;
     private readonly ConcurrentBag<ArrayBufferWriter<byte>> _buffers = [];
@@ -53,12 +58,12 @@ internal sealed class RpcHttpHandler(Task<RpcDispatcher> ready, IMainLog log, Xm
             }
         }
 
-        var listener = context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(ListenerItemKey, out var item) == true
-            ? item as ListenerConfig
+        var connection = context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(ConnectionItemKey, out var item) == true
+            ? item as TrackedConnection
             : null;
-        if (listener?.Username is { } username)
+        if (connection?.Listener.Username is { } username)
         {
-            switch (BasicAuth.Check(context.Request.Headers.Authorization, username, listener.Password ?? ""))
+            switch (BasicAuth.Check(context.Request.Headers.Authorization, username, connection.Listener.Password ?? ""))
             {
                 case BasicAuth.Result.Rejected:
                     await ErrorPages.WriteAsync(context, 401);
@@ -68,6 +73,9 @@ internal sealed class RpcHttpHandler(Task<RpcDispatcher> ready, IMainLog log, Xm
                     return;
             }
         }
+
+        // Authenticated (or the listener asks for nothing): no longer one of the guard's pending connections.
+        connection?.MarkTrusted();
 
         var request = context.Request;
         if (request.Path.StartsWithSegmentsOrPrefix("/RPC2"))
@@ -108,19 +116,85 @@ internal sealed class RpcHttpHandler(Task<RpcDispatcher> ready, IMainLog log, Xm
             return;
         }
 
-        var reader = request.BodyReader;
-        ReadResult read;
-        while (true)
+        var call = await ReadRequestAsync(context);
+        if (call is not null)
         {
-            read = await reader.ReadAsync(context.RequestAborted);
-            if (read.IsCompleted || read.Buffer.Length > maxRequestBytes)
+            var outcome = await dispatcher.CallAsync(call.MethodName, call.Params, context.RequestAborted);
+            await WriteOutcomeAsync(context.Response, outcome);
+        }
+    }
+
+    /// <summary>
+    /// Reads the whole body and parses it; null when the request was answered already (too slow, over the
+    /// shared budget, invalid XML). The body must arrive within the body timeout as well as at Kestrel's
+    /// minimum data rate, so a client cannot send most of a body and then hold it; the bytes it holds
+    /// while arriving are taken from the budget all requests share.
+    /// </summary>
+    private async Task<XmlRpcRequest?> ReadRequestAsync(HttpContext context)
+    {
+        var reader = context.Request.BodyReader;
+        ReadResult read;
+        long reserved = 0;
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+            deadline.CancelAfter(bodyTimeout);
+            try
             {
-                break;
+                while (true)
+                {
+                    read = await reader.ReadAsync(deadline.Token);
+                    var held = read.Buffer.Length;
+                    if (held > reserved)
+                    {
+                        if (!bodies.TryReserve(held - reserved))
+                        {
+                            log.Write(LogLevel.Warn, $"XML-RPC request refused: request bodies still arriving already hold the {bodies.Capacity / (1024 * 1024)} MiB allowed");
+                            reader.AdvanceTo(read.Buffer.End);
+                            await ErrorPages.WriteAsync(context, 503);
+                            return null;
+                        }
+
+                        reserved = held;
+                    }
+
+                    if (read.IsCompleted || held > maxRequestBytes)
+                    {
+                        break;
+                    }
+
+                    reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+                }
+            }
+            catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+            {
+                await RefuseSlowBodyAsync(context, $"not complete after {bodyTimeout.TotalSeconds:0} s");
+                return null;
+            }
+            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status408RequestTimeout)
+            {
+                // Kestrel's minimum data rate.
+                await RefuseSlowBodyAsync(context, "arriving slower than 240 bytes/s");
+                return null;
             }
 
-            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
-        }
+            if (Parse(reader, read) is { } call)
+            {
+                return call;
+            }
 
+            await ErrorPages.WriteAsync(context, 400);
+            return null;
+        }
+        finally
+        {
+            bodies.Release(reserved);
+        }
+    }
+
+    /// <summary>The request the body holds, or null (logged) when it is not a valid XML-RPC call; the body is consumed either way.</summary>
+    private XmlRpcRequest? Parse(PipeReader reader, ReadResult read)
+    {
         XmlRpcRequest call;
         try
         {
@@ -130,13 +204,26 @@ internal sealed class RpcHttpHandler(Task<RpcDispatcher> ready, IMainLog log, Xm
         {
             log.Write(LogLevel.Error, $"XML-RPC request data is invalid: {e.Message}");
             reader.AdvanceTo(read.Buffer.End);
-            await ErrorPages.WriteAsync(context, 400);
-            return;
+            return null;
         }
 
         reader.AdvanceTo(read.Buffer.End);
-        var outcome = await dispatcher.CallAsync(call.MethodName, call.Params, context.RequestAborted);
-        await WriteOutcomeAsync(context.Response, outcome);
+        return call;
+    }
+
+    /// <summary>408 and a closed connection for a body that took too long; the main log says whose.</summary>
+    private async Task RefuseSlowBodyAsync(HttpContext context, string why)
+    {
+        log.Write(LogLevel.Warn, $"XML-RPC request from {context.Connection.RemoteIpAddress?.ToString() ?? "a unix socket client"} refused: its body was {why}");
+        context.Response.Headers.Connection = "close";
+        try
+        {
+            await ErrorPages.WriteAsync(context, 408);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or InvalidOperationException)
+        {
+            // The connection is already gone.
+        }
     }
 
     private async Task WriteOutcomeAsync(HttpResponse response, RpcOutcome outcome)

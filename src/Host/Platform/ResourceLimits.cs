@@ -22,6 +22,23 @@ internal static partial class ResourceLimits
                 $"The minimum number of available processes required to run this program is {minProcs} as per the \"minprocs\" command-line argument or config file setting. The current environment will only allow you to open {hard} processes.  Either raise the number of usable processes in your environment (see README.rst) or lower the minprocs setting in the config file to allow the program to start.");
     }
 
+    /// <summary>The soft RLIMIT_NOFILE now in force (the runtime raises it to the hard limit at start-up).</summary>
+    public static long OpenFilesLimit() =>
+        GetRLimit(RlimitNofile, out var limit) == 0 && limit.Current < long.MaxValue ? (long)limit.Current : long.MaxValue;
+
+    /// <summary>How many descriptors the process holds now (entries of /proc/self/fd; 0 where there is no /proc).</summary>
+    public static long OpenFilesInUse()
+    {
+        try
+        {
+            return Directory.EnumerateFileSystemEntries("/proc/self/fd").LongCount();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
     private static string? Raise(int resource, string name, long minimum, List<string> notices, Func<string, string> error)
     {
         if (minimum <= 0 || GetRLimit(resource, out var limit) != 0)

@@ -61,12 +61,15 @@ internal sealed class RawHttpConnection : IAsyncDisposable
     }
 
     /// <summary>Reads one response framed by its Content-Length (every response of the daemon has one).</summary>
-    public async Task<RawHttpResponse> ReadResponseAsync()
+    public Task<RawHttpResponse> ReadResponseAsync() => ReadResponseAsync(ReadTimeout);
+
+    /// <summary>Like <see cref="ReadResponseAsync()"/>, waiting up to <paramref name="timeout"/> for each read.</summary>
+    public async Task<RawHttpResponse> ReadResponseAsync(TimeSpan timeout)
     {
         int headerEnd;
         while ((headerEnd = IndexOfHeaderEnd()) < 0)
         {
-            if (!await ReceiveMoreAsync())
+            if (!await ReceiveMoreAsync(timeout))
             {
                 throw new IOException($"connection closed before a complete response head; got: {Encoding.ASCII.GetString([.. _pending])}");
             }
@@ -82,7 +85,7 @@ internal sealed class RawHttpConnection : IAsyncDisposable
         var length = int.Parse(response.Header("Content-Length") ?? throw new IOException($"response without Content-Length: {string.Join(" | ", head)}"), CultureInfo.InvariantCulture);
         while (_pending.Count < length)
         {
-            if (!await ReceiveMoreAsync())
+            if (!await ReceiveMoreAsync(timeout))
             {
                 throw new IOException("connection closed in the middle of a response body");
             }
@@ -91,6 +94,19 @@ internal sealed class RawHttpConnection : IAsyncDisposable
         var body = _pending.GetRange(0, length).ToArray();
         _pending.RemoveRange(0, length);
         return response with { Body = body };
+    }
+
+    /// <summary>A response if one arrives within <paramref name="timeout"/>, else null (nothing is lost: a later read continues).</summary>
+    public async Task<RawHttpResponse?> TryReadResponseAsync(TimeSpan timeout)
+    {
+        try
+        {
+            return await ReadResponseAsync(timeout);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
     }
 
     /// <summary>True when the server closes the connection within <paramref name="wait"/> without sending anything more.</summary>
@@ -133,10 +149,10 @@ internal sealed class RawHttpConnection : IAsyncDisposable
         return -1;
     }
 
-    private async Task<bool> ReceiveMoreAsync()
+    private async Task<bool> ReceiveMoreAsync(TimeSpan wait)
     {
         var buffer = new byte[8192];
-        using var timeout = new CancellationTokenSource(ReadTimeout);
+        using var timeout = new CancellationTokenSource(wait);
         var read = await _socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
         _pending.AddRange(buffer.AsSpan(0, read).ToArray());
         return read > 0;

@@ -36,14 +36,14 @@ public sealed class SupervisorctlFactAttribute : FactAttribute
     }
 }
 
-/// <summary>A test that must run as root (giving files away); skipped with the reason otherwise. CI runs as root.</summary>
+/// <summary>A test that must run as root (giving files away, acting as another user); skipped with the reason otherwise. CI runs as root.</summary>
 public sealed class RootFactAttribute : FactAttribute
 {
-    public RootFactAttribute()
+    public RootFactAttribute(string why = "to give a file to another user")
     {
         if (Environment.UserName != "root")
         {
-            Skip = "needs root to give a file to another user";
+            Skip = "needs root " + why;
         }
     }
 }

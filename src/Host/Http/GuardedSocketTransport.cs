@@ -1,0 +1,167 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
+using Supervisor.Host.Platform;
+
+namespace Supervisor.Host.Http;
+
+/// <summary>
+/// Kestrel's socket transport with our own listening sockets and accept loop (Kestrel's
+/// <see cref="SocketConnectionContextFactory"/> still runs each connection). Two things Kestrel's own
+/// listener cannot do:
+/// <list type="bullet">
+/// <item>A unix socket gets its mode and owner before it listens. Kestrel binds and listens in one step,
+/// so the file existed with the process umask's permissions, accepting connections, until the chmod a few
+/// milliseconds later; a client that connected then kept its session. Until <c>listen()</c> a connect is
+/// refused, so nobody ever reaches the socket with wider permissions than configured. (Supervisor's
+/// <c>medusa/http_server</c> setup in <c>supervisor/http.py</c>, <c>supervisor_af_unix_http_server</c>,
+/// binds a temporary name, sets mode and owner, renames, then listens, to the same effect.)</item>
+/// <item>Accepting when descriptors run out: Kestrel retries a failed accept at once, forever, at full
+/// speed; this loop backs off, and the <see cref="ConnectionGuard"/> closes connections that would eat into
+/// the descriptor reserve.</item>
+/// </list>
+/// </summary>
+/// <param name="listeners">Each configured listener with the endpoint Kestrel will ask us to bind for it.</param>
+internal sealed class GuardedSocketTransport(IReadOnlyList<(EndPoint Endpoint, ListenerConfig Listener)> listeners, ConnectionGuard guard) : IConnectionListenerFactory, IDisposable
+{
+    /// <summary>The accept queue the kernel keeps for each listener (Kestrel's default).</summary>
+    public const int Backlog = 512;
+
+    private readonly SocketConnectionContextFactory _connections = new(new SocketConnectionFactoryOptions(), NullLogger.Instance);
+
+    public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
+    {
+        var listener = listeners.First(l => l.Endpoint.Equals(endpoint) || l.Endpoint.ToString() == endpoint.ToString()).Listener;
+        Socket socket;
+        try
+        {
+            socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            // Kestrel's own transport says it this way, and turns it into its "address already in use" error.
+            throw new AddressInUseException(e.Message, e);
+        }
+
+        try
+        {
+            if (listener is UnixListenerConfig unix)
+            {
+                // Bound but not listening: every connect is refused until the mode and owner are right.
+                ApplyOwnership(unix);
+            }
+
+            socket.Listen(Backlog);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        return ValueTask.FromResult<IConnectionListener>(new GuardedListener(socket, endpoint, listener, guard, _connections));
+    }
+
+    public void Dispose() => _connections.Dispose();
+
+    private static void ApplyOwnership(UnixListenerConfig unix)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        File.SetUnixFileMode(unix.Path, unix.Mode);
+        if (unix.OwnerUid is { } uid && Native.Chown(unix.Path, uid, unix.OwnerGid ?? -1) != 0)
+        {
+            throw new HttpServerException($"Not permitted to chown {unix.Path} to uid/gid {uid}/{unix.OwnerGid ?? -1}; current user is uid {Native.GetUid()}");
+        }
+    }
+}
+
+/// <summary>The accept loop of one listening socket.</summary>
+file sealed class GuardedListener(Socket socket, EndPoint endpoint, ListenerConfig listener, ConnectionGuard guard, SocketConnectionContextFactory connections) : IConnectionListener
+{
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan LongestBackoff = TimeSpan.FromSeconds(1);
+
+    public EndPoint EndPoint { get; } = endpoint;
+
+    public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
+    {
+        var backoff = FirstBackoff;
+        while (true)
+        {
+            Socket accepted;
+            try
+            {
+                accepted = await socket.AcceptAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                return null;
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.OperationAborted)
+            {
+                return null;
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
+            {
+                // The connection stays in the kernel's queue; try again a little later rather than at once.
+                guard.OnAcceptExhausted(e, listener.Section);
+                try
+                {
+                    await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return null;
+                }
+
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, LongestBackoff.Ticks));
+                continue;
+            }
+            catch (SocketException)
+            {
+                // Reset while it waited in the queue: take the next one.
+                continue;
+            }
+
+            backoff = FirstBackoff;
+            if (!guard.TryAdmit(accepted, listener.Section))
+            {
+                accepted.Dispose();
+                continue;
+            }
+
+            if (accepted.LocalEndPoint is IPEndPoint)
+            {
+                accepted.NoDelay = true;
+            }
+
+            var connection = connections.Create(accepted);
+            var tracked = guard.Track(connection, listener);
+            connection.Items[RpcHttpHandler.ConnectionItemKey] = tracked;
+            connection.ConnectionClosed.Register(static state => ((TrackedConnection)state!).Closed(), tracked);
+            return connection;
+        }
+    }
+
+    public ValueTask UnbindAsync(CancellationToken cancellationToken = default)
+    {
+        socket.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        socket.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
