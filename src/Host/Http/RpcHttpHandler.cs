@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
@@ -30,8 +28,7 @@ internal sealed class RpcHttpHandler(Task<RpcDispatcher> ready, IMainLog log, Xm
     /// <summary>The connection item under which each connection's <see cref="TrackedConnection"/> (and so its listener) travels.</summary>
     public const string ConnectionItemKey = "supervisor.connection";
 
-    private const int MaxPooledBufferBytes = 1 << 20;
-    private readonly ConcurrentBag<ArrayBufferWriter<byte>> _buffers = [];
+    private readonly ResponseSender _responses = new(log, limits.MaxResponseBytes);
     private readonly LogTailHandler _logTail = new(log, processes);
 
     /// <summary>Ends every open log stream (<c>tail -f</c>): the server is stopping.</summary>
@@ -117,11 +114,19 @@ internal sealed class RpcHttpHandler(Task<RpcDispatcher> ready, IMainLog log, Xm
         }
 
         var call = await ReadRequestAsync(context);
-        if (call is not null)
+        if (call is null)
         {
-            var outcome = await dispatcher.CallAsync(call.MethodName, call.Params, context.RequestAborted);
-            await WriteOutcomeAsync(context.Response, outcome);
+            return;
         }
+
+        if (call.MethodName == RpcDispatcher.MulticallName && call.Params is [object?[] calls])
+        {
+            await _responses.SendMulticallAsync(context, dispatcher, calls);
+            return;
+        }
+
+        var outcome = await dispatcher.CallAsync(call.MethodName, call.Params, context.RequestAborted);
+        await _responses.SendAsync(context.Response, outcome);
     }
 
     /// <summary>
@@ -224,82 +229,6 @@ internal sealed class RpcHttpHandler(Task<RpcDispatcher> ready, IMainLog log, Xm
         {
             // The connection is already gone.
         }
-    }
-
-    private async Task WriteOutcomeAsync(HttpResponse response, RpcOutcome outcome)
-    {
-        if (!outcome.IsFault && outcome.Value is FrozenResult frozen && EncodedOrNull(frozen) is { } value)
-        {
-            await WriteEncodedAsync(response, value);
-            return;
-        }
-
-        if (!_buffers.TryTake(out var buffer))
-        {
-            buffer = new ArrayBufferWriter<byte>(4096);
-        }
-
-        try
-        {
-            try
-            {
-                if (outcome.IsFault)
-                {
-                    XmlRpcResponseWriter.WriteFault(buffer, outcome.FaultCode, outcome.FaultString!);
-                }
-                else
-                {
-                    XmlRpcResponseWriter.WriteResponse(buffer, outcome.Value);
-                }
-            }
-            catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException)
-            {
-                // A result the codec cannot carry is the method's failure, reported as a fault, not a 500.
-                log.Write(LogLevel.Critical, $"XML-RPC result could not be encoded: {e}");
-                buffer.ResetWrittenCount();
-                XmlRpcResponseWriter.WriteFault(buffer, (int)FaultCode.Failed, $"FAILED: result cannot be encoded: {e.Message}");
-            }
-
-            response.StatusCode = 200;
-            response.ContentType = "text/xml";
-            response.ContentLength = buffer.WrittenCount;
-            await response.Body.WriteAsync(buffer.WrittenMemory);
-        }
-        finally
-        {
-            if (buffer.Capacity <= MaxPooledBufferBytes)
-            {
-                buffer.ResetWrittenCount();
-                _buffers.Add(buffer);
-            }
-        }
-    }
-
-    /// <summary>A frozen result's bytes, or null when it cannot be encoded (the buffered path then answers the fault).</summary>
-    private static byte[]? EncodedOrNull(FrozenResult frozen)
-    {
-        try
-        {
-            return FrozenEncodings.Of(frozen);
-        }
-        catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>Sends a value encoded earlier straight from its bytes, without copying them into a response buffer first.</summary>
-    private static async Task WriteEncodedAsync(HttpResponse response, byte[] value)
-    {
-        response.StatusCode = 200;
-        response.ContentType = "text/xml";
-        response.ContentLength = XmlRpcResponseWriter.ResponseStart.Length + value.Length + XmlRpcResponseWriter.ResponseEnd.Length;
-        await response.StartAsync();
-        var body = response.BodyWriter;
-        body.Write(XmlRpcResponseWriter.ResponseStart);
-        body.Write(value);
-        body.Write(XmlRpcResponseWriter.ResponseEnd);
-        await body.FlushAsync();
     }
 }
 

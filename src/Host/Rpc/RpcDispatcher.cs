@@ -13,6 +13,14 @@ internal readonly record struct RpcOutcome(object? Value, int FaultCode, string?
 
     public static RpcOutcome Fault(FaultCode code, string? detail = null) =>
         Fault((int)code, detail is null ? FaultCodes.WireName((int)code) : FaultCodes.WireName((int)code) + ": " + detail);
+
+    /// <summary>
+    /// This outcome as one entry of a <c>system.multicall</c> answer: a success wrapped in a one-element
+    /// array (as Supervisor's API documentation says), a fault as its <c>faultCode</c>/<c>faultString</c> struct.
+    /// </summary>
+    public object MulticallEntry() => IsFault
+        ? new Dictionary<string, object?> { ["faultCode"] = FaultCode, ["faultString"] = FaultString }
+        : new object?[] { Value };
 }
 
 /// <summary>
@@ -22,6 +30,8 @@ internal readonly record struct RpcOutcome(object? Value, int FaultCode, string?
 /// </summary>
 internal sealed class RpcDispatcher(RpcRegistry registry, IMainLog log)
 {
+    public const string MulticallName = RpcRegistry.SystemNamespaceName + ".multicall";
+
     public RpcRegistry Registry => registry;
 
     public async ValueTask<RpcOutcome> CallAsync(string methodName, object?[] parameters, CancellationToken cancellationToken)
@@ -31,21 +41,68 @@ internal sealed class RpcDispatcher(RpcRegistry registry, IMainLog log)
             return RpcOutcome.Fault(FaultCode.UnknownMethod);
         }
 
-        var trace = log.IsEnabled(LogLevel.Trace);
-        if (trace)
+        TraceCalled(methodName);
+        var outcome = await InvokeAsync(method, parameters, cancellationToken).ConfigureAwait(false);
+        TraceReturned(methodName, outcome);
+        return outcome;
+    }
+
+    /// <summary>
+    /// Calls one entry of a <c>system.multicall</c>: a struct naming <c>methodName</c> and <c>params</c>.
+    /// A malformed entry, or a nested multicall, is that entry's fault.
+    /// </summary>
+    public ValueTask<RpcOutcome> CallMulticallEntryAsync(object? entry, CancellationToken cancellationToken)
+    {
+        if (entry is not Dictionary<string, object?> request)
+        {
+            return ValueTask.FromResult(RpcOutcome.Fault(FaultCode.IncorrectParameters, "a multicall entry must be a struct"));
+        }
+
+        if (!request.TryGetValue("methodName", out var nameValue) || nameValue is not string methodName)
+        {
+            return ValueTask.FromResult(RpcOutcome.Fault(FaultCode.IncorrectParameters, "No methodName"));
+        }
+
+        if (methodName == MulticallName)
+        {
+            return ValueTask.FromResult(RpcOutcome.Fault(FaultCode.IncorrectParameters, "Recursive system.multicall forbidden"));
+        }
+
+        object?[] parameters;
+        if (!request.TryGetValue("params", out var parametersValue))
+        {
+            parameters = [];
+        }
+        else if (parametersValue is object?[] array)
+        {
+            parameters = array;
+        }
+        else
+        {
+            return ValueTask.FromResult(RpcOutcome.Fault(FaultCode.IncorrectParameters, "params must be an array"));
+        }
+
+        return CallAsync(methodName, parameters, cancellationToken);
+    }
+
+    /// <summary>The trace line the reference writes for a call (only at <c>loglevel = blather</c>).</summary>
+    public void TraceCalled(string methodName)
+    {
+        if (log.IsEnabled(LogLevel.Trace))
         {
             log.Write(LogLevel.Trace, $"XML-RPC method called: {methodName}()");
         }
+    }
 
-        var outcome = await InvokeAsync(method, parameters, cancellationToken).ConfigureAwait(false);
-        if (trace)
+    /// <summary>The trace line for how a call ended.</summary>
+    public void TraceReturned(string methodName, in RpcOutcome outcome)
+    {
+        if (log.IsEnabled(LogLevel.Trace))
         {
             log.Write(LogLevel.Trace, outcome.IsFault
                 ? $"XML-RPC method {methodName}() returned fault: [{outcome.FaultCode}] {outcome.FaultString}"
                 : $"XML-RPC method {methodName}() returned successfully");
         }
-
-        return outcome;
     }
 
     private async ValueTask<RpcOutcome> InvokeAsync(RpcMethod method, object?[] parameters, CancellationToken cancellationToken)

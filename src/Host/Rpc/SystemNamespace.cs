@@ -8,8 +8,6 @@ namespace Supervisor.Host.Rpc;
 /// </summary>
 internal sealed class SystemNamespace(RpcRegistry registry, Func<RpcDispatcher> dispatcher)
 {
-    private const string MulticallName = RpcRegistry.SystemNamespaceName + ".multicall";
-
     [RpcMethod(Help = "Return an array listing the available method names")]
     [return: RpcReturn("result", "An array of method names available (strings).")]
     public string[] ListMethods() => [.. registry.MethodNames];
@@ -28,49 +26,13 @@ internal sealed class SystemNamespace(RpcRegistry registry, Func<RpcDispatcher> 
     [return: RpcReturn("result", "An array of results, one per call.")]
     public async Task<object?[]> Multicall([RpcParam("An array of call requests")] object?[] calls, CancellationToken cancellationToken)
     {
+        // Over HTTP the answer is streamed and bounded instead (Http/ResponseSender); this is the in-process path.
         var results = new object?[calls.Length];
         for (var i = 0; i < calls.Length; i++)
         {
-            var outcome = await CallOneAsync(calls[i], cancellationToken).ConfigureAwait(false);
-            results[i] = outcome.IsFault
-                ? new Dictionary<string, object?> { ["faultCode"] = outcome.FaultCode, ["faultString"] = outcome.FaultString }
-                : new object?[] { outcome.Value };
+            results[i] = (await dispatcher().CallMulticallEntryAsync(calls[i], cancellationToken).ConfigureAwait(false)).MulticallEntry();
         }
 
         return results;
-    }
-
-    private ValueTask<RpcOutcome> CallOneAsync(object? call, CancellationToken cancellationToken)
-    {
-        if (call is not Dictionary<string, object?> request)
-        {
-            return ValueTask.FromResult(RpcOutcome.Fault(FaultCode.IncorrectParameters, "a multicall entry must be a struct"));
-        }
-
-        if (!request.TryGetValue("methodName", out var nameValue) || nameValue is not string methodName)
-        {
-            return ValueTask.FromResult(RpcOutcome.Fault(FaultCode.IncorrectParameters, "No methodName"));
-        }
-
-        if (methodName == MulticallName)
-        {
-            return ValueTask.FromResult(RpcOutcome.Fault(FaultCode.IncorrectParameters, "Recursive system.multicall forbidden"));
-        }
-
-        object?[] parameters;
-        if (!request.TryGetValue("params", out var parametersValue))
-        {
-            parameters = [];
-        }
-        else if (parametersValue is object?[] array)
-        {
-            parameters = array;
-        }
-        else
-        {
-            return ValueTask.FromResult(RpcOutcome.Fault(FaultCode.IncorrectParameters, "params must be an array"));
-        }
-
-        return dispatcher().CallAsync(methodName, parameters, cancellationToken);
     }
 }

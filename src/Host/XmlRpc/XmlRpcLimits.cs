@@ -1,9 +1,9 @@
 namespace Supervisor.Host.XmlRpc;
 
 /// <summary>
-/// Bounds on what a reader accepts, so that a hostile body costs a bounded amount of work.
-/// Exceeding any of them is an <see cref="XmlRpcFormatException"/>. The body's byte size is the
-/// HTTP layer's limit, not this one.
+/// Bounds on what a reader accepts, so that a hostile body costs a bounded amount of work, and on
+/// what one response may become. Exceeding a reader's bound is an <see cref="XmlRpcFormatException"/>.
+/// The request body's byte size is the HTTP layer's limit, not this one.
 /// </summary>
 internal sealed record XmlRpcLimits
 {
@@ -23,4 +23,11 @@ internal sealed record XmlRpcLimits
 
     /// <summary>The longest text, in UTF-16 characters, of any one value or name.</summary>
     public int MaxStringLength { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// The most bytes one response may take. A small <c>system.multicall</c> of log reads could
+    /// otherwise answer gigabytes; 64 MiB still holds a whole 50 MB log (Supervisor's default
+    /// <c>logfile_maxbytes</c>) read in one call.
+    /// </summary>
+    public long MaxResponseBytes { get; init; } = 64 * 1024 * 1024;
 }
