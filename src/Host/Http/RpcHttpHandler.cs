@@ -165,9 +165,10 @@ internal sealed class RpcHttpHandler(Task<RpcDispatcher> ready, IMainLog log, Xm
                     XmlRpcResponseWriter.WriteResponse(buffer, outcome.Value);
                 }
             }
-            catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException)
+            catch (Exception e)
             {
-                // A result the codec cannot carry is the method's failure, reported as a fault, not a 500.
+                // A result the codec cannot carry, or one that fails while it is written (a plugin's getter or
+                // lazy sequence throwing), is the method's failure, reported as a fault, not a 500.
                 log.Write(LogLevel.Critical, $"XML-RPC result could not be encoded: {e}");
                 buffer.ResetWrittenCount();
                 XmlRpcResponseWriter.WriteFault(buffer, (int)FaultCode.Failed, $"FAILED: result cannot be encoded: {e.Message}");
@@ -188,14 +189,14 @@ internal sealed class RpcHttpHandler(Task<RpcDispatcher> ready, IMainLog log, Xm
         }
     }
 
-    /// <summary>A frozen result's bytes, or null when it cannot be encoded (the buffered path then answers the fault).</summary>
+    /// <summary>A frozen result's bytes, or null when it cannot be encoded or fails while it is (the buffered path then answers the fault).</summary>
     private static byte[]? EncodedOrNull(FrozenResult frozen)
     {
         try
         {
             return FrozenEncodings.Of(frozen);
         }
-        catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException)
+        catch (Exception)
         {
             return null;
         }
