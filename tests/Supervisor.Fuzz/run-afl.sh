@@ -93,7 +93,6 @@ hangs=$(find "$out/default/hangs" -type f -name 'id:*' | wc -l)
   echo "crashes         $crashes"
   echo "hangs           $hangs"
   echo "peak RSS        $((peak_kb / 1024)) MiB (target process, VmHWM sampled each second)"
-  echo "afl-fuzz RSS    $(stat peak_rss_mb) MiB"
 } | tee "$work/summary.txt"
 
 # Every crash and hang again, once each, saying what it broke: a crash is an invariant violation or an

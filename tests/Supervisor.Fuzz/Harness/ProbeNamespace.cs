@@ -3,7 +3,7 @@ using Supervisor.Abstractions;
 namespace Supervisor.Fuzz.Harness;
 
 /// <summary>A struct parameter and result: required and optional members, a nested list and an enum.</summary>
-public sealed record ProbeSettings(
+internal sealed record ProbeSettings(
     [property: RpcMember("name")] string Name,
     [property: RpcMember("retries")] int Retries = 3,
     [property: RpcMember("tags")] List<string>? Tags = null,
@@ -15,7 +15,7 @@ public sealed record ProbeSettings(
 }
 
 /// <summary>A result whose property throws when the encoder reads it.</summary>
-public sealed class BrokenRecord
+internal sealed class BrokenRecord
 {
     [RpcMember("fine")]
     public int Fine => 1;
@@ -35,7 +35,7 @@ public sealed class BrokenRecord
 /// encoded, contain themselves, or fail while being written). Nothing a plugin does may escape the
 /// dispatcher, and every answer must be well-formed XML.
 /// </summary>
-public sealed class ProbeNamespace
+internal sealed class ProbeNamespace
 {
     [RpcMethod(Help = "Return the value as received.")]
     public object? Echo(object? value) => value;
@@ -81,7 +81,7 @@ public sealed class ProbeNamespace
         return value;
     }
 
-    [RpcMethod(Help = "Wait for cancellation or return at once: the host supplies the token.")]
+    [RpcMethod(Help = "Say whether the token the host supplies is already cancelled (it never is here).")]
     public bool Cancellable(CancellationToken cancellationToken) => !cancellationToken.IsCancellationRequested;
 
     [RpcMethod(Help = "Throw InvalidOperationException.")]
