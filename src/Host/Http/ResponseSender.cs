@@ -161,8 +161,11 @@ internal sealed class ResponseSender(IMainLog log, long maxResponseBytes)
         writer.Flush();
     }
 
-    private static bool IsEncodingFailure(Exception e) =>
-        e is ResponseTooLargeException or NotSupportedException or InvalidOperationException or ArgumentException;
+    /// <summary>
+    /// Whatever a result throws while it is written counts as its failure: besides what the codec refuses,
+    /// a plugin's property getter or lazy sequence may throw anything.
+    /// </summary>
+    private static bool IsEncodingFailure(Exception e) => e is not OperationCanceledException;
 
     /// <summary>A result the codec cannot carry, or one too large, is the call's failure: a fault, not a 500.</summary>
     private RpcOutcome EncodingFault(Exception e)
@@ -185,7 +188,7 @@ internal sealed class ResponseSender(IMainLog log, long maxResponseBytes)
             var bytes = FrozenEncodings.Of(frozen);
             return bytes.Length + XmlRpcResponseWriter.ResponseStart.Length + XmlRpcResponseWriter.ResponseEnd.Length <= maxResponseBytes ? bytes : null;
         }
-        catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (IsEncodingFailure(e))
         {
             return null;
         }

@@ -55,6 +55,20 @@ public sealed class PluginIsolationTests
     }
 
     [Fact]
+    public async Task AResultThatFailsWhileBeingWrittenIsAFailedFaultNotAnHttpError()
+    {
+        // Found by the fuzz harness (tests/Supervisor.Fuzz): only the codec's own exceptions became a fault,
+        // so a plugin's getter or lazy sequence throwing anything else while the answer was written was a 500.
+        await using var daemon = await StartAsync();
+        var getter = await daemon.Unix.FaultAsync("throwing.brokenGetter");
+        Assert.Equal((30, "FAILED: result cannot be encoded: Object reference not set to an instance of an object."), (getter.Code, getter.String));
+        var lazy = await daemon.Tcp.FaultAsync("throwing.lazyFailure");
+        Assert.Equal((30, "FAILED: result cannot be encoded: The given key 'two' was not present in the dictionary."), (lazy.Code, lazy.String));
+        Assert.Equal("RUNNING", ((Dictionary<string, object?>)(await daemon.Unix.ValueAsync("supervisor.getState"))!)["statename"]);
+        Assert.Contains("CRIT XML-RPC result could not be encoded: System.Collections.Generic.KeyNotFoundException", await File.ReadAllTextAsync(daemon.LogPath));
+    }
+
+    [Fact]
     public async Task ControlCharactersInResultsStillGiveWellFormedXml()
     {
         await using var daemon = await StartAsync();

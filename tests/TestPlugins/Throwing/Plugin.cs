@@ -46,6 +46,26 @@ public sealed class Namespace : IDisposable
 
     [RpcMethod(Help = "Returns a string with control characters and invalid surrogates.")]
     public string ControlCharacters() => "bell\u0007 escape\u001b[31m nul\u0000 lone\ud800 ok";
+
+    [RpcMethod(Help = "Returns an object whose property throws while the result is being written.")]
+    public Broken BrokenGetter() => new();
+
+    [RpcMethod(Help = "Returns a lazy sequence that fails while the result is being written.")]
+    public IEnumerable<int> LazyFailure()
+    {
+        var known = new Dictionary<string, int> { ["one"] = 1 };
+        return new[] { "one", "two" }.Select(key => known[key]);
+    }
+}
+
+/// <summary>A result whose second property dereferences null when the encoder reads it.</summary>
+public sealed class Broken
+{
+    public int Fine => 1;
+
+    public int Length => Missing!.Length;
+
+    private string? Missing { get; }
 }
 
 /// <summary>A factory that takes its time (a plugin connecting somewhere at start-up).</summary>
