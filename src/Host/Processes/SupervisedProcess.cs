@@ -57,6 +57,9 @@ internal sealed class SupervisedProcess
     /// <summary>The stderr log file in use, or null for none or a redirected stderr.</summary>
     public string? StderrLogPath { get; }
 
+    /// <summary>Seconds between a start and the automatic restart after it (see <see cref="RestartDue"/>).</summary>
+    public const double MinimumRestartInterval = 1.0;
+
     public ProcessState State { get; private set; } = ProcessState.Stopped;
 
     public int Pid { get; private set; }
@@ -343,8 +346,7 @@ internal sealed class SupervisedProcess
         {
             if (state == ProcessState.Exited)
             {
-                if (Config.Autorestart == AutoRestart.Always
-                    || (Config.Autorestart == AutoRestart.Unexpected && !Config.Exitcodes.Contains(ExitStatus ?? 0)))
+                if (RestartsAutomatically && RestartDue(now))
                 {
                     Spawn();
                 }
@@ -392,9 +394,24 @@ internal sealed class SupervisedProcess
         return NextDeadline(acceptingSpawns);
     }
 
+    /// <summary>An EXITED process that <c>autorestart</c> brings back: always, or for an exit code not in <c>exitcodes</c>.</summary>
+    private bool RestartsAutomatically =>
+        Config.Autorestart == AutoRestart.Always
+        || (Config.Autorestart == AutoRestart.Unexpected && !Config.Exitcodes.Contains(ExitStatus ?? 0));
+
+    /// <summary>
+    /// The restart throttle: an automatic restart comes no sooner than <see cref="MinimumRestartInterval"/>
+    /// after the previous start. Only a child that ran for less than that is held back (with
+    /// <c>startsecs</c> of 1 or more such an exit is a BACKOFF, which waits anyway), so a program that
+    /// exits at once restarts about once a second, as the reference's one-second poll loop happens to do,
+    /// instead of hundreds of times. A clock that went back does not hold a restart.
+    /// </summary>
+    private bool RestartDue(double now) => now - LastStart >= MinimumRestartInterval || now < LastStart;
+
     /// <summary>When the next <see cref="Transition"/> can change something, for the loop's sleep.</summary>
     private double NextDeadline(bool acceptingSpawns) => State switch
     {
+        ProcessState.Exited when acceptingSpawns && RestartsAutomatically => LastStart + MinimumRestartInterval,
         // A hair after startsecs: promotion needs now - laststart strictly greater.
         ProcessState.Starting => LastStart + Config.Startsecs + 0.001,
         ProcessState.Backoff when acceptingSpawns && Backoff <= Config.Startretries => Delay + 0.001,
