@@ -6,7 +6,7 @@ namespace Supervisor;
 /// <summary>Talking to processes and listeners: sendProcessStdin, sendRemoteCommEvent.</summary>
 public sealed partial class SupervisorNamespace
 {
-    [RpcMethod(Help = """
+    [RpcMethod(NonBlocking = true, Help = """
         Write a string to a process's stdin, encoded as UTF-8; the call does not wait for the child
         to read it. INCORRECT_PARAMETERS when chars is not a string; BAD_NAME; NOT_RUNNING when there
         is no child or it is being stopped; NO_FILE when the child has closed its stdin.
@@ -30,7 +30,7 @@ public sealed partial class SupervisorNamespace
         return true;
     }
 
-    [RpcMethod(Help = """
+    [RpcMethod(NonBlocking = true, Help = """
         Publish a REMOTE_COMMUNICATION event, whose body is "type:<type>", a newline and the data, to
         the event listeners that subscribe to it. Works even while the daemon shuts down.
         """)]

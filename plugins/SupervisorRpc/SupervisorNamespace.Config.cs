@@ -5,7 +5,7 @@ namespace Supervisor;
 /// <summary>Configuration: reloadConfig, addProcessGroup, removeProcessGroup, getAllConfigInfo.</summary>
 public sealed partial class SupervisorNamespace
 {
-    [RpcMethod(Help = """
+    [RpcMethod(NonBlocking = true, Help = """
         Re-read the configuration file and report how it differs from the active groups, without
         touching them (addProcessGroup and removeProcessGroup apply the changes).
 
@@ -21,7 +21,7 @@ public sealed partial class SupervisorNamespace
         return [new object[] { changes.Added, changes.Changed, changes.Removed }];
     }
 
-    [RpcMethod(Help = """
+    [RpcMethod(NonBlocking = true, Help = """
         Activate a process group of the configuration as last read; its autostart processes then
         start. ALREADY_ADDED when it is active, BAD_NAME when the configuration has no such group.
         """)]
@@ -35,7 +35,7 @@ public sealed partial class SupervisorNamespace
         return true;
     }
 
-    [RpcMethod(Help = """
+    [RpcMethod(NonBlocking = true, Help = """
         Deactivate a process group whose processes are all stopped. BAD_NAME when it is not active,
         STILL_RUNNING when one of its processes is not stopped.
         """)]
@@ -49,7 +49,7 @@ public sealed partial class SupervisorNamespace
         return true;
     }
 
-    [RpcMethod(Help = """
+    [RpcMethod(NonBlocking = true, Help = """
         Return one struct per process of the configuration as last read (groups flattened), sorted by
         process name: its settings, its group and whether that group is active (inuse).
         """)]

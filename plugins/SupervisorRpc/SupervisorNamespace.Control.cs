@@ -7,7 +7,7 @@ public sealed partial class SupervisorNamespace
 {
     private const string WaitHelp = "Wait for each process to be fully started";
 
-    [RpcMethod(Help = """
+    [RpcMethod(NonBlocking = true, Help = """
         Start a process and, with wait, return once it is RUNNING (after its startsecs).
 
         A group spec ('group:*' or 'group:') starts the whole group and returns startProcessGroup's
@@ -32,7 +32,7 @@ public sealed partial class SupervisorNamespace
         return true;
     }
 
-    [RpcMethod(Help = """
+    [RpcMethod(NonBlocking = true, Help = """
         Start every process of a group that is not already running (STARTING, RUNNING, BACKOFF), in
         priority order; with wait, return once each has started or failed. Each process gets a status
         struct (name, group, status, description); processes skipped get none.
@@ -48,7 +48,7 @@ public sealed partial class SupervisorNamespace
         return await StartAll(group.Processes, wait, cancellationToken).ConfigureAwait(false);
     }
 
-    [RpcMethod(Help = "Start every process that is not running, group by group in priority order; as startProcessGroup.")]
+    [RpcMethod(NonBlocking = true, Help = "Start every process that is not running, group by group in priority order; as startProcessGroup.")]
     [return: RpcReturn("result", "An array of process status info structs")]
     public async Task<List<ProcessResult>> StartAllProcesses(
         [RpcParam(WaitHelp)] bool wait = true,
@@ -58,7 +58,7 @@ public sealed partial class SupervisorNamespace
         return await StartAll(InPriorityOrder(), wait, cancellationToken).ConfigureAwait(false);
     }
 
-    [RpcMethod(Help = """
+    [RpcMethod(NonBlocking = true, Help = """
         Stop a process with its stopsignal (SIGKILL after stopwaitsecs) and, with wait, return once it
         has stopped. A group spec stops the whole group and returns stopProcessGroup's array. Faults:
         BAD_NAME; NOT_RUNNING when it is not STARTING, RUNNING or BACKOFF; FAILED when it cannot be
@@ -81,7 +81,7 @@ public sealed partial class SupervisorNamespace
         return true;
     }
 
-    [RpcMethod(Help = """
+    [RpcMethod(NonBlocking = true, Help = """
         Stop every running process of a group (STARTING, RUNNING, BACKOFF), in priority order; with
         wait, return once each has stopped. One status struct per process stopped.
         """)]
@@ -96,7 +96,7 @@ public sealed partial class SupervisorNamespace
         return await StopAll(group.Processes, wait, cancellationToken).ConfigureAwait(false);
     }
 
-    [RpcMethod(Help = "Stop every running process, group by group in priority order; as stopProcessGroup.")]
+    [RpcMethod(NonBlocking = true, Help = "Stop every running process, group by group in priority order; as stopProcessGroup.")]
     [return: RpcReturn("result", "An array of process status info structs")]
     public async Task<List<ProcessResult>> StopAllProcesses(
         [RpcParam("Wait for each process to be fully stopped")] bool wait = true,
@@ -106,7 +106,7 @@ public sealed partial class SupervisorNamespace
         return await StopAll(InPriorityOrder(), wait, cancellationToken).ConfigureAwait(false);
     }
 
-    [RpcMethod(Help = """
+    [RpcMethod(NonBlocking = true, Help = """
         Send a UNIX signal to a process. The signal is a name, with or without SIG and in any case
         ('HUP', 'sighup', 'SIGHUP'), or a number. A group spec signals the group and returns
         signalProcessGroup's array. Faults: BAD_NAME; BAD_SIGNAL; NOT_RUNNING unless the process is
@@ -130,7 +130,7 @@ public sealed partial class SupervisorNamespace
         return true;
     }
 
-    [RpcMethod(Help = """
+    [RpcMethod(NonBlocking = true, Help = """
         Send a signal to every process of a group that is STARTING, RUNNING or STOPPING, in priority
         order. A bad signal is reported in each process's status struct, not as a fault.
         """)]
@@ -153,7 +153,7 @@ public sealed partial class SupervisorNamespace
         return results;
     }
 
-    [RpcMethod(Help = "Send a signal to every process that is STARTING, RUNNING or STOPPING; as signalProcessGroup.")]
+    [RpcMethod(NonBlocking = true, Help = "Send a signal to every process that is STARTING, RUNNING or STOPPING; as signalProcessGroup.")]
     [return: RpcReturn("result", "An array of process status info structs")]
     public async Task<List<ProcessResult>> SignalAllProcesses(
         [RpcParam("Signal to send, as name ('HUP') or number ('1')", Type = "string")] object signal,

@@ -5,7 +5,7 @@ namespace Supervisor;
 /// <summary>Process information: getProcessInfo, getAllProcessInfo.</summary>
 public sealed partial class SupervisorNamespace
 {
-    [RpcMethod(Help = """
+    [RpcMethod(NonBlocking = true, Help = """
         Return a struct describing one process.
 
         Keys: name, group; start, stop and now (Unix times; 0 means never); state and statename;
@@ -22,7 +22,7 @@ public sealed partial class SupervisorNamespace
         return Status(ResolveProcess(name));
     }
 
-    [RpcMethod(Help = """
+    [RpcMethod(NonBlocking = true, Help = """
         Return the getProcessInfo struct of every active process, ordered by group name and then by
         process name.
         """)]

@@ -5,7 +5,7 @@ namespace Supervisor;
 /// <summary>Process logs: read, tail and clear.</summary>
 public sealed partial class SupervisorNamespace
 {
-    [RpcMethod(Aliases = ["readProcessLog"], Help = """
+    [RpcMethod(NonBlocking = true, Aliases = ["readProcessLog"], Help = """
         Read length bytes from a process's stdout log, starting at offset.
 
         The offset and length rules are readLog's: a negative offset with length 0 reads the last
@@ -22,7 +22,7 @@ public sealed partial class SupervisorNamespace
         return ReadProcessLog(ResolveProcess(name).StdoutLogfile, offset, length);
     }
 
-    [RpcMethod(Help = """
+    [RpcMethod(NonBlocking = true, Help = """
         Read length bytes from a process's stderr log, starting at offset; as readProcessStdoutLog.
         A process with redirect_stderr has no stderr log (NO_FILE).
         """)]
@@ -36,7 +36,7 @@ public sealed partial class SupervisorNamespace
         return ReadProcessLog(ResolveProcess(name).StderrLogfile, offset, length);
     }
 
-    [RpcMethod(Aliases = ["tailProcessLog"], Help = """
+    [RpcMethod(NonBlocking = true, Aliases = ["tailProcessLog"], Help = """
         Tail a process's stdout log: a cheaper way to follow it than readProcessStdoutLog.
 
         Asks for up to length bytes from offset. When the log is longer than offset + length,
@@ -54,7 +54,7 @@ public sealed partial class SupervisorNamespace
         return LogTail.Tail(ResolveProcess(name).StdoutLogfile, offset, length);
     }
 
-    [RpcMethod(Help = "Tail a process's stderr log; as tailProcessStdoutLog.")]
+    [RpcMethod(NonBlocking = true, Help = "Tail a process's stderr log; as tailProcessStdoutLog.")]
     [return: RpcReturn("result", "[string bytes, int offset, bool overflow]", Type = "array")]
     public object[] TailProcessStderrLog(
         [RpcParam("the name of the process (or 'group:name')")] string name,
@@ -65,7 +65,7 @@ public sealed partial class SupervisorNamespace
         return LogTail.Tail(ResolveProcess(name).StderrLogfile, offset, length);
     }
 
-    [RpcMethod(Aliases = ["clearProcessLog"], Help = """
+    [RpcMethod(NonBlocking = true, Aliases = ["clearProcessLog"], Help = """
         Empty a process's stdout and stderr logs: the current files are removed and reopened empty
         (rotated backups stay). A process without a child keeps its files. FAILED on an I/O error.
         clearProcessLog is the deprecated name of this method.
@@ -81,7 +81,7 @@ public sealed partial class SupervisorNamespace
         return true;
     }
 
-    [RpcMethod(Help = """
+    [RpcMethod(NonBlocking = true, Help = """
         Empty the logs of every active process, one after the other in priority order, and report
         each as a status struct (name, group, status, description).
         """)]

@@ -29,7 +29,7 @@ public sealed partial class SupervisorNamespace(ISupervisord supervisord)
 
     private IProcessTable Processes => supervisord.Processes;
 
-    [RpcMethod(Aliases = ["getVersion"], Help = """
+    [RpcMethod(NonBlocking = true, Aliases = ["getVersion"], Help = """
         Return the version of the RPC API used by supervisord.
 
         The API version changes only when the API does, so clients can check it before calling
@@ -43,7 +43,7 @@ public sealed partial class SupervisorNamespace(ISupervisord supervisord)
         return supervisord.ApiVersion;
     }
 
-    [RpcMethod(Help = "Return the version of the Supervisor release this daemon is compatible with.")]
+    [RpcMethod(NonBlocking = true, Help = "Return the version of the Supervisor release this daemon is compatible with.")]
     [return: RpcReturn("version", "version id")]
     public string GetSupervisorVersion()
     {
@@ -51,7 +51,7 @@ public sealed partial class SupervisorNamespace(ISupervisord supervisord)
         return supervisord.SupervisorVersion;
     }
 
-    [RpcMethod(Help = """
+    [RpcMethod(NonBlocking = true, Help = """
         Return the identifying string of this supervisord (the [supervisord] identifier setting),
         so a client talking to several daemons can tell them apart.
         """)]
@@ -62,7 +62,7 @@ public sealed partial class SupervisorNamespace(ISupervisord supervisord)
         return supervisord.Identifier;
     }
 
-    [RpcMethod(Help = """
+    [RpcMethod(NonBlocking = true, Help = """
         Return the current state of supervisord as a struct.
 
         statecode/statename: 2 FATAL, 1 RUNNING, 0 RESTARTING, -1 SHUTDOWN. Calls made while
@@ -76,7 +76,7 @@ public sealed partial class SupervisorNamespace(ISupervisord supervisord)
         return new SupervisorStateInfo((int)state, SupervisorStates.WireName(state));
     }
 
-    [RpcMethod("getPID", Help = "Return the OS process id of supervisord; it does not change across a restart.")]
+    [RpcMethod("getPID", NonBlocking = true, Help = "Return the OS process id of supervisord; it does not change across a restart.")]
     [return: RpcReturn("result", "PID")]
     public int GetPid()
     {
@@ -84,7 +84,7 @@ public sealed partial class SupervisorNamespace(ISupervisord supervisord)
         return supervisord.Pid;
     }
 
-    [RpcMethod(Aliases = ["readMainLog"], Help = """
+    [RpcMethod(NonBlocking = true, Aliases = ["readMainLog"], Help = """
         Read length bytes from the main log starting at offset.
 
         offset >= 0, length > 0: up to length bytes from offset. offset >= 0, length 0: from offset
@@ -107,7 +107,7 @@ public sealed partial class SupervisorNamespace(ISupervisord supervisord)
         return LogFileReader.Read(path, offset, length);
     }
 
-    [RpcMethod(Help = """
+    [RpcMethod(NonBlocking = true, Help = """
         Clear the main log: the current file is removed and reopened empty; rotated backups stay.
 
         NO_FILE when there is no log file, FAILED when it cannot be removed.
@@ -121,7 +121,7 @@ public sealed partial class SupervisorNamespace(ISupervisord supervisord)
         return true;
     }
 
-    [RpcMethod(Help = "Shut down the supervisor process: stop every process, then exit.")]
+    [RpcMethod(NonBlocking = true, Help = "Shut down the supervisor process: stop every process, then exit.")]
     [return: RpcReturn("result", "always returns True unless error")]
     public bool Shutdown()
     {
@@ -130,7 +130,7 @@ public sealed partial class SupervisorNamespace(ISupervisord supervisord)
         return true;
     }
 
-    [RpcMethod(Help = """
+    [RpcMethod(NonBlocking = true, Help = """
         Restart the supervisor process: stop every process, re-read the configuration and reload
         the plugins, in the same OS process.
         """)]

@@ -33,6 +33,14 @@ public sealed class RpcMethodAttribute : Attribute
 
     /// <summary>The summary shown first by <c>system.methodHelp</c>; may span several lines.</summary>
     public string? Help { get; init; }
+
+    /// <summary>
+    /// Declares that the method never blocks its thread: it returns quickly, or awaits instead of waiting.
+    /// The host then calls it directly on the thread that read the request, which is fastest. Without it
+    /// (the default) the method runs on threads of its own namespace, so one that sleeps, waits on a lock
+    /// or does slow synchronous I/O delays only its own callers, never the rest of the daemon.
+    /// </summary>
+    public bool NonBlocking { get; init; }
 }
 
 /// <summary>One-line description of a parameter, shown as <c>@param type name text</c> by <c>system.methodHelp</c>.</summary>

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Supervisor.Abstractions;
 using Supervisor.Host.Config;
 using Supervisor.Host.Platform;
+using Supervisor.Host.Plugins;
 using Supervisor.Host.Processes.Spawning;
 
 namespace Supervisor.Host;
@@ -80,6 +81,7 @@ internal static class Program
         settings = settings with { Notices = [.. notices.Select(n => (LogLevel.Info, n)), .. settings.Notices] };
 
         var daemon = new Supervisord(() => ConfigLoader.LoadForCommandLine(options, argv0, CurrentEnvironment()), Console.Out, TimeProvider.System);
+        UnhandledExceptions.Install(daemon.LogCritical, daemon.CleanUpAfterCrash);
         using var term = Register(PosixSignal.SIGTERM, () => daemon.RequestStopFromSignal(SupervisorState.Shutdown, "SIGTERM"));
         using var interrupt = Register(PosixSignal.SIGINT, () => daemon.RequestStopFromSignal(SupervisorState.Shutdown, "SIGINT"));
         using var quit = Register(PosixSignal.SIGQUIT, () => daemon.RequestStopFromSignal(SupervisorState.Shutdown, "SIGQUIT"));

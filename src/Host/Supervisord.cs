@@ -99,6 +99,19 @@ internal sealed class Supervisord : ISupervisord
         }
     }
 
+    /// <summary>A CRIT line in the current main log; throws <see cref="InvalidOperationException"/> when there is none.</summary>
+    public void LogCritical(string text) => Current.Log.Write(LogLevel.Critical, text);
+
+    /// <summary>The process is ending on an exception nothing caught: remove what a stopped daemon leaves no trace of.</summary>
+    public void CleanUpAfterCrash()
+    {
+        if (_current is { } generation)
+        {
+            generation.Http?.RemoveSocketFiles();
+            DeletePidFile(generation.Settings);
+        }
+    }
+
     /// <summary>Runs generations until a shutdown. Returns the process exit code.</summary>
     public async Task<int> RunAsync(RuntimeSettings settings)
     {

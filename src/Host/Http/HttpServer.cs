@@ -128,8 +128,15 @@ internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, RpcHtt
         _quietTrim.Dispose();
         _guard.Dispose();
 
-        // Only the socket files this server claimed: a live one found at start-up belongs to another
-        // daemon and must survive our failed start.
+        RemoveSocketFiles();
+    }
+
+    /// <summary>
+    /// Removes the socket files this server claimed (only those: a live one found at start-up belongs to
+    /// another daemon and must survive our failed start).
+    /// </summary>
+    public void RemoveSocketFiles()
+    {
         foreach (var path in _claimedSocketPaths)
         {
             TryDelete(path);

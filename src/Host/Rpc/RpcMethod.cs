@@ -20,7 +20,8 @@ internal sealed class RpcMethod
         int requiredParameters,
         Func<object?, object?>[] converters,
         object?[] defaults,
-        Lazy<Func<object?[], CancellationToken, ValueTask<object?>>> invoke)
+        Lazy<Func<object?[], CancellationToken, ValueTask<object?>>> invoke,
+        TaskScheduler? threads = null)
     {
         Name = name;
         Help = help;
@@ -29,7 +30,11 @@ internal sealed class RpcMethod
         _converters = converters;
         _defaults = defaults;
         _invoke = invoke;
+        Threads = threads;
     }
+
+    /// <summary>Where the method runs: its namespace's own threads, or null for the caller's thread (<c>NonBlocking</c>).</summary>
+    public TaskScheduler? Threads { get; }
 
     /// <summary>The full wire name, <c>namespace.method</c>.</summary>
     public string Name { get; }
@@ -79,6 +84,16 @@ internal sealed class RpcMethod
             }
         }
 
-        return _invoke.Value(arguments, cancellationToken);
+        if (Threads is null)
+        {
+            return _invoke.Value(arguments, cancellationToken);
+        }
+
+        var invoke = _invoke;
+        return new ValueTask<object?>(Task.Factory.StartNew(
+            () => invoke.Value(arguments, cancellationToken).AsTask(),
+            CancellationToken.None,
+            TaskCreationOptions.DenyChildAttach,
+            Threads).Unwrap());
     }
 }

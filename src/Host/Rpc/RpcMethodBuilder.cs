@@ -16,8 +16,9 @@ internal static class RpcMethodBuilder
     private static readonly MethodInfo FromResultMethod = typeof(RpcMethodBuilder).GetMethod(nameof(FromResult), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     /// <summary>Every wire method (aliases included) that <paramref name="target"/> exposes under <paramref name="namespaceName"/>.</summary>
+    /// <param name="threads">Where methods not declared <c>NonBlocking</c> run (made on first need), or null to run every method on the caller's thread.</param>
     /// <exception cref="RpcDeclarationException">A method cannot be exposed; the message names it.</exception>
-    public static IReadOnlyList<RpcMethod> Build(string namespaceName, object target)
+    public static IReadOnlyList<RpcMethod> Build(string namespaceName, object target, Func<TaskScheduler>? threads = null)
     {
         var methods = new List<RpcMethod>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -42,7 +43,7 @@ internal static class RpcMethodBuilder
                     }
                 }
 
-                methods.AddRange(Describe(namespaceName, names, target, method, attribute));
+                methods.AddRange(Describe(namespaceName, names, target, method, attribute, attribute.NonBlocking ? null : threads?.Invoke()));
             }
             catch (RpcDeclarationException e)
             {
@@ -61,7 +62,7 @@ internal static class RpcMethodBuilder
         }
     }
 
-    private static IEnumerable<RpcMethod> Describe(string namespaceName, List<string> names, object target, MethodInfo method, RpcMethodAttribute attribute)
+    private static IEnumerable<RpcMethod> Describe(string namespaceName, List<string> names, object target, MethodInfo method, RpcMethodAttribute attribute, TaskScheduler? threads)
     {
         if (method.IsGenericMethodDefinition)
         {
@@ -114,7 +115,7 @@ internal static class RpcMethodBuilder
             () => InvokerExpression(target, method, parameters).Compile(), LazyThreadSafetyMode.ExecutionAndPublication);
         foreach (var name in names)
         {
-            yield return new RpcMethod(namespaceName + "." + name, help, signature, required, converters, defaults, invoke);
+            yield return new RpcMethod(namespaceName + "." + name, help, signature, required, converters, defaults, invoke, threads);
         }
     }
 

@@ -24,10 +24,12 @@ internal sealed class RpcRegistry
                 throw new RpcDeclarationException($"the namespace name '{SystemNamespaceName}' is reserved for the built-in introspection methods");
             }
 
-            Add(methods, name, target);
+            NamespaceThreads? threads = null;
+            Add(methods, name, target, () => threads ??= new NamespaceThreads(name));
         }
 
-        Add(methods, SystemNamespaceName, systemNamespace(this));
+        // The introspection methods are the host's own and never block.
+        Add(methods, SystemNamespaceName, systemNamespace(this), threads: null);
         _methods = methods.ToFrozenDictionary(StringComparer.Ordinal);
         MethodNames = [.. _methods.Keys.Order(StringComparer.Ordinal)];
     }
@@ -37,9 +39,9 @@ internal sealed class RpcRegistry
 
     public bool TryGet(string name, out RpcMethod method) => _methods.TryGetValue(name, out method!);
 
-    private static void Add(Dictionary<string, RpcMethod> methods, string namespaceName, object target)
+    private static void Add(Dictionary<string, RpcMethod> methods, string namespaceName, object target, Func<TaskScheduler>? threads)
     {
-        foreach (var method in RpcMethodBuilder.Build(namespaceName, target))
+        foreach (var method in RpcMethodBuilder.Build(namespaceName, target, threads))
         {
             methods[method.Name] = method;
         }

@@ -54,10 +54,13 @@ internal sealed class RawHttpConnection : IAsyncDisposable
     public async Task SendAsync(byte[] request) => await _socket.SendAsync(request, SocketFlags.None);
 
     /// <summary>Sends one request and reads one response.</summary>
-    public async Task<RawHttpResponse> ExchangeAsync(byte[] request)
+    public Task<RawHttpResponse> ExchangeAsync(byte[] request) => ExchangeAsync(request, ReadTimeout);
+
+    /// <summary>Sends one request and reads one response, waiting up to <paramref name="timeout"/> for each read.</summary>
+    public async Task<RawHttpResponse> ExchangeAsync(byte[] request, TimeSpan timeout)
     {
         await SendAsync(request);
-        return await ReadResponseAsync();
+        return await ReadResponseAsync(timeout);
     }
 
     /// <summary>Reads one response framed by its Content-Length (every response of the daemon has one).</summary>

@@ -50,11 +50,46 @@ public sealed class Namespace : IDisposable
     [RpcMethod(Help = "Returns an object whose property throws while the result is being written.")]
     public Broken BrokenGetter() => new();
 
+    [RpcMethod(Help = "Blocks its thread for the given milliseconds, then answers true.")]
+    public bool Sleep(int milliseconds)
+    {
+        Thread.Sleep(milliseconds);
+        return true;
+    }
+
+    [RpcMethod(Help = "Awaits once, then blocks its thread (an async method that is not really asynchronous).")]
+    public async Task<bool> SleepAfterAwait(int milliseconds)
+    {
+        await Task.Yield();
+        Thread.Sleep(milliseconds);
+        return true;
+    }
+
+    [RpcMethod(Help = "Starts a thread of its own that throws; answers at once.")]
+    public bool ThreadThrows()
+    {
+        new Thread(() => throw new InvalidOperationException("thrown on the plugin's own thread")).Start();
+        return true;
+    }
+
+    [RpcMethod(Help = "Starts an async void method that throws after its first await; answers at once.")]
+    public bool AsyncVoidThrows()
+    {
+        FireAndForget();
+        return true;
+    }
+
     [RpcMethod(Help = "Returns a lazy sequence that fails while the result is being written.")]
     public IEnumerable<int> LazyFailure()
     {
         var known = new Dictionary<string, int> { ["one"] = 1 };
         return new[] { "one", "two" }.Select(key => known[key]);
+    }
+
+    private static async void FireAndForget()
+    {
+        await Task.Delay(10);
+        throw new InvalidOperationException("thrown by an async void method");
     }
 }
 
