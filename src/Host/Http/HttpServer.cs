@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Hosting.Server.Abstractions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Supervisor.Abstractions;
@@ -91,11 +90,11 @@ internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, RpcHtt
 
     /// <summary>
     /// Kestrel's limits, set for a daemon that must outlive careless and hostile clients alike: request
-    /// headers within 10 s, bodies at no less than 240 bytes/s (Kestrel's default rate, which the daemon
-    /// had switched off), keep-alive connections closed after Kestrel's 130 s of idleness. Bodies are
-    /// bounded in size and time by <see cref="RpcHttpHandler"/>; connections by <see cref="ConnectionGuard"/>.
+    /// headers within 10 s, bodies at no less than 240 bytes/s after 5 s (Kestrel's default rate),
+    /// keep-alive connections closed after Kestrel's 130 s of idleness. Bodies are bounded in size and
+    /// time by <see cref="RpcHttpHandler"/>; connections by <see cref="ConnectionGuard"/>.
     /// </summary>
-    internal static void ConfigureLimits(KestrelServerLimits limits)
+    private static void ConfigureLimits(KestrelServerLimits limits)
     {
         limits.MaxRequestBodySize = null;
         limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
