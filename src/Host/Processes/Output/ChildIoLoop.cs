@@ -366,6 +366,9 @@ internal sealed unsafe class ChildIoLoop : IDisposable
 
             _holdingCount = _holding.Count;
         }
+
+        // The loop may be waiting without a timeout: the new log's retries must not wait for output.
+        Wake();
     }
 
     private void Dispatch(object? target)
