@@ -9,7 +9,9 @@ public sealed partial class SupervisorNamespace
     [RpcMethod(NonBlocking = true, Help = """
         Write a string to a process's stdin, encoded as UTF-8; the call does not wait for the child
         to read it. INCORRECT_PARAMETERS when chars is not a string; BAD_NAME; NOT_RUNNING when there
-        is no child or it is being stopped; NO_FILE when the child has closed its stdin.
+        is no child or it is being stopped; NO_FILE when the child has closed its stdin; FAILED, with
+        nothing written, when the child has not read enough of its earlier input: at most 16 MiB may
+        wait for it (the text says how much is pending).
         """)]
     [return: RpcReturn("result", "Always return True unless error")]
     public async Task<bool> SendProcessStdin(

@@ -36,7 +36,11 @@ public interface IProcessTable
     /// <summary>Sends a signal (a number, e.g. 1 for SIGHUP). Faults: BAD_NAME, BAD_SIGNAL, NOT_RUNNING, FAILED.</summary>
     Task<ProcessInfo> SignalAsync(string group, string name, int signal, CancellationToken cancellationToken);
 
-    /// <summary>Writes bytes to the process's stdin. Faults: BAD_NAME, NOT_RUNNING, NO_FILE (stdin closed).</summary>
+    /// <summary>
+    /// Writes bytes to the process's stdin without waiting for the child to read them. Faults: BAD_NAME,
+    /// NOT_RUNNING, NO_FILE (stdin closed), FAILED when the bytes not yet read plus these would exceed
+    /// 16 MiB (nothing of the call is written; retry once the child has read its input).
+    /// </summary>
     Task WriteStdinAsync(string group, string name, ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
 
     /// <summary>Empties the process's stdout and stderr logs (backups kept). Faults: BAD_NAME, FAILED.</summary>

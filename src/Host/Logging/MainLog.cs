@@ -20,6 +20,7 @@ internal sealed class MainLog : IMainLog, IDisposable
     private readonly TimeProvider _clock;
     private readonly bool _syslog;
     private FileStream? _file;
+    private bool _failing;
 
     public MainLog(string? filePath, LogLevel level, long maxBytes, int backups, TextWriter? echo, TimeProvider clock)
     {
@@ -54,14 +55,29 @@ internal sealed class MainLog : IMainLog, IDisposable
         {
             if (_file is not null)
             {
-                _file.Write(Encoding.UTF8.GetBytes(line));
-                _file.Flush();
-
-                // As the reference's handler: rotate after the write once the file has reached maxbytes,
-                // so a file may exceed it by one message (processes.md §6.2).
-                if (_maxBytes > 0 && _file.Length >= _maxBytes)
+                try
                 {
-                    Rotate();
+                    _file.Write(Encoding.UTF8.GetBytes(line));
+                    _file.Flush();
+                    _failing = false;
+
+                    // As the reference's handler: rotate after the write once the file has reached maxbytes,
+                    // so a file may exceed it by one message (processes.md §6.2).
+                    if (_maxBytes > 0 && _file.Length >= _maxBytes)
+                    {
+                        Rotate();
+                    }
+                }
+                catch (IOException e)
+                {
+                    // A full disk must not take the daemon down with it: every thread logs, and an
+                    // exception here would escape from wherever the message came from. Say it once on
+                    // stderr (all that is left), with the message, and keep trying the file.
+                    if (!_failing)
+                    {
+                        _failing = true;
+                        Console.Error.Write($"supervisord: cannot write to {FilePath}: {e.Message}; lost: {line}");
+                    }
                 }
             }
 

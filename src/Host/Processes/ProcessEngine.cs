@@ -310,7 +310,12 @@ internal sealed class ProcessEngine : IAsyncDisposable
         return process.Snapshot;
     }
 
-    /// <summary>sendProcessStdin: NOT_RUNNING without a child or while stopping; NO_FILE once stdin is closed.</summary>
+    /// <summary>
+    /// sendProcessStdin: NOT_RUNNING without a child or while stopping; NO_FILE once stdin is closed;
+    /// FAILED, with nothing written, when the bytes the child has not read yet plus these would pass
+    /// <see cref="ChildPipes.StdinLimit"/>. FAILED because none of Supervisor's codes means "try again
+    /// later": NO_FILE would tell the caller stdin is gone for good, and the fault's text says what to do.
+    /// </summary>
     public void WriteStdin(string group, string name, ReadOnlyMemory<byte> data)
     {
         var process = FindProcess(group, name);
@@ -319,11 +324,18 @@ internal sealed class ProcessEngine : IAsyncDisposable
             throw new RpcFaultException(FaultCode.NotRunning, process.DisplayName);
         }
 
-        if (process.WriteStdin(data) == StdinWriteResult.Closed)
+        switch (process.WriteStdin(data, ChildPipes.StdinLimit, out var pending))
         {
-            throw new RpcFaultException(FaultCode.NoFile, process.DisplayName);
+            case StdinWriteResult.Closed:
+                throw new RpcFaultException(FaultCode.NoFile, process.DisplayName);
+            case StdinWriteResult.Full:
+                throw new RpcFaultException(FaultCode.Failed, StdinFullText(process.DisplayName, pending, data.Length));
         }
     }
+
+    internal static string StdinFullText(string name, int pending, int length) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"stdin buffer of {name} is full: {pending} bytes pending, {length} more would exceed the limit of {ChildPipes.StdinLimit} bytes; nothing was written (retry when the child has read its input)");
 
     public void ClearLogs(string group, string name)
     {

@@ -420,9 +420,12 @@ internal sealed class SupervisedProcess
         _ => double.PositiveInfinity,
     };
 
-    /// <summary>Queues bytes for the child's stdin (sendProcessStdin).</summary>
-    public StdinWriteResult WriteStdin(ReadOnlyMemory<byte> data) =>
-        _pipes is { } pipes && !_exitCollected ? pipes.WriteStdin(data) : StdinWriteResult.Closed;
+    /// <summary>Queues bytes for the child's stdin, at most <paramref name="limit"/> waiting (see <see cref="ChildPipes.WriteStdin(ReadOnlyMemory{byte}, int, out int)"/>).</summary>
+    public StdinWriteResult WriteStdin(ReadOnlyMemory<byte> data, int limit, out int pending)
+    {
+        pending = 0;
+        return _pipes is { } pipes && !_exitCollected ? pipes.WriteStdin(data, limit, out pending) : StdinWriteResult.Closed;
+    }
 
     /// <summary>clearProcessLogs: only the logs of a live child are truncated, as the reference does.</summary>
     public void ClearLogs()

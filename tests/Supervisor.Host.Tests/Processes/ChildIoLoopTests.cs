@@ -292,6 +292,44 @@ public sealed class ChildIoLoopTests
     }
 
     [Fact]
+    public void StdinBeyondTheLimitIsRefusedWholeAndTheBufferIsLetGoOnceRead()
+    {
+        using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        using var stdout = new TestPipe();
+        using var stdin = new TestPipe();
+        var pipes = loop.Attach(stdin.Write, stdout.Read, null, null, null, "cat");
+        const int limit = 1024 * 1024;
+        byte[] Filled(char letter, int count) => Enumerable.Repeat((byte)letter, count).ToArray();
+
+        Assert.Equal(StdinWriteResult.Accepted, pipes.WriteStdin(Filled('a', limit / 2), limit, out _));
+        Assert.Equal(StdinWriteResult.Accepted, pipes.WriteStdin(Filled('b', limit / 4), limit, out _));
+        var waiting = pipes.StdinPending;
+        Assert.Equal(StdinWriteResult.Full, pipes.WriteStdin(Filled('c', limit / 2), limit, out var pending));
+        Assert.Equal(waiting, pending);
+        Assert.Equal(waiting, pipes.StdinPending);
+        Assert.InRange(pipes.StdinBufferCapacity, waiting, limit);
+        Assert.True(pipes.StdinOpen);
+
+        // The reader gets a's then b's, then what follows once there is room again: no c at all.
+        Assert.Equal(StdinWriteResult.Accepted, pipes.WriteStdin(Filled('d', limit / 8), limit, out _));
+        var expected = Filled('a', limit / 2).Concat(Filled('b', limit / 4)).Concat(Filled('d', limit / 8)).ToArray();
+        using var received = new MemoryStream();
+        var buffer = new byte[65536];
+        while (received.Length < expected.Length)
+        {
+            var n = TestPipe.ReadSome(stdin.Read, buffer.AsSpan(0, (int)Math.Min(buffer.Length, expected.Length - received.Length)));
+            Assert.NotEqual(0, n);
+            received.Write(buffer, 0, n);
+        }
+
+        Assert.True(expected.AsSpan().SequenceEqual(received.ToArray()));
+
+        // Emptied, the buffer lets its array go: no high-water mark stays allocated.
+        Eventually.True(() => pipes.StdinPending == 0 && pipes.StdinBufferCapacity == 0, "the buffer to be released");
+        Assert.Equal(StdinWriteResult.Accepted, pipes.WriteStdin(Filled('e', limit), limit, out _));
+    }
+
+    [Fact]
     public void StdinToAClosedPipeIsClosed()
     {
         using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));

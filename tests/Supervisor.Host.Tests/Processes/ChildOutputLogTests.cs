@@ -11,6 +11,58 @@ public sealed class ChildOutputLogTests
     private static ChildOutputLog LogFor(string? file, long maxBytes = 0, int backups = 0, bool stripAnsi = false, IMainLog? mainLog = null, ChunkObserver? onChunk = null, OutputChannel channel = OutputChannel.Stdout) =>
         new(new ChildOutputOptions("cat", channel, file, maxBytes, backups, Syslog: false, stripAnsi, onChunk), mainLog ?? new RecordingLog(LogLevel.Info));
 
+    private static byte[] NumberedLines(int count) =>
+        Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(1, count).Select(i => $"line {i}\n")));
+
+    [SmallFilesystemFact]
+    public void OutputHeldOnAFullDiskIsWrittenOnRetryAndItsArrayLetGo()
+    {
+        using var small = new SmallFilesystem();
+        var main = new RecordingLog(LogLevel.Info);
+        var path = small.File("out.log");
+        using var log = LogFor(path, mainLog: main);
+        small.Fill();
+        var text = NumberedLines(2000);
+        log.Write(text.AsSpan(0, 5000));
+        log.Write(text.AsSpan(5000));
+        Assert.True(log.Holding);
+        Assert.Equal(text.Length - new FileInfo(path).Length, log.HeldLength);
+        Assert.True(log.RetryHeld(), "written to a full disk");
+
+        small.Free();
+        Assert.False(log.RetryHeld());
+        Assert.False(log.Holding);
+        Assert.Equal(0, log.HeldCapacity);
+        Assert.Equal(text, File.ReadAllBytes(path));
+        Assert.Equal([LogLevel.Error, LogLevel.Info], main.Lines.Select(l => l.Level));
+        Assert.EndsWith("writable again, " + text.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + " held bytes written", main.Lines[1].Message, StringComparison.Ordinal);
+
+        // Normal again: straight to the file, no message.
+        log.Write("more\n"u8);
+        Assert.Equal(text.Length + 5, new FileInfo(path).Length);
+        Assert.Equal(2, main.Lines.Count);
+    }
+
+    [SmallFilesystemFact]
+    public void ClearingOrClosingALogThatHoldsOutputSaysWhatWasNotWritten()
+    {
+        using var small = new SmallFilesystem();
+        var main = new RecordingLog(LogLevel.Info);
+        var path = small.File("out.log");
+        var log = LogFor(path, mainLog: main);
+        small.Fill();
+        log.Write(NumberedLines(10));
+        log.Clear();
+        Assert.False(log.Holding);
+        Assert.EndsWith(": cleared while its output was held; 71 bytes of output not written", main.Lines[^1].Message, StringComparison.Ordinal);
+        Assert.Equal(LogLevel.Info, main.Lines[^1].Level);
+
+        // Not retried by an I/O loop: closing it loses what it holds, and says so.
+        log.Write(NumberedLines(3));
+        log.Dispose();
+        Assert.Equal((LogLevel.Error, $"log file {path} of cat (stdout): closed while its output was held; 21 bytes of output not written"), main.Lines[^1]);
+    }
+
     [Fact]
     public void RotationThroughManyBackupsLosesNoByte()
     {

@@ -47,3 +47,27 @@ public sealed class RootFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A test that fills a real small filesystem (a tmpfs it mounts); skipped with the reason when mounting is not permitted. CI runs as root.</summary>
+public sealed class SmallFilesystemFactAttribute : FactAttribute
+{
+    public SmallFilesystemFactAttribute()
+    {
+        if (SmallFilesystem.Unavailable is { } reason)
+        {
+            Skip = reason;
+        }
+    }
+}
+
+/// <summary>A theory that fills a real small filesystem; skipped with the reason when mounting is not permitted.</summary>
+public sealed class SmallFilesystemTheoryAttribute : TheoryAttribute
+{
+    public SmallFilesystemTheoryAttribute()
+    {
+        if (SmallFilesystem.Unavailable is { } reason)
+        {
+            Skip = reason;
+        }
+    }
+}

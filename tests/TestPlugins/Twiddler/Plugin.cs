@@ -57,6 +57,15 @@ public sealed class Namespace : IDisposable
     [RpcMethod(Help = "Every PROCESS_LOG and PROCESS_COMMUNICATION event seen so far, as 'TYPE payload' strings, in delivery order.")]
     public string[] ObservedOutput() => [.. _output];
 
+    [RpcMethod(Help = "Writes count bytes ('p') to a process's stdin through IProcessTable, in one write.")]
+    public async Task<bool> WriteStdin(string group, string name, int count, CancellationToken cancellationToken)
+    {
+        var data = new byte[count];
+        data.AsSpan().Fill((byte)'p');
+        await _supervisord.Processes.WriteStdinAsync(group, name, data, cancellationToken);
+        return true;
+    }
+
     [RpcMethod(Help = "The state name of a process, read from the facade's snapshot.")]
     public string StateOf(string group, string name) =>
         _supervisord.Processes.FindProcess(group, name)?.State.ToString() ?? "none";

@@ -128,7 +128,10 @@ internal sealed class EventListenerPool(string name, EventListenerPoolConfig con
             }
 
             envelope ??= EventEnvelope.Encode(server, entry.Serial, Name, entry.PoolSerial, entry.Shared.Event.Type, entry.Shared.Event.Payload);
-            if (process.WriteStdin(envelope) == Output.StdinWriteResult.Closed)
+            // Not held to the stdin limit: the protocol itself bounds envelopes (one at a time, only to
+            // a READY listener), and refusing one because a client filled the listener's stdin would
+            // stall the pool.
+            if (process.WriteStdin(envelope, int.MaxValue, out _) == Output.StdinWriteResult.Closed)
             {
                 log.Debug($"epipe occurred while sending event {entry.Serial} to listener {listener.Name}, listener state unchanged");
                 continue;

@@ -17,6 +17,9 @@ namespace Supervisor.Host.Processes.Output;
 /// event finds its channel without a table. Channels are closed only on this thread (stdin also under
 /// its own lock), and a closed channel's handle is freed only after the pass that might still hold an
 /// event for it.</para>
+/// <para>A log whose file cannot be written holds its output (<see cref="ChildOutputLog.Holding"/>);
+/// while any does, the loop wakes at least every <see cref="RetryMilliseconds"/> to let it try again, so
+/// held output is written when space returns even if the child says nothing more or has exited.</para>
 /// </summary>
 internal sealed unsafe class ChildIoLoop : IDisposable
 {
@@ -24,6 +27,9 @@ internal sealed unsafe class ChildIoLoop : IDisposable
     internal const int ReadSize = 128 * 1024;
 
     private const int MaxEvents = 512;
+
+    /// <summary>How often logs that hold output try their file again (besides on every new chunk).</summary>
+    internal const int RetryMilliseconds = 1000;
 
     private readonly IMainLog _mainLog;
     private readonly int _epoll;
@@ -35,6 +41,13 @@ internal sealed unsafe class ChildIoLoop : IDisposable
     private readonly Lock _liveLock = new();
     private readonly HashSet<ChildPipes> _live = [];
     private readonly List<GCHandle> _toFree = [];
+
+    // Logs holding output, retried by the loop; a log whose child has gone stays here until written.
+    // Lock order: this lock, then a log's own.
+    private readonly Lock _holdingLock = new();
+    private readonly List<ChildOutputLog> _holding = [];
+    private volatile int _holdingCount;
+    private long _nextRetry;
     private volatile bool _stopping;
     private bool _disposed;
 
@@ -91,6 +104,8 @@ internal sealed unsafe class ChildIoLoop : IDisposable
         string processName)
     {
         var pipes = new ChildPipes(this, processName, stdin, stdout, stderr, stdoutLog, stderrLog);
+        TakeOverHeld(stdoutLog);
+        TakeOverHeld(stderrLog);
         lock (_liveLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -140,6 +155,17 @@ internal sealed unsafe class ChildIoLoop : IDisposable
         foreach (var pipes in remaining)
         {
             Finish(pipes, null);
+        }
+
+        lock (_holdingLock)
+        {
+            foreach (var log in _holding)
+            {
+                log.Abandon();
+            }
+
+            _holding.Clear();
+            _holdingCount = 0;
         }
 
         FreeClosedHandles();
@@ -245,7 +271,7 @@ internal sealed unsafe class ChildIoLoop : IDisposable
     {
         while (!_stopping)
         {
-            var count = NativeIo.EpollWait(_epoll, _events, MaxEvents, -1);
+            var count = NativeIo.EpollWait(_epoll, _events, MaxEvents, _holdingCount > 0 ? RetryMilliseconds : -1);
             if (count < 0)
             {
                 var errno = Marshal.GetLastPInvokeError();
@@ -274,7 +300,75 @@ internal sealed unsafe class ChildIoLoop : IDisposable
 
             RunCommands();
             FreeClosedHandles();
+            if (_holdingCount > 0)
+            {
+                RetryHolding();
+            }
         }
+    }
+
+    /// <summary>Starts retrying a log that began to hold output (I/O thread, after a chunk).</summary>
+    private void Watch(ChildOutputLog log)
+    {
+        lock (_holdingLock)
+        {
+            if (!_holding.Contains(log))
+            {
+                log.MarkKeptByLoop();
+                _holding.Add(log);
+                _holdingCount = _holding.Count;
+            }
+        }
+    }
+
+    /// <summary>At most once per <see cref="RetryMilliseconds"/>: every holding log tries its file; those done leave the list.</summary>
+    private void RetryHolding()
+    {
+        var now = Environment.TickCount64;
+        if (now < _nextRetry)
+        {
+            return;
+        }
+
+        _nextRetry = now + RetryMilliseconds;
+        lock (_holdingLock)
+        {
+            _holding.RemoveAll(log => !log.RetryHeld());
+            _holdingCount = _holding.Count;
+        }
+    }
+
+    /// <summary>
+    /// A new spawn's log for a file that a gone child's log still holds output for takes that output
+    /// over, so it is written first (Attach, before the new pipes are watched).
+    /// </summary>
+    private void TakeOverHeld(ChildOutputLog? log)
+    {
+        if (log?.Path is null || _holdingCount == 0)
+        {
+            return;
+        }
+
+        lock (_holdingLock)
+        {
+            var taken = _holding.FindAll(held => held != log && held.Path == log.Path && held.Orphaned);
+            foreach (var orphan in taken)
+            {
+                log.TakeOver(orphan);
+                _holding.Remove(orphan);
+            }
+
+            if (log.Holding && !_holding.Contains(log))
+            {
+                log.MarkKeptByLoop();
+                _holding.Add(log);
+            }
+
+            _holdingCount = _holding.Count;
+        }
+
+        // The loop may be waiting without a timeout: the new log's retries must not wait for output.
+        Wake();
     }
 
     private void Dispatch(object? target)
@@ -329,7 +423,13 @@ internal sealed unsafe class ChildIoLoop : IDisposable
         }
 
         // EOF: the child (and every grandchild holding the pipe) closed its end.
-        if (Pump(output) == 0)
+        var moved = Pump(output);
+        if (output.Log is { Holding: true } log)
+        {
+            Watch(log);
+        }
+
+        if (moved == 0)
         {
             CloseOutput(output);
         }
@@ -379,6 +479,11 @@ internal sealed unsafe class ChildIoLoop : IDisposable
             }
 
             available -= n;
+        }
+
+        if (output.Log is { Holding: true } log)
+        {
+            Watch(log);
         }
     }
 

@@ -12,16 +12,31 @@ internal enum StdinWriteResult
 
     /// <summary>No stdin, or the child closed it (EPIPE): the reference's NO_FILE.</summary>
     Closed,
+
+    /// <summary>Refused whole: the bytes still waiting for the child plus these would pass the limit.</summary>
+    Full,
 }
 
 /// <summary>
 /// The parent's ends of one child's pipes, attached to a <see cref="ChildIoLoop"/>. Output is read by
 /// the loop; stdin is written from any thread without blocking: a write is tried at once (so EPIPE is
 /// seen by the caller, as in the reference's <c>flush()</c>), and what the pipe does not take waits in a
-/// buffer that the loop writes when the pipe becomes writable.
+/// buffer that the loop writes when the pipe becomes writable. That buffer is bounded (<see cref="StdinLimit"/>):
+/// a child that never reads its stdin must not make the daemon hold everything clients send it.
 /// </summary>
 internal sealed unsafe class ChildPipes
 {
+    /// <summary>
+    /// The most stdin bytes waiting for one child (beyond what its pipe holds) that sendProcessStdin may
+    /// add to. 16 MiB is the largest request body the daemon reads, so one call's string always fits
+    /// when nothing is pending (no single write 4.2.5 accepts is refused for its size alone), while a
+    /// child that does not read costs at most this much memory instead of everything sent to it.
+    /// </summary>
+    public const int StdinLimit = 16 * 1024 * 1024;
+
+    /// <summary>An emptied buffer larger than this is dropped, so a burst does not keep its high-water array.</summary>
+    private const int KeptBufferBytes = 64 * 1024;
+
     private readonly ChildIoLoop _loop;
     private readonly Lock _stdinLock = new();
     private SafeFileHandle? _stdinHandle;
@@ -62,19 +77,29 @@ internal sealed unsafe class ChildPipes
     /// <summary>
     /// sendProcessStdin: hands <paramref name="data"/> to the child, never blocking. Returns
     /// <see cref="StdinWriteResult.Closed"/> when there is no stdin or the pipe is broken (the channel is
-    /// then closed and anything still buffered is dropped, as the reference does).
+    /// then closed and anything still buffered is dropped, as the reference does), and
+    /// <see cref="StdinWriteResult.Full"/>, having written nothing, when the bytes already waiting
+    /// (<paramref name="pending"/>) plus <paramref name="data"/> would exceed <paramref name="limit"/>.
+    /// The check counts all of <paramref name="data"/> before any of it is written, so a refused call
+    /// never leaves half its bytes in the pipe.
     /// </summary>
-    public StdinWriteResult WriteStdin(ReadOnlyMemory<byte> data)
+    public StdinWriteResult WriteStdin(ReadOnlyMemory<byte> data, int limit, out int pending)
     {
         lock (_stdinLock)
         {
+            pending = _pendingEnd - _pendingStart;
             if (_stdinFd < 0)
             {
                 return StdinWriteResult.Closed;
             }
 
+            if ((long)pending + data.Length > limit)
+            {
+                return StdinWriteResult.Full;
+            }
+
             var span = data.Span;
-            if (_pendingEnd == _pendingStart)
+            if (pending == 0)
             {
                 var written = WriteSome(span, out var broken);
                 if (broken)
@@ -90,7 +115,7 @@ internal sealed unsafe class ChildPipes
                 }
             }
 
-            Append(span);
+            Append(span, limit);
             if (!_stdinWatched)
             {
                 _loop.Control(NativeIo.EpollCtlAdd, _stdinFd, NativeIo.EpollOut, GCHandle.ToIntPtr(_self));
@@ -98,6 +123,33 @@ internal sealed unsafe class ChildPipes
             }
 
             return StdinWriteResult.Accepted;
+        }
+    }
+
+    /// <summary><see cref="WriteStdin(ReadOnlyMemory{byte}, int, out int)"/> with <see cref="StdinLimit"/>.</summary>
+    public StdinWriteResult WriteStdin(ReadOnlyMemory<byte> data) => WriteStdin(data, StdinLimit, out _);
+
+    /// <summary>Stdin bytes waiting for the pipe to take them (for tests and diagnostics).</summary>
+    public int StdinPending
+    {
+        get
+        {
+            lock (_stdinLock)
+            {
+                return _pendingEnd - _pendingStart;
+            }
+        }
+    }
+
+    /// <summary>The capacity of the stdin buffer's array (0 when none is held), for tests.</summary>
+    internal int StdinBufferCapacity
+    {
+        get
+        {
+            lock (_stdinLock)
+            {
+                return _pending.Length;
+            }
         }
     }
 
@@ -183,6 +235,11 @@ internal sealed unsafe class ChildPipes
         if (_pendingStart == _pendingEnd)
         {
             _pendingStart = _pendingEnd = 0;
+            if (_pending.Length > KeptBufferBytes)
+            {
+                _pending = [];
+            }
+
             if (_stdinWatched)
             {
                 _loop.Forget(_stdinFd);
@@ -221,13 +278,16 @@ internal sealed unsafe class ChildPipes
         return total;
     }
 
-    private void Append(ReadOnlySpan<byte> data)
+    private void Append(ReadOnlySpan<byte> data, int limit)
     {
         var count = _pendingEnd - _pendingStart;
         if (_pending.Length - _pendingEnd < data.Length)
         {
-            // Compact, growing only when the live bytes and the new ones do not fit.
-            var target = _pending.Length >= count + data.Length ? _pending : new byte[Math.Max(count + data.Length, _pending.Length * 2)];
+            // Compact, growing only when the live bytes and the new ones do not fit, and doubling no
+            // further than the limit (the caller checked that count + data.Length is within it).
+            var target = _pending.Length >= count + data.Length
+                ? _pending
+                : new byte[Math.Max(count + data.Length, (int)Math.Min(limit, _pending.Length * 2L))];
             _pending.AsSpan(_pendingStart, count).CopyTo(target);
             _pending = target;
             _pendingStart = 0;
