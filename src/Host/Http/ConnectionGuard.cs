@@ -32,9 +32,12 @@ internal sealed class ConnectionGuard : IDisposable
     private readonly IMainLog _log;
     private readonly Lock _gate = new();
     private readonly LinkedList<TrackedConnection> _pending = [];
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
+
     private readonly Timer _sweep;
     private readonly TimeSpan _pendingTimeout;
     private bool _refusing;
+    private bool _disposed;
     private long _refusedInEpisode;
 
     /// <param name="descriptorLimit">The soft RLIMIT_NOFILE the daemon runs with.</param>
@@ -46,7 +49,7 @@ internal sealed class ConnectionGuard : IDisposable
         Reserve = ReserveFor(descriptorLimit);
         MaxPending = MaxPendingFor(descriptorLimit, Reserve, descriptorsInUse);
         _pendingTimeout = pendingTimeout ?? PendingTimeout;
-        _sweep = new Timer(_ => ClosePendingOlderThan(_pendingTimeout), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        _sweep = new Timer(_ => ClosePendingOlderThan(_pendingTimeout));
     }
 
     public long DescriptorLimit { get; }
@@ -151,6 +154,12 @@ internal sealed class ConnectionGuard : IDisposable
         lock (_gate)
         {
             tracked.Node = _pending.AddLast(tracked);
+            if (_pending.Count == 1 && !_disposed)
+            {
+                // The sweep runs only while someone is pending: an idle daemon does not wake up for it.
+                _sweep.Change(SweepInterval, SweepInterval);
+            }
+
             if (_pending.Count > MaxPending)
             {
                 evicted = _pending.First!.Value;
@@ -162,7 +171,14 @@ internal sealed class ConnectionGuard : IDisposable
         return tracked;
     }
 
-    public void Dispose() => _sweep.Dispose();
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            _sweep.Dispose();
+        }
+    }
 
     internal void Trust(TrackedConnection tracked)
     {
@@ -185,6 +201,11 @@ internal sealed class ConnectionGuard : IDisposable
             {
                 (expired ??= []).Add(oldest.Value);
                 RemovePending(oldest.Value);
+            }
+
+            if (_pending.Count == 0 && !_disposed)
+            {
+                _sweep.Change(Timeout.Infinite, Timeout.Infinite);
             }
         }
 
