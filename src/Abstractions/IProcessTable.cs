@@ -56,7 +56,10 @@ public interface IProcessTable
 
     /// <summary>
     /// Every process of the pending configuration (the file as last read), groups flattened, sorted by
-    /// process name: what <c>supervisor.getAllConfigInfo</c> answers.
+    /// process name: what <c>supervisor.getAllConfigInfo</c> answers. An AUTO log file shows its path
+    /// once its group has been activated from this reading of the file (at start-up, or by
+    /// <see cref="AddGroupAsync"/>) and <c>"auto"</c> until then, as in the reference: after
+    /// <see cref="ReloadConfigAsync"/> even a group left running shows <c>"auto"</c>.
     /// </summary>
     IReadOnlyList<ProcessConfigInfo> ConfigInfo { get; }
 

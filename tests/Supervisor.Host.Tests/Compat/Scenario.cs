@@ -354,7 +354,48 @@ internal sealed record Scenario(string Name, IReadOnlyList<Step> Steps, IReadOnl
                 new Ctl("status"),
             ],
             ["Restarted supervisord", "# daemon pid unchanged: yes", "added                            RUNNING   pid <PID>, uptime <UPTIME>"]),
+        new("config-info",
+            [
+                // At start-up every group is activated, so AUTO logs show their files.
+                new Rpc(ConfigLogs),
+                new Rpc(ManualLogs),
+                new Ctl("start manual"),
+                new Ctl("stop manual"),
+                new Rpc(ConfigLogs),
+
+                // reloadConfig reads new configuration objects: 'auto' until a group is activated from them,
+                // even for groups left running, whose processes keep their files.
+                new Ctl("reread"),
+                new Rpc(ConfigLogs),
+                new Rpc(ManualLogs),
+                new Ctl("start manual"),
+                new Ctl("stop manual"),
+                new Rpc(ConfigLogs),
+                new Ctl("remove manual"),
+                new Rpc(ConfigLogs),
+                new Ctl("add manual"),
+                new Rpc(ConfigLogs),
+
+                // A removed group's configuration keeps the files it was activated with.
+                new Ctl("remove manual"),
+                new Rpc(ConfigLogs),
+            ],
+            [
+                """{"value": [["manual", true, "<DIR>/manual-stdout---compat-<RANDOM>.log", "<DIR>/manual-stderr---compat-<RANDOM>.log"], ["sleeper", true, "<DIR>/sleeper-stdout---compat-<RANDOM>.log", "<DIR>/sleeper-stderr---compat-<RANDOM>.log"]]}""",
+                """{"value": [["manual", true, "auto", "auto"], ["sleeper", true, "auto", "auto"]]}""",
+                """{"value": [["manual", false, "auto", "auto"], ["sleeper", true, "auto", "auto"]]}""",
+                """{"value": [["manual", true, "<DIR>/manual-stdout---compat-<RANDOM>.log", "<DIR>/manual-stderr---compat-<RANDOM>.log"], ["sleeper", true, "auto", "auto"]]}""",
+                """{"value": [["manual", false, "<DIR>/manual-stdout---compat-<RANDOM>.log", "<DIR>/manual-stderr---compat-<RANDOM>.log"], ["sleeper", true, "auto", "auto"]]}""",
+                """{"value": ["<DIR>/manual-stdout---compat-<RANDOM>.log", "<DIR>/manual-stderr---compat-<RANDOM>.log"]}""",
+            ]),
     ];
+
+    /// <summary>getAllConfigInfo's log files of <c>manual</c> and <c>sleeper</c>, with whether their group is active.</summary>
+    private const string ConfigLogs =
+        "[(c['name'], c['inuse'], c['stdout_logfile'], c['stderr_logfile']) for c in proxy.supervisor.getAllConfigInfo() if c['name'] in ('manual', 'sleeper')]";
+
+    /// <summary>getProcessInfo's log files of <c>manual</c>.</summary>
+    private const string ManualLogs = "[proxy.supervisor.getProcessInfo('manual')[k] for k in ('stdout_logfile', 'stderr_logfile')]";
 
     public static TheoryData<string> Names => [.. All.Select(s => s.Name)];
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Supervisor.Host.Tests.Support;
 
 namespace Supervisor.Host.Tests.Compat;
 
@@ -152,5 +153,19 @@ internal sealed record DaemonExit : Step
     {
         var code = await run.Daemon.WaitForExitAsync(TimeSpan.FromSeconds(30));
         run.Record(code is null ? "# daemon still running 30 s later\n" : $"# daemon exited with {code}\n");
+    }
+}
+
+/// <summary>
+/// A Python <c>xmlrpc.client</c> expression against the daemon's unix socket (<c>proxy</c> in scope, as in
+/// <see cref="PythonClient"/>); records the expression and its JSON result (<c>value</c>, <c>fault</c> or
+/// <c>error</c>), normalized.
+/// </summary>
+internal sealed record Rpc(string Script) : Step
+{
+    public override async Task RunAsync(ScenarioRun run)
+    {
+        var result = await PythonClient.RawAsync("unix://" + run.SocketPath, Script);
+        run.Record($">>> {Script}\n{run.Normalize(result)}\n");
     }
 }
