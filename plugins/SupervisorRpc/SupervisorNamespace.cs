@@ -117,7 +117,6 @@ public sealed partial class SupervisorNamespace(ISupervisord supervisord)
     {
         Gate();
         supervisord.MainLog.Clear();
-        supervisord.MainLog.Write(LogLevel.Info, "reopening log file");
         return true;
     }
 

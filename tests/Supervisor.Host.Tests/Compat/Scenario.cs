@@ -388,6 +388,17 @@ internal sealed record Scenario(string Name, IReadOnlyList<Step> Steps, IReadOnl
                 """{"value": [["manual", false, "<DIR>/manual-stdout---compat-<RANDOM>.log", "<DIR>/manual-stderr---compat-<RANDOM>.log"], ["sleeper", true, "auto", "auto"]]}""",
                 """{"value": ["<DIR>/manual-stdout---compat-<RANDOM>.log", "<DIR>/manual-stderr---compat-<RANDOM>.log"]}""",
             ]),
+        new("clear-log",
+            [
+                new Rpc("proxy.supervisor.clearLog()"),
+
+                // The reference logs "reopening log file" into the file it has just removed.
+                new Rpc("proxy.supervisor.readLog(0, 0)"),
+                new Check("the console shows 'reopening log file'", run => Eventually(() => run.Daemon.Output.Contains(" INFO reopening log file", StringComparison.Ordinal))),
+                new Ctl("stop sleeper"),
+                new Rpc("[line[24:] for line in proxy.supervisor.readLog(0, 0).splitlines() if 'stopped:' in line]"),
+            ],
+            ["""{"value": ""}""", """{"value": ["WARN stopped: sleeper (terminated by SIGTERM)"]}""", "# the console shows 'reopening log file': yes"]),
     ];
 
     /// <summary>getAllConfigInfo's log files of <c>manual</c> and <c>sleeper</c>, with whether their group is active.</summary>
@@ -422,6 +433,20 @@ internal sealed record Scenario(string Name, IReadOnlyList<Step> Steps, IReadOnl
         return (status, _) => status.All(p =>
             p.Value.State is "RUNNING" or "STOPPED" or "EXITED" or "FATAL"
             && (p.Value.Description != "Not started" || allowed.Contains(p.Key)));
+    }
+
+    /// <summary>Polls <paramref name="condition"/> for up to 10 s (the daemon's console output is read asynchronously).</summary>
+    public static async Task<bool> Eventually(Func<bool> condition)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); !condition(); await Task.Delay(50))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The process runs with another pid than the one <see cref="RememberPids"/> kept.</summary>
