@@ -611,6 +611,7 @@ internal sealed class ProcessEngine : IAsyncDisposable
         }
 
         _log.Info($"reaped unknown pid {exit.Pid} ({WaitStatuses.Describe(exit.WaitStatus)})");
+        _log.Debug(ChildReaper.ChildQuitMessage);
     }
 
     private void OnProcessChanged(SupervisedProcess process)

@@ -319,6 +319,8 @@ internal sealed class SupervisedProcess
             }
         }
 
+        _services.Log.Debug(ChildReaper.ChildQuitMessage);
+
         _services.UnregisterPid(Pid);
         Pid = 0;
         _exitCollected = false;

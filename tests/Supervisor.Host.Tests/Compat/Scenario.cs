@@ -399,7 +399,31 @@ internal sealed record Scenario(string Name, IReadOnlyList<Step> Steps, IReadOnl
                 new Rpc("[line[24:] for line in proxy.supervisor.readLog(0, 0).splitlines() if 'stopped:' in line]"),
             ],
             ["""{"value": ""}""", """{"value": ["WARN stopped: sleeper (terminated by SIGTERM)"]}""", "# the console shows 'reopening log file': yes"]),
+        new("debug-log",
+            [
+                // failer's two quick exits at start-up, then a stop by TERM and one that needs KILL.
+                new MainLogLines(ExitLines, ExitsAnswered(2)),
+                new Ctl("stop sleeper"),
+                new MainLogLines(ExitLines, ExitsAnswered(3)),
+                new Ctl("stop stubborn"),
+                new MainLogLines(ExitLines, ExitsAnswered(4)),
+            ],
+            [
+                "  WARN exited: failer (exit status 1; not expected)",
+                "  DEBG received SIGCHLD indicating a child quit",
+                "  INFO gave up: failer entered FATAL state, too many start retries too quickly",
+                "  WARN stopped: stubborn (terminated by SIGKILL)",
+            ],
+            BaseTemplate.Replace("identifier = compat\n", "identifier = compat\nloglevel = debug\n", StringComparison.Ordinal)),
     ];
+
+    /// <summary>Main-log lines about a child's end, and the debug line the reference writes for each SIGCHLD.</summary>
+    private const string ExitLines = @"^<TS> \w{4} (exited: |stopped: |gave up: |reaped unknown pid|received SIGCHLD)";
+
+    /// <summary>At least <paramref name="count"/> exits logged, each followed by its SIGCHLD line.</summary>
+    private static Func<IReadOnlyList<string>, bool> ExitsAnswered(int count) => lines =>
+        lines.Count(l => l.Contains(" received SIGCHLD", StringComparison.Ordinal)) >= count
+        && lines.Count(l => l.Contains(" exited: ", StringComparison.Ordinal) || l.Contains(" stopped: ", StringComparison.Ordinal)) >= count;
 
     /// <summary>getAllConfigInfo's log files of <c>manual</c> and <c>sleeper</c>, with whether their group is active.</summary>
     private const string ConfigLogs =

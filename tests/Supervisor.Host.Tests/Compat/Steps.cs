@@ -169,3 +169,32 @@ internal sealed record Rpc(string Script) : Step
         run.Record($">>> {Script}\n{run.Normalize(result)}\n");
     }
 }
+
+/// <summary>
+/// The main log's lines matching <paramref name="Pattern"/>, without their timestamps, once <paramref name="Until"/>
+/// holds for them (polled for up to 20 s; a timeout is recorded with the lines as they were).
+/// </summary>
+internal sealed record MainLogLines(string Pattern, Func<IReadOnlyList<string>, bool> Until) : Step
+{
+    public override async Task RunAsync(ScenarioRun run)
+    {
+        var pattern = new System.Text.RegularExpressions.Regex(Pattern);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        List<string> lines;
+        while (true)
+        {
+            lines = [.. (await File.ReadAllLinesAsync(run.Directory.File("supervisord.log")))
+                .Select(l => run.Normalize(l))
+                .Where(l => pattern.IsMatch(l))
+                .Select(l => l.StartsWith("<TS> ", StringComparison.Ordinal) ? l[5..] : l)];
+            if (Until(lines) || DateTime.UtcNow > deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        run.Record($"# main log lines /{Pattern}/{(Until(lines) ? "" : " (TIMED OUT waiting for them)")}:\n{string.Concat(lines.Select(l => "  " + l + "\n"))}");
+    }
+}
