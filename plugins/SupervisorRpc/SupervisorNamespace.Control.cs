@@ -169,24 +169,40 @@ public sealed partial class SupervisorNamespace
     private IEnumerable<ProcessInfo> InPriorityOrder() => Processes.Groups.SelectMany(g => g.Processes);
 
     private Task<List<ProcessResult>> StartAll(IEnumerable<ProcessInfo> processes, bool wait, CancellationToken cancellationToken) =>
-        Bulk(processes.Where(p => !IsRunning(p.State)), wait, p => Start(p, wait, Display(p), cancellationToken));
+        Bulk(
+            processes.Where(p => !IsRunning(p.State)),
+            wait,
+            p => Start(p, wait: false, Display(p), cancellationToken),
+            p => Processes.RequestStartAsync(p.Group, p.Name, wait: true, cancellationToken));
 
     private Task<List<ProcessResult>> StopAll(IEnumerable<ProcessInfo> processes, bool wait, CancellationToken cancellationToken) =>
-        Bulk(processes.Where(p => IsRunning(p.State)), wait, p => Stop(p, wait, Display(p), cancellationToken));
+        Bulk(
+            processes.Where(p => IsRunning(p.State)),
+            wait,
+            p => Stop(p, wait: false, Display(p), cancellationToken),
+            p => Processes.RequestStopAsync(p.Group, p.Name, wait: true, cancellationToken));
 
     private Task<List<ProcessResult>> SignalAll(IEnumerable<ProcessInfo> processes, object signal, CancellationToken cancellationToken) =>
         BulkOperation.RunInTurnAsync(processes.Where(p => IsSignallable(p.State)).ToList(), p => Signal(p, signal, Display(p), cancellationToken));
 
-    /// <summary>Waiting calls run side by side; calls that do not wait are made one after the other.</summary>
-    private Task<List<ProcessResult>> Bulk(IEnumerable<ProcessInfo> targets, bool wait, Func<ProcessInfo, Task> call)
+    /// <summary>
+    /// Waiting calls (<paramref name="request"/>) run side by side; calls that do not wait (<paramref name="call"/>)
+    /// are made one after the other. Each checks the daemon's state first, as the reference's per-process call does.
+    /// </summary>
+    private Task<List<ProcessResult>> Bulk(IEnumerable<ProcessInfo> targets, bool wait, Func<ProcessInfo, Task> call, Func<ProcessInfo, Task<ProcessRequest>> request)
     {
         var list = targets.ToList();
-        Func<ProcessInfo, Task> gated = p =>
-        {
-            Gate();
-            return call(p);
-        };
-        return wait ? BulkOperation.RunAsync(list, gated) : BulkOperation.RunInTurnAsync(list, gated);
+        return wait
+            ? BulkOperation.RunAsync(list, p =>
+            {
+                Gate();
+                return request(p);
+            })
+            : BulkOperation.RunInTurnAsync(list, p =>
+            {
+                Gate();
+                return call(p);
+            });
     }
 
     private Task Start(ProcessInfo p, bool wait, string given, CancellationToken cancellationToken) =>

@@ -816,7 +816,15 @@ internal sealed class ProcessEngine : IAsyncDisposable
     private static string ConfigLogName(ChildLogConfig log, string? activePath) =>
         log.IsAuto ? activePath ?? "auto" : log.File ?? "none";
 
-    private static double Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+    private static double Now() => UnixSeconds(DateTimeOffset.UtcNow);
+
+    /// <summary>
+    /// Unix time in seconds at the clock's own resolution (100 ns), as the reference's <c>time.time()</c> (µs):
+    /// with milliseconds, a spawn and the transition right after it often fell in the same one, so a
+    /// <c>startsecs=0</c> program was not yet "up for more than 0 seconds" and its start had to wait a pass.
+    /// </summary>
+    internal static double UnixSeconds(DateTimeOffset time) =>
+        (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / (double)TimeSpan.TicksPerSecond;
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"process engine, {_groups.Count} groups");
 }

@@ -265,7 +265,7 @@ internal sealed class SupervisedProcess
     {
         var statusText = WaitStatuses.Describe(exit.WaitStatus);
         var exitCode = WaitStatuses.ExitCode(exit.WaitStatus);
-        var now = exit.Time.ToUnixTimeMilliseconds() / 1000.0;
+        var now = ProcessEngine.UnixSeconds(exit.Time);
         LastStop = now;
         bool tooQuickly;
         if (now > LastStart)

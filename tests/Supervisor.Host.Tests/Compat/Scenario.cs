@@ -415,7 +415,52 @@ internal sealed record Scenario(string Name, IReadOnlyList<Step> Steps, IReadOnl
                 "  WARN stopped: stubborn (terminated by SIGKILL)",
             ],
             BaseTemplate.Replace("identifier = compat\n", "identifier = compat\nloglevel = debug\n", StringComparison.Ordinal)),
+        new("group-order",
+            [
+                // Decided on the spot first, in priority order (NO_FILE, the startsecs=0 OKs), then the waits as
+                // they end (the child that died at once); Issues/Issue0011CompatibilityTests repeats it 50 times.
+                new Rpc(GroupOrderStop),
+                new Rpc(GroupOrderStart),
+                new Rpc(GroupOrderStop),
+                new Rpc(GroupOrderStart),
+            ],
+            ["""{"value": [["nofile", 20], ["s1", 80], ["s2", 80], ["s3", 80], ["dier", 50]]}"""],
+            BaseTemplate + """
+                [program:dier]
+                command = /bin/sh -c 'exit 1'
+                startsecs = 5
+                startretries = 0
+                priority = 1
+
+                [program:nofile]
+                command = {dir}/does-not-exist
+                startretries = 0
+                priority = 2
+
+                [program:s1]
+                command = {dir}/sleeper.sh
+                startsecs = 0
+                priority = 3
+
+                [program:s2]
+                command = {dir}/sleeper.sh
+                startsecs = 0
+                priority = 4
+
+                [program:s3]
+                command = {dir}/sleeper.sh
+                startsecs = 0
+                priority = 5
+
+                [group:r]
+                programs = dier,nofile,s1,s2,s3
+
+                """),
     ];
+
+    private const string GroupOrderStart = "[(r['name'], r['status']) for r in proxy.supervisor.startProcessGroup('r')]";
+
+    private const string GroupOrderStop = "sorted((r['name'], r['status']) for r in proxy.supervisor.stopProcessGroup('r'))";
 
     /// <summary>Main-log lines about a child's end, and the debug line the reference writes for each SIGCHLD.</summary>
     private const string ExitLines = @"^<TS> \w{4} (exited: |stopped: |gave up: |reaped unknown pid|received SIGCHLD)";
