@@ -5,7 +5,8 @@ namespace Supervisor.Host.Tests.Compat;
 /// against each daemon once start-up has settled. <paramref name="Expected"/> are lines the reference's
 /// transcript must contain (the harness self-test checks them, so a scenario cannot silently test nothing).
 /// </summary>
-internal sealed record Scenario(string Name, IReadOnlyList<Step> Steps, IReadOnlyList<string> Expected, string? ConfigTemplate = null)
+/// <param name="NeverStarted">The autostart=false processes start-up does not wait for (default <c>manual</c>).</param>
+internal sealed record Scenario(string Name, IReadOnlyList<Step> Steps, IReadOnlyList<string> Expected, string? ConfigTemplate = null, IReadOnlyList<string>? NeverStarted = null)
 {
     /// <summary>The programs, as small /bin/sh scripts written into the run's directory.</summary>
     public static readonly IReadOnlyList<(string Name, string Body)> Scripts =
@@ -17,6 +18,9 @@ internal sealed record Scenario(string Name, IReadOnlyList<Step> Steps, IReadOnl
         ("talker.sh", "#!/bin/sh\necho \"out line 1\"\necho \"out line 2\"\necho \"err line 1\" >&2\necho \"err line 2\" >&2\nexec sleep 100000\n"),
         // Says so on stdout whenever it gets SIGHUP, so a test can wait for the signal's effect.
         ("hupper.sh", "#!/bin/sh\ntrap 'echo got HUP' HUP\necho ready\nwhile :; do sleep 1 & wait $!; done\n"),
+
+        // Ignores SIGHUP, so a test can send signal 1 without restarting it.
+        ("patient.sh", "#!/bin/sh\ntrap '' HUP\necho hello\necho err >&2\nexec sleep 100000\n"),
     ];
 
     public const string Header = """
@@ -456,6 +460,34 @@ internal sealed record Scenario(string Name, IReadOnlyList<Step> Steps, IReadOnl
                 programs = dier,nofile,s1,s2,s3
 
                 """),
+        new("wrong-types",
+            [new WrongTypes(WrongTypeTable.Rows)],
+            [
+                "supervisor.addProcessGroup[123] -> fault 10 BAD_NAME: 123",
+                "supervisor.startProcessGroup[['a'], False] -> fault 2 INCORRECT_PARAMETERS",
+                "supervisor.readLog['abc', 10] -> " + WrongTypeTable.Refused,
+                "supervisor.readLog[True, 10] -> ok str",
+                "system.methodHelp[123] -> fault 4 SIGNATURE_UNSUPPORTED",
+                "supervisor.stopProcess['sleeper', {}] -> ok bool",
+            ],
+            Header + """
+                [program:sleeper]
+                command = {dir}/patient.sh
+                startsecs = 0
+
+                [program:manual]
+                command = {dir}/sleeper.sh
+                autostart = false
+                startsecs = 0
+
+                [program:nolog]
+                command = {dir}/sleeper.sh
+                autostart = false
+                startsecs = 0
+                stdout_logfile = NONE
+
+                """,
+            ["manual", "nolog"]),
     ];
 
     private const string GroupOrderStart = "[(r['name'], r['status']) for r in proxy.supervisor.startProcessGroup('r')]";
