@@ -422,7 +422,9 @@ internal sealed record Scenario(string Name, IReadOnlyList<Step> Steps, IReadOnl
         new("group-order",
             [
                 // Decided on the spot first, in priority order (NO_FILE, the startsecs=0 OKs), then the waits as
-                // they end (the child that died at once); Issues/Issue0011CompatibilityTests repeats it 50 times.
+                // they end (the child that dies before startsecs). Here it dies after 0.2 s: had it died before
+                // the reference reaps right after spawning it, the reference too would list it first.
+                // Issues/Issue0011CompatibilityTests repeats it 50 times with a child that dies at once.
                 new Rpc(GroupOrderStop),
                 new Rpc(GroupOrderStart),
                 new Rpc(GroupOrderStop),
@@ -431,7 +433,7 @@ internal sealed record Scenario(string Name, IReadOnlyList<Step> Steps, IReadOnl
             ["""{"value": [["nofile", 20], ["s1", 80], ["s2", 80], ["s3", 80], ["dier", 50]]}"""],
             BaseTemplate + """
                 [program:dier]
-                command = /bin/sh -c 'exit 1'
+                command = /bin/sh -c 'sleep 0.2; exit 1'
                 startsecs = 5
                 startretries = 0
                 priority = 1
