@@ -4,22 +4,46 @@ namespace Supervisor;
 
 /// <summary>
 /// Runs one per-process call for each of a list of processes and collects the status structs
-/// (xmlrpc-api.md §1.7). The calls are all issued at once, in priority order, so their waits proceed
-/// concurrently; entries are appended as calls complete, and calls found complete together are taken in
-/// priority order, so the ones that finish at once (faults, no waiting) come first in priority order and
-/// the waiting ones follow in completion order. No thread is held while waiting.
+/// (xmlrpc-api.md §1.7), in the reference's order (rpcinterface.py <c>make_allfunc</c>): the calls are all
+/// made at once, in priority order, so their waits proceed together; the outcomes the process loop decided
+/// as it acted on a call (faults such as NO_FILE, starts with nothing to wait for) come first, in priority
+/// order, then the waiting ones as they complete (those found complete together in priority order). No
+/// thread is held while waiting.
 /// </summary>
 internal static class BulkOperation
 {
-    public static async Task<List<ProcessResult>> RunAsync(IEnumerable<ProcessInfo> targets, Func<ProcessInfo, Task> call)
+    public static async Task<List<ProcessResult>> RunAsync(IEnumerable<ProcessInfo> targets, Func<ProcessInfo, Task<ProcessRequest>> request)
     {
-        var pending = new List<(ProcessInfo Process, Task Call)>();
+        var requests = new List<(ProcessInfo Process, Task<ProcessRequest> Request)>();
         foreach (var process in targets)
         {
-            pending.Add((process, Issue(process, call)));
+            requests.Add((process, Issue(process, request)));
         }
 
-        var results = new List<ProcessResult>(pending.Count);
+        // Which outcomes were decided on the spot is what the loop says, not which tasks happen to be seen
+        // complete first: a child that dies at once can finish its wait before a NO_FILE is looked at.
+        var results = new List<ProcessResult>(requests.Count);
+        var pending = new List<(ProcessInfo Process, Task Call)>();
+        foreach (var (process, issued) in requests)
+        {
+            try
+            {
+                var taken = await issued.ConfigureAwait(false);
+                if (taken.Waiting)
+                {
+                    pending.Add((process, taken.Outcome));
+                    continue;
+                }
+
+                await Settle(taken.Outcome).ConfigureAwait(false);
+                results.Add(Entry(process, taken.Outcome));
+            }
+            catch (RpcFaultException fault)
+            {
+                results.Add(ProcessResult.Fault(process, fault));
+            }
+        }
+
         while (pending.Count > 0)
         {
             if (!pending.Exists(p => p.Call.IsCompleted))
@@ -48,15 +72,7 @@ internal static class BulkOperation
         foreach (var process in targets)
         {
             var task = Issue(process, call);
-            try
-            {
-                await task.ConfigureAwait(false);
-            }
-            catch (RpcFaultException)
-            {
-                // Reported by Entry.
-            }
-
+            await Settle(task).ConfigureAwait(false);
             results.Add(Entry(process, task));
         }
 
@@ -64,6 +80,18 @@ internal static class BulkOperation
     }
 
     /// <summary>A call that throws before returning its task counts as a call that failed at once.</summary>
+    private static Task<T> Issue<T>(ProcessInfo process, Func<ProcessInfo, Task<T>> call)
+    {
+        try
+        {
+            return call(process);
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<T>(e);
+        }
+    }
+
     private static Task Issue(ProcessInfo process, Func<ProcessInfo, Task> call)
     {
         try
@@ -73,6 +101,19 @@ internal static class BulkOperation
         catch (Exception e)
         {
             return Task.FromException(e);
+        }
+    }
+
+    /// <summary>Waits for a task without throwing its fault (<see cref="Entry"/> reads it).</summary>
+    private static async Task Settle(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (RpcFaultException)
+        {
+            // Reported by Entry.
         }
     }
 

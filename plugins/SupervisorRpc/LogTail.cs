@@ -8,15 +8,19 @@ internal static class LogTail
     /// <summary>
     /// <c>[data, size, overflow]</c>: the returned offset is always the file size; data is the last
     /// <c>min(length, size)</c> bytes when <paramref name="offset"/> is before the end, else empty; overflow
-    /// says the file is longer than <c>offset + length</c>. A missing file is <c>["", 0, false]</c>, an I/O
+    /// says the file is longer than <c>offset + length</c>. A missing file is <c>["", 0, false]</c> whatever the
+    /// numbers (the reference converts them, <see cref="PythonArguments.Int"/>, only once it has a file), an I/O
     /// error <c>["", offset, false]</c>.
     /// </summary>
-    public static object[] Tail(string path, long offset, long length)
+    public static object[] Tail(string path, object offsetValue, object lengthValue)
     {
         if (path.Length == 0 || !Path.Exists(path))
         {
             return ["", 0L, false];
         }
+
+        var offset = PythonArguments.Int(offsetValue, "offset");
+        var length = PythonArguments.Int(lengthValue, "length");
 
         try
         {
@@ -40,8 +44,10 @@ internal static class LogTail
     }
 
     /// <summary>The bytes to read (start, count) for a file of <paramref name="size"/> bytes, and the overflow flag.</summary>
-    public static (long Start, long Count, long Size, bool Overflow) Window(long size, long offset, long length)
+    public static (long Start, long Count, long Size, bool Overflow) Window(long size, long offsetValue, long lengthValue)
     {
+        // Python's integers do not overflow: offset + length near 2^63 must not wrap around.
+        Int128 offset = offsetValue, length = lengthValue;
         var overflow = false;
         if (size > offset + length)
         {
@@ -59,8 +65,8 @@ internal static class LogTail
             offset = size - length;
         }
 
-        offset = Math.Max(0, offset);
-        length = Math.Max(0, length);
-        return (offset, Math.Min(length, size - offset), size, overflow);
+        offset = Int128.Max(0, offset);
+        length = Int128.Max(0, length);
+        return ((long)offset, (long)Int128.Min(length, size - offset), size, overflow);
     }
 }

@@ -11,6 +11,9 @@ internal static class PythonText
     {
         string text => text,
         byte[] bytes => Encoding.UTF8.GetString(bytes),
+
+        // The reference reads <dateTime.iso8601> as a datetime.datetime.
+        DateTime time => time.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
         _ => Repr(value),
     };
 
@@ -18,9 +21,13 @@ internal static class PythonText
     public static string Strip(string text) => text.Trim(WhiteSpace);
 
     /// <summary>Python's <c>int(text)</c>: white space around, a sign, decimal digits with single underscores between them.</summary>
-    public static bool TryParseInt(string text, out long value)
+    public static bool TryParseInt(string text, out long value) => TryParseInt(text, out value, out _);
+
+    /// <summary>As <see cref="TryParseInt(string, out long)"/>; <paramref name="tooLarge"/> tells a valid literal beyond 64 bits (then saturated).</summary>
+    public static bool TryParseInt(string text, out long value, out bool tooLarge)
     {
         value = 0;
+        tooLarge = false;
         var digits = Strip(text);
         var negative = false;
         if (digits.Length > 0 && digits[0] is '+' or '-')
@@ -47,27 +54,41 @@ internal static class PythonText
                 return false;
             }
 
-            // Too large for any signal: saturate instead of failing, the value is invalid either way.
-            value = value > long.MaxValue / 20 ? long.MaxValue / 2 : (value * 10) + digit;
+            // Too large: saturate and say so (for a signal the value is invalid either way).
+            if (value > (long.MaxValue - digit) / 10)
+            {
+                tooLarge = true;
+                value = long.MaxValue / 2;
+            }
+            else if (!tooLarge)
+            {
+                value = (value * 10) + digit;
+            }
         }
 
         value = negative ? -value : value;
         return true;
     }
 
-    private static string Repr(object? value) => value switch
+    /// <summary>Python's <c>repr(value)</c>, as <c>str()</c> shows values inside arrays and structs.</summary>
+    public static string Repr(object? value) => value switch
     {
         null => "None",
         bool b => b ? "True" : "False",
         string text => "'" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'",
         byte[] bytes => Repr(Encoding.UTF8.GetString(bytes)),
         double d => Float(d),
-        DateTime time => time.ToString("yyyyMMdd'T'HH:mm:ss", CultureInfo.InvariantCulture),
+        DateTime time => DateTimeRepr(time),
         Dictionary<string, object?> members => "{" + string.Join(", ", members.Select(m => Repr(m.Key) + ": " + Repr(m.Value))) + "}",
         object?[] items => "[" + string.Join(", ", items.Select(Repr)) + "]",
         IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };
+
+    /// <summary><c>datetime.datetime(2026, 1, 2, 3, 4, 5)</c>; zero seconds are left out, as Python does.</summary>
+    private static string DateTimeRepr(DateTime time) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"datetime.datetime({time.Year}, {time.Month}, {time.Day}, {time.Hour}, {time.Minute}{(time.Second == 0 ? "" : $", {time.Second}")})");
 
     private static string Float(double d)
     {

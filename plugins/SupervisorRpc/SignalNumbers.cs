@@ -25,8 +25,11 @@ internal static class SignalNumbers
 
     private static readonly HashSet<long> Valid = [.. Names.Values.Select(v => (long)v)];
 
-    /// <summary>True when <paramref name="value"/> can be given as a signal at all (string, number, boolean).</summary>
-    public static bool IsAcceptedType(object? value) => value is string or byte[] or int or long or bool or double;
+    /// <summary>
+    /// True when <paramref name="value"/> can be given as a signal at all (a string, a number, a boolean): the
+    /// reference's <c>signal_number</c> fails with HTTP 500 on anything else (and on a double that is not finite).
+    /// </summary>
+    public static bool IsAcceptedType(object? value) => value is string or byte[] or int or long or bool || value is double d && double.IsFinite(d);
 
     /// <summary>The signal number, or null when the value names no valid signal (BAD_SIGNAL).</summary>
     public static int? Parse(object? value)

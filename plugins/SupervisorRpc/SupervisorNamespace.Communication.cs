@@ -15,7 +15,7 @@ public sealed partial class SupervisorNamespace
         """)]
     [return: RpcReturn("result", "Always return True unless error")]
     public async Task<bool> SendProcessStdin(
-        [RpcParam("The process name to send to (or 'group:name')")] string name,
+        [RpcParam("The process name to send to (or 'group:name')", Type = "string")] object name,
         [RpcParam("The character data to send to the process", Type = "string")] object chars,
         CancellationToken cancellationToken = default)
     {
@@ -24,10 +24,10 @@ public sealed partial class SupervisorNamespace
         {
             string text => Encoding.UTF8.GetBytes(text),
             byte[] raw => raw,
-            _ => throw new RpcFaultException(FaultCode.IncorrectParameters, PythonText.Str(chars)),
+            _ => throw PythonArguments.Fault(FaultCode.IncorrectParameters, chars),
         };
-        var process = ResolveProcess(name);
-        await EngineFaults.Named(Processes.WriteStdinAsync(process.Group, process.Name, bytes, cancellationToken), process.Group, process.Name, name)
+        var (process, given) = ResolveProcess(name);
+        await EngineFaults.Named(Processes.WriteStdinAsync(process.Group, process.Name, bytes, cancellationToken), process.Group, process.Name, given)
             .ConfigureAwait(false);
         return true;
     }

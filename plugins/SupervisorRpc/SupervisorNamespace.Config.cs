@@ -27,11 +27,18 @@ public sealed partial class SupervisorNamespace
         """)]
     [return: RpcReturn("result", "true if successful")]
     public async Task<bool> AddProcessGroup(
-        [RpcParam("name of process group to add")] string name,
+        [RpcParam("name of process group to add", Type = "string")] object name,
         CancellationToken cancellationToken = default)
     {
         Gate();
-        await Processes.AddGroupAsync(name, cancellationToken).ConfigureAwait(false);
+
+        // The reference compares the name with each configured group's: anything but a string matches none.
+        var key = name switch
+        {
+            string or byte[] => PythonArguments.Text(name, "name"),
+            _ => throw BadName(name),
+        };
+        await Processes.AddGroupAsync(key, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -41,11 +48,12 @@ public sealed partial class SupervisorNamespace
         """)]
     [return: RpcReturn("result", "Indicates whether the removal was successful")]
     public async Task<bool> RemoveProcessGroup(
-        [RpcParam("name of process group to remove")] string name,
+        [RpcParam("name of process group to remove", Type = "string")] object name,
         CancellationToken cancellationToken = default)
     {
         Gate();
-        await Processes.RemoveGroupAsync(name, cancellationToken).ConfigureAwait(false);
+        var key = PythonArguments.Key(name) ?? throw BadName(name);
+        await Processes.RemoveGroupAsync(key, cancellationToken).ConfigureAwait(false);
         return true;
     }
 

@@ -17,18 +17,18 @@ public sealed partial class SupervisorNamespace
         """)]
     [return: RpcReturn("result", "Always true unless error", Type = "boolean")]
     public async Task<object> StartProcess(
-        [RpcParam("Process name (or ``group:name``, or ``group:*``)")] string name,
+        [RpcParam("Process name (or ``group:name``, or ``group:*``)", Type = "string")] object name,
         [RpcParam("Wait for process to be fully started")] bool wait = true,
         CancellationToken cancellationToken = default)
     {
         Gate();
-        var (group, process) = Resolve(name);
+        var (group, process, given) = Resolve(name);
         if (process is null)
         {
             return await StartProcessGroup(group.Name, wait, cancellationToken).ConfigureAwait(false);
         }
 
-        await Start(process, wait, name, cancellationToken).ConfigureAwait(false);
+        await Start(process, wait, given, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -39,12 +39,12 @@ public sealed partial class SupervisorNamespace
         """)]
     [return: RpcReturn("result", "An array of process status info structs")]
     public async Task<List<ProcessResult>> StartProcessGroup(
-        [RpcParam("The group name")] string name,
+        [RpcParam("The group name", Type = "string")] object name,
         [RpcParam(WaitHelp)] bool wait = true,
         CancellationToken cancellationToken = default)
     {
         Gate();
-        var group = Processes.FindGroup(name) ?? throw BadName(name);
+        var group = FindGroup(name) ?? throw BadName(name);
         return await StartAll(group.Processes, wait, cancellationToken).ConfigureAwait(false);
     }
 
@@ -66,18 +66,18 @@ public sealed partial class SupervisorNamespace
         """)]
     [return: RpcReturn("result", "Always return True unless error", Type = "boolean")]
     public async Task<object> StopProcess(
-        [RpcParam("The name of the process to stop (or 'group:name')")] string name,
+        [RpcParam("The name of the process to stop (or 'group:name')", Type = "string")] object name,
         [RpcParam("Wait for the process to be fully stopped")] bool wait = true,
         CancellationToken cancellationToken = default)
     {
         Gate();
-        var (group, process) = Resolve(name);
+        var (group, process, given) = Resolve(name);
         if (process is null)
         {
             return await StopProcessGroup(group.Name, wait, cancellationToken).ConfigureAwait(false);
         }
 
-        await Stop(process, wait, name, cancellationToken).ConfigureAwait(false);
+        await Stop(process, wait, given, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -87,12 +87,12 @@ public sealed partial class SupervisorNamespace
         """)]
     [return: RpcReturn("result", "An array of process status info structs")]
     public async Task<List<ProcessResult>> StopProcessGroup(
-        [RpcParam("The group name")] string name,
+        [RpcParam("The group name", Type = "string")] object name,
         [RpcParam("Wait for each process to be fully stopped")] bool wait = true,
         CancellationToken cancellationToken = default)
     {
         Gate();
-        var group = Processes.FindGroup(name) ?? throw BadName(name);
+        var group = FindGroup(name) ?? throw BadName(name);
         return await StopAll(group.Processes, wait, cancellationToken).ConfigureAwait(false);
     }
 
@@ -114,19 +114,19 @@ public sealed partial class SupervisorNamespace
         """)]
     [return: RpcReturn("result", "Always true unless error", Type = "boolean")]
     public async Task<object> SignalProcess(
-        [RpcParam("Name of the process to signal (or 'group:name')")] string name,
+        [RpcParam("Name of the process to signal (or 'group:name')", Type = "string")] object name,
         [RpcParam("Signal to send, as name ('HUP') or number ('1')", Type = "string")] object signal,
         CancellationToken cancellationToken = default)
     {
         Gate();
-        CheckSignalType(signal);
-        var (group, process) = Resolve(name);
+        var (group, process, given) = Resolve(name);
         if (process is null)
         {
             return await SignalProcessGroup(group.Name, signal, cancellationToken).ConfigureAwait(false);
         }
 
-        await Signal(process, signal, name, cancellationToken).ConfigureAwait(false);
+        CheckSignalType(signal);
+        await Signal(process, signal, given, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -136,12 +136,12 @@ public sealed partial class SupervisorNamespace
         """)]
     [return: RpcReturn("result", "An array of process status info structs")]
     public async Task<List<ProcessResult>> SignalProcessGroup(
-        [RpcParam("The group name")] string name,
+        [RpcParam("The group name", Type = "string")] object name,
         [RpcParam("Signal to send, as name ('HUP') or number ('1')", Type = "string")] object signal,
         CancellationToken cancellationToken = default)
     {
-        CheckSignalType(signal);
-        var group = Processes.FindGroup(name);
+        // The reference looks the group up before it checks the daemon's state.
+        var group = FindGroup(name);
         Gate();
         if (group is null)
         {
@@ -160,7 +160,6 @@ public sealed partial class SupervisorNamespace
         CancellationToken cancellationToken = default)
     {
         // The reference checks the daemon state only after the per-process calls (which check it too).
-        CheckSignalType(signal);
         var results = await SignalAll(InPriorityOrder(), signal, cancellationToken).ConfigureAwait(false);
         Gate();
         return results;
@@ -169,24 +168,52 @@ public sealed partial class SupervisorNamespace
     private IEnumerable<ProcessInfo> InPriorityOrder() => Processes.Groups.SelectMany(g => g.Processes);
 
     private Task<List<ProcessResult>> StartAll(IEnumerable<ProcessInfo> processes, bool wait, CancellationToken cancellationToken) =>
-        Bulk(processes.Where(p => !IsRunning(p.State)), wait, p => Start(p, wait, Display(p), cancellationToken));
+        Bulk(
+            processes.Where(p => !IsRunning(p.State)),
+            wait,
+            p => Start(p, wait: false, Display(p), cancellationToken),
+            p => Processes.RequestStartAsync(p.Group, p.Name, wait: true, cancellationToken));
 
     private Task<List<ProcessResult>> StopAll(IEnumerable<ProcessInfo> processes, bool wait, CancellationToken cancellationToken) =>
-        Bulk(processes.Where(p => IsRunning(p.State)), wait, p => Stop(p, wait, Display(p), cancellationToken));
+        Bulk(
+            processes.Where(p => IsRunning(p.State)),
+            wait,
+            p => Stop(p, wait: false, Display(p), cancellationToken),
+            p => Processes.RequestStopAsync(p.Group, p.Name, wait: true, cancellationToken));
 
-    private Task<List<ProcessResult>> SignalAll(IEnumerable<ProcessInfo> processes, object signal, CancellationToken cancellationToken) =>
-        BulkOperation.RunInTurnAsync(processes.Where(p => IsSignallable(p.State)).ToList(), p => Signal(p, signal, Display(p), cancellationToken));
+    /// <summary>
+    /// The signal is looked at only when there is a process to send it to: the reference's per-process call fails
+    /// the whole request on a signal that is no string or number (HTTP 500), and makes no call when none qualifies.
+    /// </summary>
+    private Task<List<ProcessResult>> SignalAll(IEnumerable<ProcessInfo> processes, object signal, CancellationToken cancellationToken)
+    {
+        var targets = processes.Where(p => IsSignallable(p.State)).ToList();
+        if (targets.Count > 0)
+        {
+            CheckSignalType(signal);
+        }
 
-    /// <summary>Waiting calls run side by side; calls that do not wait are made one after the other.</summary>
-    private Task<List<ProcessResult>> Bulk(IEnumerable<ProcessInfo> targets, bool wait, Func<ProcessInfo, Task> call)
+        return BulkOperation.RunInTurnAsync(targets, p => Signal(p, signal, Display(p), cancellationToken));
+    }
+
+    /// <summary>
+    /// Waiting calls (<paramref name="request"/>) run side by side; calls that do not wait (<paramref name="call"/>)
+    /// are made one after the other. Each checks the daemon's state first, as the reference's per-process call does.
+    /// </summary>
+    private Task<List<ProcessResult>> Bulk(IEnumerable<ProcessInfo> targets, bool wait, Func<ProcessInfo, Task> call, Func<ProcessInfo, Task<ProcessRequest>> request)
     {
         var list = targets.ToList();
-        Func<ProcessInfo, Task> gated = p =>
-        {
-            Gate();
-            return call(p);
-        };
-        return wait ? BulkOperation.RunAsync(list, gated) : BulkOperation.RunInTurnAsync(list, gated);
+        return wait
+            ? BulkOperation.RunAsync(list, p =>
+            {
+                Gate();
+                return request(p);
+            })
+            : BulkOperation.RunInTurnAsync(list, p =>
+            {
+                Gate();
+                return call(p);
+            });
     }
 
     private Task Start(ProcessInfo p, bool wait, string given, CancellationToken cancellationToken) =>
@@ -207,7 +234,7 @@ public sealed partial class SupervisorNamespace
     {
         if (!SignalNumbers.IsAcceptedType(signal))
         {
-            throw new RpcFaultException(FaultCode.IncorrectParameters, "signal must be a string or an int");
+            throw PythonArguments.Refused("signal", $"expected a string or a number, got {PythonArguments.TypeName(signal)}");
         }
     }
 

@@ -16,10 +16,10 @@ public sealed partial class SupervisorNamespace
         A group spec or an unknown name is BAD_NAME.
         """)]
     [return: RpcReturn("result", "A structure containing data about the process")]
-    public ProcessStatus GetProcessInfo([RpcParam("The name of the process (or 'group:name')")] string name)
+    public ProcessStatus GetProcessInfo([RpcParam("The name of the process (or 'group:name')", Type = "string")] object name)
     {
         Gate();
-        return Status(ResolveProcess(name));
+        return Status(ResolveProcess(name).Process);
     }
 
     [RpcMethod(NonBlocking = true, Help = """

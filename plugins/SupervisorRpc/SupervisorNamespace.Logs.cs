@@ -14,12 +14,12 @@ public sealed partial class SupervisorNamespace
         """)]
     [return: RpcReturn("result", "Bytes of log")]
     public string ReadProcessStdoutLog(
-        [RpcParam("the name of the process (or 'group:name')")] string name,
-        [RpcParam("offset to start reading from.")] int offset,
-        [RpcParam("number of bytes to read from the log.")] int length)
+        [RpcParam("the name of the process (or 'group:name')", Type = "string")] object name,
+        [RpcParam("offset to start reading from.", Type = "int")] object offset,
+        [RpcParam("number of bytes to read from the log.", Type = "int")] object length)
     {
         Gate();
-        return ReadProcessLog(ResolveProcess(name).StdoutLogfile, offset, length);
+        return ReadProcessLog(ResolveProcess(name).Process.StdoutLogfile, offset, length);
     }
 
     [RpcMethod(NonBlocking = true, Help = """
@@ -28,12 +28,12 @@ public sealed partial class SupervisorNamespace
         """)]
     [return: RpcReturn("result", "Bytes of log")]
     public string ReadProcessStderrLog(
-        [RpcParam("the name of the process (or 'group:name')")] string name,
-        [RpcParam("offset to start reading from.")] int offset,
-        [RpcParam("number of bytes to read from the log.")] int length)
+        [RpcParam("the name of the process (or 'group:name')", Type = "string")] object name,
+        [RpcParam("offset to start reading from.", Type = "int")] object offset,
+        [RpcParam("number of bytes to read from the log.", Type = "int")] object length)
     {
         Gate();
-        return ReadProcessLog(ResolveProcess(name).StderrLogfile, offset, length);
+        return ReadProcessLog(ResolveProcess(name).Process.StderrLogfile, offset, length);
     }
 
     [RpcMethod(NonBlocking = true, Aliases = ["tailProcessLog"], Help = """
@@ -46,23 +46,23 @@ public sealed partial class SupervisorNamespace
         """)]
     [return: RpcReturn("result", "[string bytes, int offset, bool overflow]", Type = "array")]
     public object[] TailProcessStdoutLog(
-        [RpcParam("the name of the process (or 'group:name')")] string name,
-        [RpcParam("offset to start reading from")] int offset,
-        [RpcParam("maximum number of bytes to return")] int length)
+        [RpcParam("the name of the process (or 'group:name')", Type = "string")] object name,
+        [RpcParam("offset to start reading from", Type = "int")] object offset,
+        [RpcParam("maximum number of bytes to return", Type = "int")] object length)
     {
         Gate();
-        return LogTail.Tail(ResolveProcess(name).StdoutLogfile, offset, length);
+        return LogTail.Tail(ResolveProcess(name).Process.StdoutLogfile, offset, length);
     }
 
     [RpcMethod(NonBlocking = true, Help = "Tail a process's stderr log; as tailProcessStdoutLog.")]
     [return: RpcReturn("result", "[string bytes, int offset, bool overflow]", Type = "array")]
     public object[] TailProcessStderrLog(
-        [RpcParam("the name of the process (or 'group:name')")] string name,
-        [RpcParam("offset to start reading from")] int offset,
-        [RpcParam("maximum number of bytes to return")] int length)
+        [RpcParam("the name of the process (or 'group:name')", Type = "string")] object name,
+        [RpcParam("offset to start reading from", Type = "int")] object offset,
+        [RpcParam("maximum number of bytes to return", Type = "int")] object length)
     {
         Gate();
-        return LogTail.Tail(ResolveProcess(name).StderrLogfile, offset, length);
+        return LogTail.Tail(ResolveProcess(name).Process.StderrLogfile, offset, length);
     }
 
     [RpcMethod(NonBlocking = true, Aliases = ["clearProcessLog"], Help = """
@@ -72,12 +72,12 @@ public sealed partial class SupervisorNamespace
         """)]
     [return: RpcReturn("result", "Always True unless error")]
     public async Task<bool> ClearProcessLogs(
-        [RpcParam("The name of the process (or 'group:name')")] string name,
+        [RpcParam("The name of the process (or 'group:name')", Type = "string")] object name,
         CancellationToken cancellationToken = default)
     {
         Gate();
-        var process = ResolveProcess(name);
-        await ClearLogsAsync(process, name, cancellationToken).ConfigureAwait(false);
+        var (process, given) = ResolveProcess(name);
+        await ClearLogsAsync(process, given, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -98,7 +98,8 @@ public sealed partial class SupervisorNamespace
             }).ConfigureAwait(false);
     }
 
-    private static string ReadProcessLog(string path, int offset, int length)
+    /// <summary>The reference checks the file before it converts the numbers (<c>int()</c>, see <see cref="PythonArguments.Int"/>).</summary>
+    private static string ReadProcessLog(string path, object offset, object length)
     {
         if (path.Length == 0)
         {
@@ -110,7 +111,7 @@ public sealed partial class SupervisorNamespace
             throw new RpcFaultException(FaultCode.NoFile, path);
         }
 
-        return LogFileReader.Read(path, offset, length);
+        return LogFileReader.Read(path, PythonArguments.Int(offset, "offset"), PythonArguments.Int(length, "length"));
     }
 
     /// <summary>The reference reports any failure to clear as <c>FAILED: name</c>.</summary>

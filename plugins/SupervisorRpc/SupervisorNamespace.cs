@@ -94,8 +94,8 @@ public sealed partial class SupervisorNamespace(ISupervisord supervisord)
         """)]
     [return: RpcReturn("result", "Bytes of log")]
     public string ReadLog(
-        [RpcParam("offset to start reading from.")] int offset,
-        [RpcParam("number of bytes to read from the log.")] int length)
+        [RpcParam("offset to start reading from.", Type = "int")] object offset,
+        [RpcParam("number of bytes to read from the log.", Type = "int")] object length)
     {
         Gate();
         var path = supervisord.MainLog.FilePath ?? throw new RpcFaultException(FaultCode.NoFile);
@@ -104,7 +104,7 @@ public sealed partial class SupervisorNamespace(ISupervisord supervisord)
             throw new RpcFaultException(FaultCode.NoFile, path);
         }
 
-        return LogFileReader.Read(path, offset, length);
+        return LogFileReader.Read(path, PythonArguments.Int(offset, "offset"), PythonArguments.Int(length, "length"));
     }
 
     [RpcMethod(NonBlocking = true, Help = """
@@ -117,7 +117,6 @@ public sealed partial class SupervisorNamespace(ISupervisord supervisord)
     {
         Gate();
         supervisord.MainLog.Clear();
-        supervisord.MainLog.Write(LogLevel.Info, "reopening log file");
         return true;
     }
 
@@ -153,23 +152,38 @@ public sealed partial class SupervisorNamespace(ISupervisord supervisord)
 
     /// <summary>
     /// The active group and process a name designates (xmlrpc-api.md §1.5); the process is null for a group
-    /// spec. BAD_NAME with the name as given when the group is not active or has no such process.
+    /// spec. <c>Given</c> is the name as the caller spelled it, which the reference's faults show: BAD_NAME with
+    /// it when the group is not active or has no such process. A name that is no string is INCORRECT_PARAMETERS
+    /// (the reference splits it at its colon and fails with HTTP 500).
     /// </summary>
-    private (ProcessGroupInfo Group, ProcessInfo? Process) Resolve(string name)
+    private (ProcessGroupInfo Group, ProcessInfo? Process, string Given) Resolve(object name)
     {
-        var spec = NameSpec.Parse(name);
-        var group = Processes.FindGroup(spec.Group) ?? throw BadName(name);
+        var given = PythonArguments.Text(name, "name");
+        var spec = NameSpec.Parse(given);
+        var group = Processes.FindGroup(spec.Group) ?? throw BadName(given);
         if (spec.Process is null)
         {
-            return (group, null);
+            return (group, null, given);
         }
 
-        var process = group.Processes.FirstOrDefault(p => p.Name == spec.Process) ?? throw BadName(name);
-        return (group, process);
+        var process = group.Processes.FirstOrDefault(p => p.Name == spec.Process) ?? throw BadName(given);
+        return (group, process, given);
     }
 
     /// <summary>As <see cref="Resolve"/>, for methods that need one process: a group spec is BAD_NAME too.</summary>
-    private ProcessInfo ResolveProcess(string name) => Resolve(name).Process ?? throw BadName(name);
+    private (ProcessInfo Process, string Given) ResolveProcess(object name)
+    {
+        var (_, process, given) = Resolve(name);
+        return (process ?? throw BadName(given), given);
+    }
 
-    private static RpcFaultException BadName(string name) => new(FaultCode.BadName, name);
+    /// <summary>
+    /// The active group named <paramref name="name"/>, looked up as the reference looks in its dict of groups: a
+    /// value that is no string finds none, an array or a struct cannot be looked up (INCORRECT_PARAMETERS).
+    /// </summary>
+    private ProcessGroupInfo? FindGroup(object? name) =>
+        PythonArguments.Key(name) is { } key ? Processes.FindGroup(key) : null;
+
+    /// <summary>BAD_NAME with the name as Python's <c>str()</c> shows it (none for nil).</summary>
+    private static RpcFaultException BadName(object? name) => PythonArguments.Fault(FaultCode.BadName, name);
 }

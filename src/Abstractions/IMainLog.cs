@@ -40,7 +40,11 @@ public interface IMainLog
     /// <summary>Writes one message in the reference's line format (<c>2026-11-21 06:04:01,123 INFO text</c>).</summary>
     void Write(LogLevel level, string message);
 
-    /// <summary>Deletes the current log file and reopens it empty (rotated backups are kept).</summary>
+    /// <summary>
+    /// Deletes the current log file and reopens it empty (rotated backups are kept). As the reference's
+    /// <c>clearLog</c>, <c>reopening log file</c> is logged in between: it goes to the removed file and the
+    /// console, so the new file starts empty.
+    /// </summary>
     /// <exception cref="RpcFaultException">NO_FILE when there is no log file; FAILED when it cannot be removed.</exception>
     void Clear();
 }

@@ -33,6 +33,17 @@ public interface IProcessTable
     /// </summary>
     Task<ProcessInfo> StopAsync(string group, string name, bool wait, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="StartAsync"/> in two steps, for a caller that starts several processes at once and reports
+    /// the outcomes decided on the spot before those that wait, as the reference's group operations do.
+    /// Completes once the loop has acted on the request; faults only when the request could not be made
+    /// (SHUTDOWN_STATE), the start's own faults come through <see cref="ProcessRequest.Outcome"/>.
+    /// </summary>
+    Task<ProcessRequest> RequestStartAsync(string group, string name, bool wait, CancellationToken cancellationToken);
+
+    /// <summary><see cref="StopAsync"/> in two steps, as <see cref="RequestStartAsync"/>.</summary>
+    Task<ProcessRequest> RequestStopAsync(string group, string name, bool wait, CancellationToken cancellationToken);
+
     /// <summary>Sends a signal (a number, e.g. 1 for SIGHUP). Faults: BAD_NAME, BAD_SIGNAL, NOT_RUNNING, FAILED.</summary>
     Task<ProcessInfo> SignalAsync(string group, string name, int signal, CancellationToken cancellationToken);
 
@@ -60,7 +71,10 @@ public interface IProcessTable
 
     /// <summary>
     /// Every process of the pending configuration (the file as last read), groups flattened, sorted by
-    /// process name: what <c>supervisor.getAllConfigInfo</c> answers.
+    /// process name: what <c>supervisor.getAllConfigInfo</c> answers. An AUTO log file shows its path
+    /// once its group has been activated from this reading of the file (at start-up, or by
+    /// <see cref="AddGroupAsync"/>) and <c>"auto"</c> until then, as in the reference: after
+    /// <see cref="ReloadConfigAsync"/> even a group left running shows <c>"auto"</c>.
     /// </summary>
     IReadOnlyList<ProcessConfigInfo> ConfigInfo { get; }
 
@@ -200,6 +214,15 @@ public sealed record ProcessConfigInfo
     [RpcMember("serverurl")]
     public string ServerUrl { get; init; } = "none";
 }
+
+/// <summary>A start or stop the process loop has acted on (<see cref="IProcessTable.RequestStartAsync"/>).</summary>
+/// <param name="Outcome">Completes, or faults, as the one-step <see cref="IProcessTable.StartAsync"/> or <see cref="IProcessTable.StopAsync"/> would.</param>
+/// <param name="Waiting">
+/// False when the loop decided the outcome as it acted on the request (a fault found before anything was
+/// done, a spawn that failed, nothing left to wait for): <see cref="Outcome"/> is complete or about to be.
+/// True when the outcome waits for the process (STARTING to end, the child to exit).
+/// </param>
+public sealed record ProcessRequest(Task<ProcessInfo> Outcome, bool Waiting);
 
 /// <summary>How the pending configuration differs from the active groups, by group name.</summary>
 /// <param name="Added">Groups in the configuration that are not active.</param>

@@ -107,12 +107,40 @@ internal sealed class MainLog : IMainLog, IDisposable
 
             try
             {
-                _file?.Dispose();
                 File.Delete(FilePath);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new RpcFaultException(FaultCode.Failed);
+            }
+
+            // The reference's clearLog (rpcinterface.py) logs this after removing the file and before its
+            // handler reopens it: the line goes to the removed file (and the console), the new file starts empty.
+            if (IsEnabled(LogLevel.Info))
+            {
+                var line = Format(_clock.GetLocalNow(), LogLevel.Info, "reopening log file");
+                try
+                {
+                    _file?.Write(Encoding.UTF8.GetBytes(line));
+                }
+                catch (IOException)
+                {
+                    // Lost with the removed file anyway.
+                }
+
+                _echo?.Write(line);
+                _echo?.Flush();
+            }
+
+            _file?.Dispose();
+            _file = null;
+            try
+            {
                 _file = Open(FilePath);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
+                // Without a file the lines still reach the console; SIGUSR2 (Reopen) tries again.
                 throw new RpcFaultException(FaultCode.Failed);
             }
         }

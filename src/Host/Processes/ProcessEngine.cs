@@ -51,6 +51,13 @@ internal sealed class ProcessEngine : IAsyncDisposable
     private readonly List<Action> _afterPublish = [];
     private readonly Dictionary<int, SupervisedProcess> _byPid = [];
     private SupervisordConfig _pending;
+
+    // The AUTO log paths given to each process configuration object when it was activated. getAllConfigInfo
+    // shows them only for the configuration objects of the pending configuration that were activated since
+    // it was read: the reference resolves AUTO on the object itself when its group is added
+    // (supervisord.py add_process_group, options.py create_autochildlogs), and reloadConfig brings new,
+    // unresolved objects ('auto') even for groups left running.
+    private readonly Dictionary<ProcessConfig, (string? Stdout, string? Stderr)> _activatedLogs = new(ReferenceEqualityComparer.Instance);
     private long _activations;
     private bool _structureChanged = true;
     private bool _changed = true;
@@ -359,6 +366,7 @@ internal sealed class ProcessEngine : IAsyncDisposable
         }
 
         _pending = config;
+        _activatedLogs.Clear();
         _structureChanged = true;
         _changed = true;
         var active = _groups.ToDictionary(g => g.Name, StringComparer.Ordinal);
@@ -615,6 +623,7 @@ internal sealed class ProcessEngine : IAsyncDisposable
         }
 
         _log.Info($"reaped unknown pid {exit.Pid} ({WaitStatuses.Describe(exit.WaitStatus)})");
+        _log.Debug(ChildReaper.ChildQuitMessage);
     }
 
     private void OnProcessChanged(SupervisedProcess process)
@@ -662,8 +671,10 @@ internal sealed class ProcessEngine : IAsyncDisposable
 
     private SupervisedProcess NewProcess(ProcessConfig config, string groupName, EventListenerPool? pool)
     {
-        var process = new SupervisedProcess(
-            config, groupName, LogPath(config, config.Stdout, OutputChannel.Stdout), config.RedirectStderr ? null : LogPath(config, config.Stderr, OutputChannel.Stderr), _services);
+        var stdoutLog = LogPath(config, config.Stdout, OutputChannel.Stdout);
+        var stderrLog = config.RedirectStderr ? null : LogPath(config, config.Stderr, OutputChannel.Stderr);
+        _activatedLogs[config] = (stdoutLog, stderrLog);
+        var process = new SupervisedProcess(config, groupName, stdoutLog, stderrLog, _services);
         if (pool is not null)
         {
             process.Listener = pool.Add(process);
@@ -772,10 +783,9 @@ internal sealed class ProcessEngine : IAsyncDisposable
         foreach (var groupConfig in _pending.Groups)
         {
             var active = _groupsByName.GetValueOrDefault(groupConfig.Name);
-            var sameAsActive = active is not null && active.Config.Equals(groupConfig);
             foreach (var process in groupConfig.Processes)
             {
-                var running = sameAsActive ? active!.Find(process.Name) : null;
+                var activated = _activatedLogs.TryGetValue(process, out var paths) ? paths : default;
                 result.Add(new ProcessConfigInfo
                 {
                     Autostart = process.Autostart,
@@ -794,7 +804,7 @@ internal sealed class ProcessEngine : IAsyncDisposable
                     Startsecs = process.Startsecs,
                     StdoutCaptureMaxbytes = process.Stdout.CaptureMaxBytes,
                     StdoutEventsEnabled = process.Stdout.EventsEnabled,
-                    StdoutLogfile = ConfigLogName(process.Stdout, running?.StdoutLogPath),
+                    StdoutLogfile = ConfigLogName(process.Stdout, activated.Stdout),
                     StdoutLogfileBackups = process.Stdout.Backups,
                     StdoutLogfileMaxbytes = process.Stdout.MaxBytes,
                     StdoutSyslog = process.Stdout.Syslog,
@@ -802,7 +812,7 @@ internal sealed class ProcessEngine : IAsyncDisposable
                     Stopwaitsecs = process.Stopwaitsecs,
                     StderrCaptureMaxbytes = process.Stderr.CaptureMaxBytes,
                     StderrEventsEnabled = process.Stderr.EventsEnabled,
-                    StderrLogfile = ConfigLogName(process.Stderr, running?.StderrLogPath),
+                    StderrLogfile = ConfigLogName(process.Stderr, activated.Stderr),
                     StderrLogfileBackups = process.Stderr.Backups,
                     StderrLogfileMaxbytes = process.Stderr.MaxBytes,
                     StderrSyslog = process.Stderr.Syslog,
@@ -818,7 +828,15 @@ internal sealed class ProcessEngine : IAsyncDisposable
     private static string ConfigLogName(ChildLogConfig log, string? activePath) =>
         log.IsAuto ? activePath ?? "auto" : log.File ?? "none";
 
-    private static double Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+    private static double Now() => UnixSeconds(DateTimeOffset.UtcNow);
+
+    /// <summary>
+    /// Unix time in seconds at the clock's own resolution (100 ns), as the reference's <c>time.time()</c> (µs):
+    /// with milliseconds, a spawn and the transition right after it often fell in the same one, so a
+    /// <c>startsecs=0</c> program was not yet "up for more than 0 seconds" and its start had to wait a pass.
+    /// </summary>
+    internal static double UnixSeconds(DateTimeOffset time) =>
+        (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / (double)TimeSpan.TicksPerSecond;
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"process engine, {_groups.Count} groups");
 }

@@ -36,6 +36,18 @@ internal sealed class ProcessTable(Func<ConfigLoadResult> readConfig) : IProcess
     public Task<ProcessInfo> StopAsync(string group, string name, bool wait, CancellationToken cancellationToken) =>
         Engine.Invoke(() => Engine.Stop(group, name, wait)).Unwrap().WaitAsync(cancellationToken);
 
+    public Task<ProcessRequest> RequestStartAsync(string group, string name, bool wait, CancellationToken cancellationToken)
+    {
+        var engine = Engine;
+        return Request(engine, () => engine.Start(group, name, wait), cancellationToken);
+    }
+
+    public Task<ProcessRequest> RequestStopAsync(string group, string name, bool wait, CancellationToken cancellationToken)
+    {
+        var engine = Engine;
+        return Request(engine, () => engine.Stop(group, name, wait), cancellationToken);
+    }
+
     public Task<ProcessInfo> SignalAsync(string group, string name, int signal, CancellationToken cancellationToken) =>
         Engine.Invoke(() => Engine.Signal(group, name, signal)).WaitAsync(cancellationToken);
 
@@ -51,6 +63,28 @@ internal sealed class ProcessTable(Func<ConfigLoadResult> readConfig) : IProcess
         {
             Engine.ClearLogs(group, name);
             return true;
+        }).WaitAsync(cancellationToken);
+
+    /// <summary>
+    /// Runs a start or stop on the loop and says whether it was decided there and then: the engine answers at
+    /// once with a completed task, or with a waiter's, which completes only after a later publish. Telling the
+    /// two apart by when their tasks are seen complete from another thread is a race (the order of a group
+    /// start's entries changed from run to run).
+    /// </summary>
+    private static Task<ProcessRequest> Request(ProcessEngine engine, Func<Task<ProcessInfo>> act, CancellationToken cancellationToken) =>
+        engine.Invoke(() =>
+        {
+            Task<ProcessInfo> outcome;
+            try
+            {
+                outcome = act();
+            }
+            catch (RpcFaultException fault)
+            {
+                outcome = Task.FromException<ProcessInfo>(fault);
+            }
+
+            return new ProcessRequest(outcome.WaitAsync(cancellationToken), Waiting: !outcome.IsCompleted);
         }).WaitAsync(cancellationToken);
 
     public async Task<ConfigChanges> ReloadConfigAsync(CancellationToken cancellationToken)

@@ -268,7 +268,7 @@ internal sealed class SupervisedProcess
     {
         var statusText = WaitStatuses.Describe(exit.WaitStatus);
         var exitCode = WaitStatuses.ExitCode(exit.WaitStatus);
-        var now = exit.Time.ToUnixTimeMilliseconds() / 1000.0;
+        var now = ProcessEngine.UnixSeconds(exit.Time);
         LastStop = now;
         bool tooQuickly;
         if (now > LastStart)
@@ -321,6 +321,8 @@ internal sealed class SupervisedProcess
                 _services.Log.Warn($"exited: {Name} ({statusText}; not expected)");
             }
         }
+
+        _services.Log.Debug(ChildReaper.ChildQuitMessage);
 
         _services.UnregisterPid(Pid);
         Pid = 0;

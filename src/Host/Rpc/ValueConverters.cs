@@ -165,15 +165,23 @@ internal static class ValueConverters
         return number;
     }
 
-    /// <summary>Python truthiness, as the reference evaluates flags such as <c>wait</c>: any non-empty string is true.</summary>
+    /// <summary>
+    /// Python truthiness, as the reference evaluates flags such as <c>wait</c> (its dispatcher checks no types):
+    /// any value is accepted; zero, nil and empty strings, arrays and structs are false, everything else true
+    /// ("false" and "0" as strings included).
+    /// </summary>
     private static bool ToBoolean(object? value) => value switch
     {
+        null => false,
         bool b => b,
         int i => i != 0,
         long l => l != 0,
         double d => d != 0,
         string s => s.Length != 0,
-        _ => throw Mismatch("boolean", value),
+        byte[] bytes => bytes.Length != 0,
+        object?[] items => items.Length != 0,
+        Dictionary<string, object?> members => members.Count != 0,
+        _ => true,
     };
 
     private static double ToDouble(object? value) => value switch

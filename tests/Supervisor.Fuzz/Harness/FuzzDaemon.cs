@@ -132,8 +132,31 @@ internal sealed class FuzzDaemon : ISupervisord, IProcessTable, IAsyncDisposable
         return Task.FromResult(Replace(process with { State = ProcessState.Stopped, Pid = 0, Stop = 1_700_000_200, ExitStatus = -1 }));
     }
 
+    /// <summary>Every start is decided on the spot here: no process of this table waits.</summary>
+    public Task<ProcessRequest> RequestStartAsync(string group, string name, bool wait, CancellationToken cancellationToken) =>
+        Decided(() => StartAsync(group, name, wait, cancellationToken));
+
+    public Task<ProcessRequest> RequestStopAsync(string group, string name, bool wait, CancellationToken cancellationToken) =>
+        Decided(() => StopAsync(group, name, wait, cancellationToken));
+
     public Task<ProcessInfo> SignalAsync(string group, string name, int signal, CancellationToken cancellationToken) =>
         Task.FromResult(Running(group, name));
+
+    /// <summary>A request whose outcome (value or fault) is known at once, as the loop reports a decided one.</summary>
+    private static Task<ProcessRequest> Decided(Func<Task<ProcessInfo>> act)
+    {
+        Task<ProcessInfo> outcome;
+        try
+        {
+            outcome = act();
+        }
+        catch (Exception e)
+        {
+            outcome = Task.FromException<ProcessInfo>(e);
+        }
+
+        return Task.FromResult(new ProcessRequest(outcome, Waiting: false));
+    }
 
     public Task WriteStdinAsync(string group, string name, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {

@@ -5,7 +5,8 @@ namespace Supervisor.Host.Tests.Compat;
 /// against each daemon once start-up has settled. <paramref name="Expected"/> are lines the reference's
 /// transcript must contain (the harness self-test checks them, so a scenario cannot silently test nothing).
 /// </summary>
-internal sealed record Scenario(string Name, IReadOnlyList<Step> Steps, IReadOnlyList<string> Expected, string? ConfigTemplate = null)
+/// <param name="NeverStarted">The autostart=false processes start-up does not wait for (default <c>manual</c>).</param>
+internal sealed record Scenario(string Name, IReadOnlyList<Step> Steps, IReadOnlyList<string> Expected, string? ConfigTemplate = null, IReadOnlyList<string>? NeverStarted = null)
 {
     /// <summary>The programs, as small /bin/sh scripts written into the run's directory.</summary>
     public static readonly IReadOnlyList<(string Name, string Body)> Scripts =
@@ -17,6 +18,9 @@ internal sealed record Scenario(string Name, IReadOnlyList<Step> Steps, IReadOnl
         ("talker.sh", "#!/bin/sh\necho \"out line 1\"\necho \"out line 2\"\necho \"err line 1\" >&2\necho \"err line 2\" >&2\nexec sleep 100000\n"),
         // Says so on stdout whenever it gets SIGHUP, so a test can wait for the signal's effect.
         ("hupper.sh", "#!/bin/sh\ntrap 'echo got HUP' HUP\necho ready\nwhile :; do sleep 1 & wait $!; done\n"),
+
+        // Ignores SIGHUP, so a test can send signal 1 without restarting it.
+        ("patient.sh", "#!/bin/sh\ntrap '' HUP\necho hello\necho err >&2\nexec sleep 100000\n"),
     ];
 
     public const string Header = """
@@ -354,7 +358,158 @@ internal sealed record Scenario(string Name, IReadOnlyList<Step> Steps, IReadOnl
                 new Ctl("status"),
             ],
             ["Restarted supervisord", "# daemon pid unchanged: yes", "added                            RUNNING   pid <PID>, uptime <UPTIME>"]),
+        new("config-info",
+            [
+                // At start-up every group is activated, so AUTO logs show their files.
+                new Rpc(ConfigLogs),
+                new Rpc(ManualLogs),
+                new Ctl("start manual"),
+                new Ctl("stop manual"),
+                new Rpc(ConfigLogs),
+
+                // reloadConfig reads new configuration objects: 'auto' until a group is activated from them,
+                // even for groups left running, whose processes keep their files.
+                new Ctl("reread"),
+                new Rpc(ConfigLogs),
+                new Rpc(ManualLogs),
+                new Ctl("start manual"),
+                new Ctl("stop manual"),
+                new Rpc(ConfigLogs),
+                new Ctl("remove manual"),
+                new Rpc(ConfigLogs),
+                new Ctl("add manual"),
+                new Rpc(ConfigLogs),
+
+                // A removed group's configuration keeps the files it was activated with.
+                new Ctl("remove manual"),
+                new Rpc(ConfigLogs),
+            ],
+            [
+                """{"value": [["manual", true, "<DIR>/manual-stdout---compat-<RANDOM>.log", "<DIR>/manual-stderr---compat-<RANDOM>.log"], ["sleeper", true, "<DIR>/sleeper-stdout---compat-<RANDOM>.log", "<DIR>/sleeper-stderr---compat-<RANDOM>.log"]]}""",
+                """{"value": [["manual", true, "auto", "auto"], ["sleeper", true, "auto", "auto"]]}""",
+                """{"value": [["manual", false, "auto", "auto"], ["sleeper", true, "auto", "auto"]]}""",
+                """{"value": [["manual", true, "<DIR>/manual-stdout---compat-<RANDOM>.log", "<DIR>/manual-stderr---compat-<RANDOM>.log"], ["sleeper", true, "auto", "auto"]]}""",
+                """{"value": [["manual", false, "<DIR>/manual-stdout---compat-<RANDOM>.log", "<DIR>/manual-stderr---compat-<RANDOM>.log"], ["sleeper", true, "auto", "auto"]]}""",
+                """{"value": ["<DIR>/manual-stdout---compat-<RANDOM>.log", "<DIR>/manual-stderr---compat-<RANDOM>.log"]}""",
+            ]),
+        new("clear-log",
+            [
+                new Rpc("proxy.supervisor.clearLog()"),
+
+                // The reference logs "reopening log file" into the file it has just removed.
+                new Rpc("proxy.supervisor.readLog(0, 0)"),
+                new Check("the console shows 'reopening log file'", run => Eventually(() => run.Daemon.Output.Contains(" INFO reopening log file", StringComparison.Ordinal))),
+                new Ctl("stop sleeper"),
+                new Rpc("[line[24:] for line in proxy.supervisor.readLog(0, 0).splitlines() if 'stopped:' in line]"),
+            ],
+            ["""{"value": ""}""", """{"value": ["WARN stopped: sleeper (terminated by SIGTERM)"]}""", "# the console shows 'reopening log file': yes"]),
+        new("debug-log",
+            [
+                // failer's two quick exits at start-up, then a stop by TERM and one that needs KILL.
+                new MainLogLines(ExitLines, ExitsAnswered(2)),
+                new Ctl("stop sleeper"),
+                new MainLogLines(ExitLines, ExitsAnswered(3)),
+                new Ctl("stop stubborn"),
+                new MainLogLines(ExitLines, ExitsAnswered(4)),
+            ],
+            [
+                "  WARN exited: failer (exit status 1; not expected)",
+                "  DEBG received SIGCHLD indicating a child quit",
+                "  INFO gave up: failer entered FATAL state, too many start retries too quickly",
+                "  WARN stopped: stubborn (terminated by SIGKILL)",
+            ],
+            BaseTemplate.Replace("identifier = compat\n", "identifier = compat\nloglevel = debug\n", StringComparison.Ordinal)),
+        new("group-order",
+            [
+                // Decided on the spot first, in priority order (NO_FILE, the startsecs=0 OKs), then the waits as
+                // they end (the child that dies before startsecs). Here it dies after 0.2 s: had it died before
+                // the reference reaps right after spawning it, the reference too would list it first.
+                // Issues/Issue0011CompatibilityTests repeats it 50 times with a child that dies at once.
+                new Rpc(GroupOrderStop),
+                new Rpc(GroupOrderStart),
+                new Rpc(GroupOrderStop),
+                new Rpc(GroupOrderStart),
+            ],
+            ["""{"value": [["nofile", 20], ["s1", 80], ["s2", 80], ["s3", 80], ["dier", 50]]}"""],
+            BaseTemplate + """
+                [program:dier]
+                command = /bin/sh -c 'sleep 0.2; exit 1'
+                startsecs = 5
+                startretries = 0
+                priority = 1
+
+                [program:nofile]
+                command = {dir}/does-not-exist
+                startretries = 0
+                priority = 2
+
+                [program:s1]
+                command = {dir}/sleeper.sh
+                startsecs = 0
+                priority = 3
+
+                [program:s2]
+                command = {dir}/sleeper.sh
+                startsecs = 0
+                priority = 4
+
+                [program:s3]
+                command = {dir}/sleeper.sh
+                startsecs = 0
+                priority = 5
+
+                [group:r]
+                programs = dier,nofile,s1,s2,s3
+
+                """),
+        new("wrong-types",
+            [new WrongTypes(WrongTypeTable.Rows)],
+            [
+                "supervisor.addProcessGroup[123] -> fault 10 BAD_NAME: 123",
+                "supervisor.startProcessGroup[['a'], False] -> fault 2 INCORRECT_PARAMETERS",
+                "supervisor.readLog['abc', 10] -> " + WrongTypeTable.Refused,
+                "supervisor.readLog[True, 10] -> ok str",
+                "system.methodHelp[123] -> fault 4 SIGNATURE_UNSUPPORTED",
+                "supervisor.stopProcess['sleeper', {}] -> ok bool",
+            ],
+            Header + """
+                [program:sleeper]
+                command = {dir}/patient.sh
+                startsecs = 0
+
+                [program:manual]
+                command = {dir}/sleeper.sh
+                autostart = false
+                startsecs = 0
+
+                [program:nolog]
+                command = {dir}/sleeper.sh
+                autostart = false
+                startsecs = 0
+                stdout_logfile = NONE
+
+                """,
+            ["manual", "nolog"]),
     ];
+
+    private const string GroupOrderStart = "[(r['name'], r['status']) for r in proxy.supervisor.startProcessGroup('r')]";
+
+    private const string GroupOrderStop = "sorted((r['name'], r['status']) for r in proxy.supervisor.stopProcessGroup('r'))";
+
+    /// <summary>Main-log lines about a child's end, and the debug line the reference writes for each SIGCHLD.</summary>
+    private const string ExitLines = @"^<TS> \w{4} (exited: |stopped: |gave up: |reaped unknown pid|received SIGCHLD)";
+
+    /// <summary>At least <paramref name="count"/> exits logged, each followed by its SIGCHLD line.</summary>
+    private static Func<IReadOnlyList<string>, bool> ExitsAnswered(int count) => lines =>
+        lines.Count(l => l.Contains(" received SIGCHLD", StringComparison.Ordinal)) >= count
+        && lines.Count(l => l.Contains(" exited: ", StringComparison.Ordinal) || l.Contains(" stopped: ", StringComparison.Ordinal)) >= count;
+
+    /// <summary>getAllConfigInfo's log files of <c>manual</c> and <c>sleeper</c>, with whether their group is active.</summary>
+    private const string ConfigLogs =
+        "[(c['name'], c['inuse'], c['stdout_logfile'], c['stderr_logfile']) for c in proxy.supervisor.getAllConfigInfo() if c['name'] in ('manual', 'sleeper')]";
+
+    /// <summary>getProcessInfo's log files of <c>manual</c>.</summary>
+    private const string ManualLogs = "[proxy.supervisor.getProcessInfo('manual')[k] for k in ('stdout_logfile', 'stderr_logfile')]";
 
     public static TheoryData<string> Names => [.. All.Select(s => s.Name)];
 
@@ -381,6 +536,20 @@ internal sealed record Scenario(string Name, IReadOnlyList<Step> Steps, IReadOnl
         return (status, _) => status.All(p =>
             p.Value.State is "RUNNING" or "STOPPED" or "EXITED" or "FATAL"
             && (p.Value.Description != "Not started" || allowed.Contains(p.Key)));
+    }
+
+    /// <summary>Polls <paramref name="condition"/> for up to 10 s (the daemon's console output is read asynchronously).</summary>
+    public static async Task<bool> Eventually(Func<bool> condition)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); !condition(); await Task.Delay(50))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The process runs with another pid than the one <see cref="RememberPids"/> kept.</summary>

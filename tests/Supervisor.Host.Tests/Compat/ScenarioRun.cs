@@ -59,7 +59,7 @@ internal sealed partial class ScenarioRun : IAsyncDisposable
         try
         {
             await run.StartAsync(scenario.Template);
-            await run.WaitForAsync("start-up settled", Scenario.Settled());
+            await run.WaitForAsync("start-up settled", Scenario.Settled([.. scenario.NeverStarted ?? []]));
             foreach (var step in scenario.Steps)
             {
                 await step.RunAsync(run);

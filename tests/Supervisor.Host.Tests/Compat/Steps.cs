@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Supervisor.Host.Tests.Support;
 
 namespace Supervisor.Host.Tests.Compat;
 
@@ -152,5 +153,86 @@ internal sealed record DaemonExit : Step
     {
         var code = await run.Daemon.WaitForExitAsync(TimeSpan.FromSeconds(30));
         run.Record(code is null ? "# daemon still running 30 s later\n" : $"# daemon exited with {code}\n");
+    }
+}
+
+/// <summary>
+/// A Python <c>xmlrpc.client</c> expression against the daemon's unix socket (<c>proxy</c> in scope, as in
+/// <see cref="PythonClient"/>); records the expression and its JSON result (<c>value</c>, <c>fault</c> or
+/// <c>error</c>), normalized.
+/// </summary>
+internal sealed record Rpc(string Script) : Step
+{
+    public override async Task RunAsync(ScenarioRun run)
+    {
+        var result = await PythonClient.RawAsync("unix://" + run.SocketPath, Script);
+        run.Record($">>> {Script}\n{run.Normalize(result)}\n");
+    }
+}
+
+/// <summary>
+/// The main log's lines matching <paramref name="Pattern"/>, without their timestamps, once <paramref name="Until"/>
+/// holds for them (polled for up to 20 s; a timeout is recorded with the lines as they were).
+/// </summary>
+internal sealed record MainLogLines(string Pattern, Func<IReadOnlyList<string>, bool> Until) : Step
+{
+    public override async Task RunAsync(ScenarioRun run)
+    {
+        var pattern = new System.Text.RegularExpressions.Regex(Pattern);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        List<string> lines;
+        while (true)
+        {
+            lines = [.. (await File.ReadAllLinesAsync(run.Directory.File("supervisord.log")))
+                .Select(l => run.Normalize(l))
+                .Where(l => pattern.IsMatch(l))
+                .Select(l => l.StartsWith("<TS> ", StringComparison.Ordinal) ? l[5..] : l)];
+            if (Until(lines) || DateTime.UtcNow > deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        run.Record($"# main log lines /{Pattern}/{(Until(lines) ? "" : " (TIMED OUT waiting for them)")}:\n{string.Concat(lines.Select(l => "  " + l + "\n"))}");
+    }
+}
+
+/// <summary>
+/// Makes every call of <paramref name="Rows"/> (<c>wrong_types.py</c>, over TCP) and records, per row, whether the
+/// answer is the one 4.2.5 gave (<see cref="WrongTypeRow.Expected"/>) or what came instead. Where the table says
+/// <see cref="WrongTypeTable.Refused"/>, the reference must answer HTTP 500 and ours INCORRECT_PARAMETERS with a
+/// reason (README "Differences from Supervisor"), so equal transcripts mean both sides gave the table's answers.
+/// </summary>
+internal sealed record WrongTypes(IReadOnlyList<WrongTypeRow> Rows) : Step
+{
+    public override async Task RunAsync(ScenarioRun run)
+    {
+        var script = Path.Combine(AppContext.BaseDirectory, "Compat", "wrong_types.py");
+        var info = CommandRun.Info("python3", [script, $"http://127.0.0.1:{run.Port.ToString(CultureInfo.InvariantCulture)}"]);
+        info.RedirectStandardInput = true;
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.WriteAsync(System.Text.Json.JsonSerializer.Serialize(Rows.Select(r => new { method = r.Method, args = r.Args })));
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        await process.WaitForExitAsync(timeout.Token);
+        var outcomes = process.ExitCode == 0
+            ? System.Text.Json.JsonSerializer.Deserialize<string[]>(await stdout)!
+            : throw new InvalidOperationException($"wrong_types.py failed ({process.ExitCode}): {await stderr}");
+
+        var text = new StringBuilder();
+        foreach (var (row, outcome) in Rows.Zip(outcomes))
+        {
+            var answered = row.Expected != WrongTypeTable.Refused ? outcome == row.Expected
+                : run.Implementation == Implementation.Reference ? outcome == "HTTP 500"
+                : outcome.StartsWith("fault 2 INCORRECT_PARAMETERS: ", StringComparison.Ordinal);
+            text.Append(row.Method).Append(row.Args).Append(" -> ")
+                .Append(answered ? row.Expected : $"{outcome}, NOT {row.Expected}").Append('\n');
+        }
+
+        run.Record(text.ToString());
     }
 }

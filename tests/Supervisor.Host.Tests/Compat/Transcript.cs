@@ -20,7 +20,7 @@ internal static partial class Transcript
         text = UptimePattern().Replace(text, "uptime <UPTIME>");
         text = DatePattern().Replace(text, "<DATE>");
         text = TimestampPattern().Replace(text, "<TS>");
-        text = AutoLogPattern().Replace(text, "---supervisor-<RANDOM>.log");
+        text = AutoLogPattern().Replace(text, "---$1-<RANDOM>.log");
         text = PortPattern().Replace(text, "127.0.0.1:<PORT>");
         return text;
     }
@@ -141,7 +141,8 @@ internal static partial class Transcript
     [GeneratedRegex(@"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}")]
     private static partial Regex TimestampPattern();
 
-    [GeneratedRegex(@"---supervisor-[A-Za-z0-9_]+\.log")]
+    // AUTO log names: <program>-<channel>---<identifier>-<random>.log
+    [GeneratedRegex(@"---([A-Za-z0-9_.]+)-[A-Za-z0-9_]+\.log")]
     private static partial Regex AutoLogPattern();
 
     [GeneratedRegex(@"127\.0\.0\.1:\d+")]

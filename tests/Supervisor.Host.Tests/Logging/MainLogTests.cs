@@ -89,6 +89,26 @@ public sealed class MainLogTests
     }
 
     [Fact]
+    public void ClearSaysSoOnTheConsoleAndTheNewFileStartsEmpty()
+    {
+        // 4.2.5 logs "reopening log file" between removing the file and reopening it: readLog(0, 0) is empty.
+        using var dir = new TempDirectory();
+        var path = dir.File("main.log");
+        using var echo = new StringWriter();
+        using var log = new MainLog(path, LogLevel.Info, 0, 0, echo, TimeProvider.System);
+        using var old = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        log.Write(LogLevel.Info, "before");
+        log.Clear();
+        Assert.Equal("", File.ReadAllText(path));
+        Assert.EndsWith(" INFO reopening log file\n", echo.ToString());
+        Assert.EndsWith(" INFO reopening log file\n", new StreamReader(old).ReadToEnd());
+
+        using var quiet = new MainLog(dir.File("quiet.log"), LogLevel.Warn, 0, 0, echo, TimeProvider.System);
+        quiet.Clear();
+        Assert.Single(echo.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.EndsWith("reopening log file", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void ClearWithoutAFileIsNoFile()
     {
         using var log = new MainLog(null, LogLevel.Info, 0, 0, null, TimeProvider.System);

@@ -162,6 +162,12 @@ internal sealed class FakeProcessTable : IProcessTable
     public Task<ProcessInfo> StopAsync(string group, string name, bool wait, CancellationToken cancellationToken) =>
         Record($"stop {group}:{name} wait={wait}", group, name);
 
+    public Task<ProcessRequest> RequestStartAsync(string group, string name, bool wait, CancellationToken cancellationToken) =>
+        Taken(StartAsync(group, name, wait, cancellationToken));
+
+    public Task<ProcessRequest> RequestStopAsync(string group, string name, bool wait, CancellationToken cancellationToken) =>
+        Taken(StopAsync(group, name, wait, cancellationToken));
+
     public Task<ProcessInfo> SignalAsync(string group, string name, int signal, CancellationToken cancellationToken) =>
         Record($"signal {group}:{name} {signal}", group, name);
 
@@ -189,6 +195,10 @@ internal sealed class FakeProcessTable : IProcessTable
         throw new NotSupportedException();
 
     public Task RemoveProcessAsync(string group, string name, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    /// <summary>The fake acts as it is called: an outcome already complete was decided on the spot.</summary>
+    private static Task<ProcessRequest> Taken(Task<ProcessInfo> outcome) =>
+        Task.FromResult(new ProcessRequest(outcome, Waiting: !outcome.IsCompleted));
 
     /// <summary>A fault naming the process by its display name, as the engine reports it.</summary>
     public static RpcFaultException FaultFor(FaultCode code, ProcessInfo process) =>

@@ -71,6 +71,29 @@ public sealed class LogMethodTests : IDisposable
     }
 
     [Fact]
+    public async Task NumbersAreReadAsPythonsIntOnceTheFileIsFound()
+    {
+        // int(): strings in Python's integer syntax, booleans, doubles truncated.
+        Assert.Equal("56789", await _daemon.Value("readProcessStdoutLog", "web", " 5 ", "5"));
+        Assert.Equal("1", await _daemon.Value("readProcessStdoutLog", "web", true, 1.9));
+        Assert.Equal("0123456789", await _daemon.Value("readProcessStdoutLog", "web", 0, "1_0"));
+
+        // What int() refuses with a TypeError is a bare INCORRECT_PARAMETERS; with a ValueError (HTTP 500 in the
+        // reference) the reason is given.
+        Assert.Equal((2, "INCORRECT_PARAMETERS"), await _daemon.Fault("readProcessStdoutLog", "web", new object[] { 1 }, 0));
+        Assert.Equal((2, "INCORRECT_PARAMETERS: offset: invalid literal for int() with base 10: 'abc'"), await _daemon.Fault("readProcessStdoutLog", "web", "abc", 0));
+        Assert.Equal((2, "INCORRECT_PARAMETERS: length: 99999999999999999999 is out of range"), await _daemon.Fault("readProcessStdoutLog", "web", 0, "99999999999999999999"));
+        Assert.Equal((2, "INCORRECT_PARAMETERS: offset: cannot convert float NaN to integer"), await _daemon.Fault("readProcessStdoutLog", "web", double.NaN, 0));
+
+        // The reference looks at the numbers only once it has a file (a missing one tails as empty).
+        Assert.Equal((20, "NO_FILE"), await _daemon.Fault("readProcessStdoutLog", "quiet", "abc", 0));
+        Assert.Equal(["", 0L, false], (object[])(await _daemon.Value("tailProcessStdoutLog", "quiet", "abc", new object[] { 1 }))!);
+
+        // Python's integers do not wrap: offset + length beyond 64 bits is simply past the end.
+        Assert.Equal(["", 20L, false], (object[])(await _daemon.Value("tailProcessStdoutLog", "web", long.MaxValue - 1, long.MaxValue - 1))!);
+    }
+
+    [Fact]
     public async Task MissingLogsAreNoFileAndTheFileCheckComesFirst()
     {
         Assert.Equal((20, "NO_FILE"), await _daemon.Fault("readProcessStdoutLog", "quiet", 0, 0));

@@ -11,6 +11,18 @@ internal static class PythonClient
     /// <summary>Evaluates <paramref name="script"/> (with <c>proxy</c> in scope) and returns the JSON it printed.</summary>
     public static async Task<JsonElement> EvalAsync(string url, string script)
     {
+        var result = JsonDocument.Parse(await RawAsync(url, script)).RootElement;
+        if (result.TryGetProperty("error", out var error))
+        {
+            throw new InvalidOperationException($"xmlrpc.client raised {error.GetString()}");
+        }
+
+        return result;
+    }
+
+    /// <summary>The JSON line the script printed, an <c>error</c> (protocol error, HTTP 500...) included.</summary>
+    public static async Task<string> RawAsync(string url, string script)
+    {
         var info = new ProcessStartInfo("python3")
         {
             RedirectStandardOutput = true,
@@ -29,13 +41,7 @@ internal static class PythonClient
             throw new InvalidOperationException($"python3 failed ({process.ExitCode}): {stderr}");
         }
 
-        var result = JsonDocument.Parse(stdout).RootElement;
-        if (result.TryGetProperty("error", out var error))
-        {
-            throw new InvalidOperationException($"xmlrpc.client raised {error.GetString()}");
-        }
-
-        return result;
+        return stdout.TrimEnd('\n');
     }
 
     /// <summary>The value of a successful call.</summary>

@@ -13,6 +13,13 @@ internal readonly record struct ChildExit(int Pid, int WaitStatus, DateTimeOffse
 /// </summary>
 internal sealed class ChildReaper : IDisposable
 {
+    /// <summary>
+    /// The DEBG line the reference writes for a SIGCHLD (supervisord.py <c>handle_signal</c>), right after the
+    /// exit it reported has been logged (its loop reaps before it handles signals). The engine writes it once
+    /// per exit, after the <c>exited:</c>, <c>stopped:</c> or <c>reaped unknown pid</c> line.
+    /// </summary>
+    public const string ChildQuitMessage = "received SIGCHLD indicating a child quit";
+
     private readonly Action<ChildExit> _onExit;
     private bool _disposed;
 
