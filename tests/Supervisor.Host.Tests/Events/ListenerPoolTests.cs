@@ -157,7 +157,12 @@ public sealed class ListenerPoolTests
         // RUNNING says startsecs passed, not that the listener said READY (a loaded machine can take longer):
         // the count below needs the stuck listener to take event 0 off the buffer.
         await SupervisedPrograms.WaitUntilAsync(() => daemon.MainLog().Contains("stuck: ACKNOWLEDGED -> READY", StringComparison.Ordinal), "the stuck listener's READY");
-        for (var i = 0; i < 6; i++)
+
+        // Event 0 must be in the stuck listener's hands before the others arrive: the call returns once the
+        // event is published, and on a loaded machine events 0 and 1 could otherwise share the buffer.
+        await daemon.Unix.ValueAsync("supervisor.sendRemoteCommEvent", "n", "0");
+        await WaitForEventsAsync(daemon.Directory.File("stuck.jsonl"), events => events.Count >= 1);
+        for (var i = 1; i < 6; i++)
         {
             await daemon.Unix.ValueAsync("supervisor.sendRemoteCommEvent", "n", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
