@@ -30,6 +30,13 @@ internal static class ErrorPages
             response.Headers.RetryAfter = "1";
         }
 
+        if (status is 408 or 413 or 503)
+        {
+            // The body was not read, so the connection cannot carry another request: the client must not
+            // reuse it (Kestrel reads off what the client still sends, within its minimum rate, then closes).
+            response.Headers.Connection = "close";
+        }
+
         if (status == 401)
         {
             response.Headers.WWWAuthenticate = "Basic realm=\"default\"";

@@ -33,6 +33,17 @@ public sealed partial class UnixSocketTests(SampleDaemonFixture fixture) : IClas
         Assert.False(File.Exists(daemon.SocketPath));
     }
 
+    [Fact]
+    public async Task TheSocketIsMovedIntoPlaceAndNothingIsLeftBesideIt()
+    {
+        await using var daemon = await RunningDaemon.StartAsync();
+
+        // It was bound in a private directory beside its path (so nobody reached it before its chmod); that is gone.
+        var beside = Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(daemon.SocketPath)!).Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        Assert.Equal(["s.sock", "supervisord.conf", "supervisord.log", "supervisord.pid"], beside);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, ModeOf(daemon.SocketPath));
+    }
+
     [RootFact]
     public async Task ChownGivesTheSocketToTheNamedUserAndGroup()
     {
