@@ -519,14 +519,14 @@ def attack_race(kind, figures):
         started_pids.discard(attacker.pid)
         daemon.stop()
     sessions = [line.split() for line in out.splitlines() if line.startswith("session ")]
-    per_start = [0] * len(starts)
+    per_start, found = [0] * len(starts), []
     for _, at, answered in sessions:
-        if int(answered):
-            index = max(i for i, t in enumerate(starts) if t <= float(at)) if float(at) >= starts[0] else 0
-            per_start[index] += 1
+        index = max((i for i, t in enumerate(starts) if t <= float(at)), default=0)
+        found.append((index, round(float(at) - starts[index], 4), int(answered)))  # start, seconds after it, answered
+        per_start[index] += int(answered)
     attempts = [int(line.split()[1]) for line in out.splitlines() if line.startswith("attempts ")]
     figures.update(attempts=attempts[0] if attempts else None, connections=len(sessions),
-                   sessions=sum(per_start), starts_with_session=sum(1 for n in per_start if n))
+                   sessions=sum(per_start), starts_with_session=sum(1 for n in per_start if n), found=found)
     log(f"{kind} race: {figures}")
 
 
