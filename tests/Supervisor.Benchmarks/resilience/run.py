@@ -603,7 +603,7 @@ def attack_multicall(kind, figures):
             conn.request("POST", "/RPC2", body, {"Content-Type": "text/xml"})
             observer.start()
             response = conn.getresponse()
-            figures["status"] = response.status
+            figures.update(status=response.status, first_byte_s=time.monotonic() - t0)
             while time.monotonic() - t0 < MULTICALL_SECONDS:
                 chunk = response.read(1 << 16)
                 if not chunk:
@@ -808,8 +808,9 @@ def attack_disk(kind, figures):
                     else:
                         torn += 1
                 main_log = daemon.main_log()
+                # Whatever words a report uses, it names the log file or the cause.
                 reports = [line[24:] for line in main_log.splitlines()
-                           if "writer.log" in line or "space" in line.lower() or "errno 28" in line.lower()]
+                           if "writer.log" in line or any(word in line.lower() for word in ("space", "errno 28", "enospc", "disk"))]
                 # With -n the main log is echoed to stdout; what else the daemon prints goes to stderr.
                 stderr = [line for line in daemon.output().splitlines() if not re.match(r"\d{4}-\d\d-\d\d ", line)
                           and ("errno 28" in line.lower() or "no space" in line.lower())]
@@ -962,6 +963,8 @@ def rows_multicall(f):
     outcome = f"HTTP {f['status']}" if "status" in f else f.get("error", "n/a")
     faults = f" ({f['faults']} fault entries)" if f.get("faults") else ""
     read = f"in {f['seconds']:.1f} s" if f.get("complete") else f"received when the client gave up after {f['seconds']:.0f} s"
+    if f.get("first_byte_s") is not None:
+        read += f" (first byte after {f['first_byte_s']:.1f} s)"
     other = "n/a" if f.get("other_max_ms") is None else ("a call failed" if f["other_max_ms"] == float("inf") else f"{f['other_max_ms']:.0f} ms")
     return [
         (f"{f['request_kb']:.0f} KB request of {f['calls']} readProcessStdoutLog(name, 0, 1000000) (1 MiB log): response",
