@@ -1,5 +1,5 @@
-"""What the side-by-side benchmark scripts (engine/bench.py, events/bench.py) share: logging, a free
-port, a daemon's CPU and memory from /proc, an XML-RPC proxy with a timeout, and the comparison table."""
+"""What the side-by-side benchmark scripts (engine/bench.py, events/bench.py, resilience/run.py) share: logging,
+a free port, a daemon's CPU and memory from /proc, an XML-RPC proxy with a timeout, and the tables."""
 import json
 import os
 import socket
@@ -27,10 +27,18 @@ def cpu_seconds(pid):
 
 
 def rss_mib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
+    return status_mib(pid, "VmRSS")
+
+
+def status_mib(pid, field):
+    """A memory field of /proc/<pid>/status (VmRSS, VmHWM: the peak resident size, ...) in MiB; None when gone."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return None
 
 
@@ -50,6 +58,15 @@ def load_results(path):
             return json.load(f)
     except (OSError, ValueError):
         return {}
+
+
+def print_markdown(headers, rows):
+    """A markdown table of already formatted cells, columns padded to their widest cell."""
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
+    print("| " + " | ".join(f"{h:<{w}}" for h, w in zip(headers, widths)) + " |")
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in rows:
+        print("| " + " | ".join(f"{str(c):<{w}}" for c, w in zip(row, widths)) + " |")
 
 
 def print_table(rows, ref, ours, width, skip_empty=False):
