@@ -245,6 +245,8 @@ file sealed class Application(RpcHttpHandler handler, QuietTrim quietTrim, IMain
 
     public void DisposeContext(DefaultHttpContext context, Exception? exception)
     {
+        // A request's end counts as activity too: what a long one held is trimmed once all is quiet.
+        quietTrim.Touch();
         if (exception is not null && !context.RequestAborted.IsCancellationRequested)
         {
             log.Write(LogLevel.Critical, $"HTTP request {context.Request.Method} {context.Request.Path} failed: {exception}");

@@ -1,7 +1,9 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Supervisor.Abstractions;
+using Supervisor.Host.Platform;
 using Supervisor.Host.Rpc;
 using Supervisor.Host.XmlRpc;
 
@@ -20,7 +22,8 @@ namespace Supervisor.Host.Http;
 /// </param>
 /// <param name="bodies">Shared by every connection: how many body bytes may be arriving at once.</param>
 /// <param name="bodyTimeout">How long a request body may take to arrive in full.</param>
-internal sealed class RpcHttpHandler(Task<RpcDispatcher> ready, IMainLog log, XmlRpcLimits limits, long maxRequestBytes, BodyBudget bodies, TimeSpan bodyTimeout, IProcessTable? processes = null)
+/// <param name="trimmer">Told when a large body's memory becomes garbage, so the next quiet trim hands it back.</param>
+internal sealed class RpcHttpHandler(Task<RpcDispatcher> ready, IMainLog log, XmlRpcLimits limits, long maxRequestBytes, BodyBudget bodies, TimeSpan bodyTimeout, IProcessTable? processes = null, MemoryTrimmer? trimmer = null)
 {
     /// <summary>The time a request body may take to arrive, unless the daemon is told otherwise.</summary>
     public static readonly TimeSpan DefaultBodyTimeout = TimeSpan.FromSeconds(30);
@@ -113,7 +116,7 @@ internal sealed class RpcHttpHandler(Task<RpcDispatcher> ready, IMainLog log, Xm
             return;
         }
 
-        var call = await ReadRequestAsync(context);
+        var call = await ReadRequestAsync(context, length);
         if (call is null)
         {
             return;
@@ -134,12 +137,16 @@ internal sealed class RpcHttpHandler(Task<RpcDispatcher> ready, IMainLog log, Xm
     /// shared budget, invalid XML). The body must arrive within the body timeout as well as at Kestrel's
     /// minimum data rate, so a client cannot send most of a body and then hold it; the bytes it holds
     /// while arriving are taken from the budget all requests share.
+    /// <para>A body that comes in one read (nearly all of them) is parsed where Kestrel received it. A longer
+    /// one is moved, read by read, into an array of its own, so Kestrel's pooled buffers go back at once:
+    /// kept in the pool, a stalled 16 MiB body would leave its memory with the pool for good, while the
+    /// array is the collector's to reclaim once the request ends.</para>
     /// </summary>
-    private async Task<XmlRpcRequest?> ReadRequestAsync(HttpContext context)
+    private async Task<XmlRpcRequest?> ReadRequestAsync(HttpContext context, long length)
     {
         var reader = context.Request.BodyReader;
-        ReadResult read;
-        long reserved = 0;
+        byte[]? body = null;
+        var received = 0;
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -148,27 +155,32 @@ internal sealed class RpcHttpHandler(Task<RpcDispatcher> ready, IMainLog log, Xm
             {
                 while (true)
                 {
-                    read = await reader.ReadAsync(deadline.Token);
-                    var held = read.Buffer.Length;
-                    if (held > reserved)
+                    var read = await reader.ReadAsync(deadline.Token);
+                    var buffer = read.Buffer;
+                    if (body is null && read.IsCompleted)
                     {
-                        if (!bodies.TryReserve(held - reserved))
-                        {
-                            log.Write(LogLevel.Warn, $"XML-RPC request refused: request bodies still arriving already hold the {bodies.Capacity / (1024 * 1024)} MiB allowed");
-                            reader.AdvanceTo(read.Buffer.End);
-                            await ErrorPages.WriteAsync(context, 503);
-                            return null;
-                        }
-
-                        reserved = held;
+                        var call = Parse(buffer);
+                        reader.AdvanceTo(buffer.End);
+                        return call ?? await RefuseInvalidAsync(context);
                     }
 
-                    if (read.IsCompleted || held > maxRequestBytes)
+                    // Kestrel never reads past the Content-Length, which was checked against the limit.
+                    if (!bodies.TryReserve(buffer.Length))
                     {
-                        break;
+                        reader.AdvanceTo(buffer.End);
+                        log.Write(LogLevel.Warn, $"XML-RPC request refused: request bodies still arriving already hold the {bodies.Capacity / (1024 * 1024)} MiB allowed");
+                        await ErrorPages.WriteAsync(context, 503);
+                        return null;
                     }
 
-                    reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+                    body = Grow(body, received, (int)buffer.Length, length);
+                    buffer.CopyTo(body.AsSpan(received));
+                    received += (int)buffer.Length;
+                    reader.AdvanceTo(buffer.End);
+                    if (read.IsCompleted)
+                    {
+                        return Parse(new ReadOnlySequence<byte>(body, 0, received)) ?? await RefuseInvalidAsync(context);
+                    }
                 }
             }
             catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
@@ -182,38 +194,53 @@ internal sealed class RpcHttpHandler(Task<RpcDispatcher> ready, IMainLog log, Xm
                 await RefuseSlowBodyAsync(context, "arriving slower than 240 bytes/s");
                 return null;
             }
-
-            if (Parse(reader, read) is { } call)
-            {
-                return call;
-            }
-
-            await ErrorPages.WriteAsync(context, 400);
-            return null;
         }
         finally
         {
-            bodies.Release(reserved);
+            bodies.Release(received);
+            if (body is { Length: >= LargeBodyBytes })
+            {
+                trimmer?.NoteReleased(body.Length);
+            }
         }
     }
 
-    /// <summary>The request the body holds, or null (logged) when it is not a valid XML-RPC call; the body is consumed either way.</summary>
-    private XmlRpcRequest? Parse(PipeReader reader, ReadResult read)
+    /// <summary>A body this large is worth a trim once its request ends (a request's own garbage is far smaller).</summary>
+    private const int LargeBodyBytes = 1024 * 1024;
+
+    /// <summary>Room for <paramref name="more"/> bytes after <paramref name="used"/>: doubling, never past the declared length.</summary>
+    private static byte[] Grow(byte[]? body, int used, int more, long declared)
     {
-        XmlRpcRequest call;
+        var needed = used + more;
+        if (body is not null && body.Length >= needed)
+        {
+            return body;
+        }
+
+        var size = (int)Math.Min(Math.Max(needed, (body?.Length ?? 0) * 2L), Math.Max(declared, needed));
+        var grown = new byte[size];
+        body?.AsSpan(0, used).CopyTo(grown);
+        return grown;
+    }
+
+    /// <summary>The request the body holds, or null (the reason logged) when it is no valid XML-RPC call.</summary>
+    private XmlRpcRequest? Parse(in ReadOnlySequence<byte> body)
+    {
         try
         {
-            call = XmlRpcRequestReader.Read(read.Buffer, limits);
+            return XmlRpcRequestReader.Read(body, limits);
         }
         catch (XmlRpcFormatException e)
         {
             log.Write(LogLevel.Error, $"XML-RPC request data is invalid: {e.Message}");
-            reader.AdvanceTo(read.Buffer.End);
             return null;
         }
+    }
 
-        reader.AdvanceTo(read.Buffer.End);
-        return call;
+    private static async Task<XmlRpcRequest?> RefuseInvalidAsync(HttpContext context)
+    {
+        await ErrorPages.WriteAsync(context, 400);
+        return null;
     }
 
     /// <summary>408 and a closed connection for a body that took too long; the main log says whose.</summary>

@@ -29,15 +29,22 @@ internal sealed class MemoryTrimmer(long minAllocatedBytes = MemoryTrimmer.MinAl
     public const long MinIntervalMilliseconds = 5_000;
 
     private readonly Lock _gate = new();
+    private long _released;
     private long _allocatedAtTrim;
     private long _trimmedAt = long.MinValue / 2;
 
-    /// <summary>Collects if enough was allocated and the last trim is old enough (thread-safe).</summary>
+    /// <summary>
+    /// Counts memory that was alive at the last trim and is garbage now (a large request body, held while a
+    /// slow client sent it, once the request ended) towards the next trim, as if it had been allocated since.
+    /// </summary>
+    public void NoteReleased(long bytes) => Interlocked.Add(ref _released, bytes);
+
+    /// <summary>Collects if enough was allocated (or released) and the last trim is old enough (thread-safe).</summary>
     public TrimResult TryTrim()
     {
         lock (_gate)
         {
-            if (GC.GetTotalAllocatedBytes() - _allocatedAtTrim < minAllocatedBytes)
+            if (GC.GetTotalAllocatedBytes() - _allocatedAtTrim + Volatile.Read(ref _released) < minAllocatedBytes)
             {
                 return default;
             }
@@ -51,6 +58,7 @@ internal sealed class MemoryTrimmer(long minAllocatedBytes = MemoryTrimmer.MinAl
             var before = GC.GetTotalMemory(forceFullCollection: false);
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             _allocatedAtTrim = GC.GetTotalAllocatedBytes();
+            Interlocked.Exchange(ref _released, 0);
             _trimmedAt = now;
             return new TrimResult(true, 0, before, GC.GetTotalMemory(forceFullCollection: false));
         }
