@@ -116,7 +116,7 @@ internal sealed class RpcHttpHandler(Task<RpcDispatcher> ready, IMainLog log, Xm
             return;
         }
 
-        var call = await ReadRequestAsync(context, length);
+        var call = await ReadRequestAsync(context);
         if (call is null)
         {
             return;
@@ -138,15 +138,14 @@ internal sealed class RpcHttpHandler(Task<RpcDispatcher> ready, IMainLog log, Xm
     /// minimum data rate, so a client cannot send most of a body and then hold it; the bytes it holds
     /// while arriving are taken from the budget all requests share.
     /// <para>A body that comes in one read (nearly all of them) is parsed where Kestrel received it. A longer
-    /// one is moved, read by read, into an array of its own, so Kestrel's pooled buffers go back at once:
-    /// kept in the pool, a stalled 16 MiB body would leave its memory with the pool for good, while the
-    /// array is the collector's to reclaim once the request ends.</para>
+    /// one is moved, read by read, into arrays of its own (<see cref="BodySegments"/>), so Kestrel's pooled
+    /// buffers go back at once: kept in the pool, a stalled 16 MiB body would leave its memory with the
+    /// pool for good, while the arrays are the collector's to reclaim once the request ends.</para>
     /// </summary>
-    private async Task<XmlRpcRequest?> ReadRequestAsync(HttpContext context, long length)
+    private async Task<XmlRpcRequest?> ReadRequestAsync(HttpContext context)
     {
         var reader = context.Request.BodyReader;
-        byte[]? body = null;
-        var received = 0;
+        BodySegments? body = null;
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -173,13 +172,12 @@ internal sealed class RpcHttpHandler(Task<RpcDispatcher> ready, IMainLog log, Xm
                         return null;
                     }
 
-                    body = Grow(body, received, (int)buffer.Length, length);
-                    buffer.CopyTo(body.AsSpan(received));
-                    received += (int)buffer.Length;
+                    body ??= new BodySegments();
+                    body.Append(buffer);
                     reader.AdvanceTo(buffer.End);
                     if (read.IsCompleted)
                     {
-                        return Parse(new ReadOnlySequence<byte>(body, 0, received)) ?? await RefuseInvalidAsync(context);
+                        return Parse(body.ToSequence()) ?? await RefuseInvalidAsync(context);
                     }
                 }
             }
@@ -197,31 +195,17 @@ internal sealed class RpcHttpHandler(Task<RpcDispatcher> ready, IMainLog log, Xm
         }
         finally
         {
-            bodies.Release(received);
-            if (body is { Length: >= LargeBodyBytes })
+            var held = body?.Length ?? 0;
+            bodies.Release(held);
+            if (held >= LargeBodyBytes)
             {
-                trimmer?.NoteReleased(body.Length);
+                trimmer?.NoteReleased(held);
             }
         }
     }
 
     /// <summary>A body this large is worth a trim once its request ends (a request's own garbage is far smaller).</summary>
     private const int LargeBodyBytes = 1024 * 1024;
-
-    /// <summary>Room for <paramref name="more"/> bytes after <paramref name="used"/>: doubling, never past the declared length.</summary>
-    private static byte[] Grow(byte[]? body, int used, int more, long declared)
-    {
-        var needed = used + more;
-        if (body is not null && body.Length >= needed)
-        {
-            return body;
-        }
-
-        var size = (int)Math.Min(Math.Max(needed, (body?.Length ?? 0) * 2L), Math.Max(declared, needed));
-        var grown = new byte[size];
-        body?.AsSpan(0, used).CopyTo(grown);
-        return grown;
-    }
 
     /// <summary>The request the body holds, or null (the reason logged) when it is no valid XML-RPC call.</summary>
     private XmlRpcRequest? Parse(in ReadOnlySequence<byte> body)
