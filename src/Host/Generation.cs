@@ -92,7 +92,7 @@ internal sealed class Generation : IAsyncDisposable
             }
 
             // Hands back what a launch or a request flood made the GC commit (engine settle, HTTP quiet).
-            var trimmer = new MemoryTrimmer();
+            var trimmer = new MemoryTrimmer(clock);
             if (settings.Listeners.Count > 0)
             {
                 var handler = new RpcHttpHandler(ready.Task, log, XmlRpcLimits.Default, BodyBudget.MaxBodyBytes, new BodyBudget(BodyBudget.DefaultCapacity), RpcHttpHandler.DefaultBodyTimeout, processes, trimmer);
@@ -133,7 +133,7 @@ internal sealed class Generation : IAsyncDisposable
                     throw new StartupException(string.Join("\n", unknownTypes));
                 }
 
-                var engine = new ProcessEngine(config, log, Events, serials, ChildEnvironmentBase(), ServerUrl(settings.Listeners), trimmer);
+                var engine = new ProcessEngine(config, log, Events, serials, ChildEnvironmentBase(), ServerUrl(settings.Listeners), trimmer, clock);
                 Engine = engine;
                 engine.Activate();
                 processes.Attach(engine);

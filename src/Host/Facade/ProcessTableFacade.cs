@@ -50,37 +50,37 @@ internal sealed class ProcessTableFacade(Func<ConfigLoadResult> readConfig) : IP
     public ProcessInfo? FindProcess(string group, string name) => Snapshot.FindProcess(group, name);
 
     public Task<ProcessInfo> StartAsync(string group, string name, bool wait, CancellationToken cancellationToken) =>
-        EngineFaults.Translated(Engine.Invoke(() => Engine.Start(group, name, wait)).Unwrap().WaitAsync(cancellationToken));
+        EngineFaults.Translated(Engine.Invoke(() => Engine.Commands.Start(group, name, wait)).Unwrap().WaitAsync(cancellationToken));
 
     public Task<ProcessInfo> StopAsync(string group, string name, bool wait, CancellationToken cancellationToken) =>
-        EngineFaults.Translated(Engine.Invoke(() => Engine.Stop(group, name, wait)).Unwrap().WaitAsync(cancellationToken));
+        EngineFaults.Translated(Engine.Invoke(() => Engine.Commands.Stop(group, name, wait)).Unwrap().WaitAsync(cancellationToken));
 
     public Task<ProcessRequest> RequestStartAsync(string group, string name, bool wait, CancellationToken cancellationToken)
     {
         var engine = Engine;
-        return Request(engine, () => engine.Start(group, name, wait), cancellationToken);
+        return Request(engine, () => engine.Commands.Start(group, name, wait), cancellationToken);
     }
 
     public Task<ProcessRequest> RequestStopAsync(string group, string name, bool wait, CancellationToken cancellationToken)
     {
         var engine = Engine;
-        return Request(engine, () => engine.Stop(group, name, wait), cancellationToken);
+        return Request(engine, () => engine.Commands.Stop(group, name, wait), cancellationToken);
     }
 
     public Task<ProcessInfo> SignalAsync(string group, string name, int signal, CancellationToken cancellationToken) =>
-        EngineFaults.Translated(Engine.Invoke(() => Engine.Signal(group, name, signal)).WaitAsync(cancellationToken));
+        EngineFaults.Translated(Engine.Invoke(() => Engine.Commands.Signal(group, name, signal)).WaitAsync(cancellationToken));
 
     public Task WriteStdinAsync(string group, string name, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
         EngineFaults.Translated(Engine.Invoke(() =>
         {
-            Engine.WriteStdin(group, name, data);
+            Engine.Commands.WriteStdin(group, name, data);
             return true;
         }).WaitAsync(cancellationToken));
 
     public Task ClearLogsAsync(string group, string name, CancellationToken cancellationToken) =>
         EngineFaults.Translated(Engine.Invoke(() =>
         {
-            Engine.ClearLogs(group, name);
+            Engine.Commands.ClearLogs(group, name);
             return true;
         }).WaitAsync(cancellationToken));
 
@@ -117,20 +117,20 @@ internal sealed class ProcessTableFacade(Func<ConfigLoadResult> readConfig) : IP
             throw new RpcFaultException(FaultCode.CantReread, string.Join("\n", result.Errors));
         }
 
-        return await EngineFaults.Translated(engine.Invoke(() => engine.Reread(result.Config!)).WaitAsync(cancellationToken)).ConfigureAwait(false);
+        return await EngineFaults.Translated(engine.Invoke(() => engine.Commands.Reread(result.Config!)).WaitAsync(cancellationToken)).ConfigureAwait(false);
     }
 
     public Task AddGroupAsync(string name, CancellationToken cancellationToken) =>
         EngineFaults.Translated(Engine.Invoke(() =>
         {
-            Engine.AddGroup(name);
+            Engine.Commands.AddGroup(name);
             return true;
         }).WaitAsync(cancellationToken));
 
     public Task RemoveGroupAsync(string name, CancellationToken cancellationToken) =>
         EngineFaults.Translated(Engine.Invoke(() =>
         {
-            Engine.RemoveGroup(name);
+            Engine.Commands.RemoveGroup(name);
             return true;
         }).WaitAsync(cancellationToken));
 
@@ -140,20 +140,20 @@ internal sealed class ProcessTableFacade(Func<ConfigLoadResult> readConfig) : IP
         var engine = Engine;
         return EngineFaults.Translated(engine.Invoke(() =>
         {
-            var parsed = ProgramSections.FromOptions(engine.PendingConfig, group, program, options);
+            var parsed = ProgramSections.FromOptions(engine.Commands.PendingConfig, group, program, options);
             if (parsed.Error is { } error)
             {
                 throw new EngineException(EngineError.InvalidProgramOptions, group, program, error);
             }
 
-            return engine.AddProcesses(group, parsed.Value!);
+            return engine.Commands.AddProcesses(group, parsed.Value!);
         }).WaitAsync(cancellationToken));
     }
 
     public Task RemoveProcessAsync(string group, string name, CancellationToken cancellationToken) =>
         EngineFaults.Translated(Engine.Invoke(() =>
         {
-            Engine.RemoveProcess(group, name);
+            Engine.Commands.RemoveProcess(group, name);
             return true;
         }).WaitAsync(cancellationToken));
 }

@@ -19,8 +19,14 @@ internal readonly record struct TrimResult(bool Trimmed, long RetryInMillisecond
 /// and the HTTP side when requests stopped, share the daemon's one instance, so the work they did
 /// together is collected once (the RPC polls of a launch end when the processes settle).
 /// </summary>
-internal sealed class MemoryTrimmer(long minAllocatedBytes = MemoryTrimmer.MinAllocatedBytes, long minIntervalMilliseconds = MemoryTrimmer.MinIntervalMilliseconds)
+/// <param name="clock">Measures the interval between trims (the system clock when null).</param>
+internal sealed class MemoryTrimmer(
+    TimeProvider? clock = null,
+    long minAllocatedBytes = MemoryTrimmer.MinAllocatedBytes,
+    long minIntervalMilliseconds = MemoryTrimmer.MinIntervalMilliseconds)
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
     // What the last status polls of a launch allocate after the engine's settle trim (about 3 MiB with
     // 200 programs) is memory the GC keeps committed until it next runs: worth one more small collection.
     public const long MinAllocatedBytes = 2 * 1024 * 1024;
@@ -31,7 +37,7 @@ internal sealed class MemoryTrimmer(long minAllocatedBytes = MemoryTrimmer.MinAl
     private readonly Lock _gate = new();
     private long _released;
     private long _allocatedAtTrim;
-    private long _trimmedAt = long.MinValue / 2;
+    private long? _trimmedAt;
 
     /// <summary>
     /// Counts memory that was alive at the last trim and is garbage now (a large request body, held while a
@@ -49,10 +55,10 @@ internal sealed class MemoryTrimmer(long minAllocatedBytes = MemoryTrimmer.MinAl
                 return default;
             }
 
-            var now = Environment.TickCount64;
-            if (now - _trimmedAt < minIntervalMilliseconds)
+            var now = _clock.GetTimestamp();
+            if (_trimmedAt is { } last && (long)_clock.GetElapsedTime(last, now).TotalMilliseconds is var since && since < minIntervalMilliseconds)
             {
-                return new TrimResult(false, minIntervalMilliseconds - (now - _trimmedAt), 0, 0);
+                return new TrimResult(false, minIntervalMilliseconds - since, 0, 0);
             }
 
             var before = GC.GetTotalMemory(forceFullCollection: false);

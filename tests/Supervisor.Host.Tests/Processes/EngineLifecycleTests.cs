@@ -62,29 +62,6 @@ public sealed class EngineLifecycleTests
     }
 
     [Fact]
-    public async Task AQuickExitBacksOffWithGrowingDelaysThenGivesUp()
-    {
-        await using var daemon = await SupervisedPrograms.StartAsync("""
-            [program:quick]
-            command = /bin/sh -c 'exit 0'
-            startsecs = 5
-            startretries = 2
-            """);
-        var info = await daemon.WaitForStateAsync("quick", "FATAL", seconds: 15);
-        Assert.Equal("Exited too quickly (process log may have details)", info["spawnerr"]);
-        Assert.Equal(3, daemon.SpawnedPids("quick").Count);
-
-        // A quick exit is never expected, whatever exitcodes says (processes.md §2.1).
-        Assert.Equal(3, daemon.LogLines("exited: quick (exit status 0; not expected)").Count);
-        Assert.Single(daemon.LogLines("gave up: quick entered FATAL state, too many start retries too quickly"));
-
-        // Retries wait 1 s after the first failure, then 2 s.
-        var spawns = daemon.LogTimes("spawned: 'quick'");
-        Assert.InRange((spawns[1] - spawns[0]).TotalSeconds, 0.95, 1.6);
-        Assert.InRange((spawns[2] - spawns[1]).TotalSeconds, 1.95, 2.6);
-    }
-
-    [Fact]
     public async Task AMissingCommandIsASpawnErrorThatEndsInFatal()
     {
         await using var daemon = await SupervisedPrograms.StartAsync("""

@@ -3,7 +3,10 @@ using System.Runtime.InteropServices;
 
 namespace Supervisor.Host.Processes.Spawning;
 
-/// <summary>A reaped child: <see cref="Known"/> is false for an adopted orphan nobody tracked.</summary>
+/// <summary>
+/// A reaped child: <see cref="Known"/> is false for an adopted orphan nobody tracked. <see cref="Time"/> is
+/// when its reaper reported it, on that reaper's clock.
+/// </summary>
 internal readonly record struct ChildExit(int Pid, int WaitStatus, DateTimeOffset Time, bool Known);
 
 /// <summary>
@@ -21,11 +24,16 @@ internal sealed class ChildReaper : IDisposable
     public const string ChildQuitMessage = "received SIGCHLD indicating a child quit";
 
     private readonly Action<ChildExit> _onExit;
+    private readonly TimeProvider _clock;
     private bool _disposed;
 
-    public ChildReaper(Action<ChildExit> onExit)
+    /// <param name="onExit">Called on the reaping thread for each exit.</param>
+    /// <param name="clock">Stamps each exit's time (the system clock when null): the engine's own clock, so a
+    /// run's length (startsecs) is measured on one clock.</param>
+    public ChildReaper(Action<ChildExit> onExit, TimeProvider? clock = null)
     {
         _onExit = onExit;
+        _clock = clock ?? TimeProvider.System;
         ReaperHub.Register(this);
     }
 
@@ -47,7 +55,7 @@ internal sealed class ChildReaper : IDisposable
     {
         try
         {
-            _onExit(exit);
+            _onExit(exit with { Time = _clock.GetUtcNow() });
         }
         catch (Exception e)
         {
@@ -303,7 +311,7 @@ internal static unsafe class ReaperHub
 
         // ECHILD: someone else reaped it (the runtime does waitpid(-1) when SIGCHLD was ignored at
         // start-up); the exit is reported with an unknowable status rather than never.
-        var exit = new ChildExit(pid, result == pid ? status : -1, DateTimeOffset.UtcNow, Known: true);
+        var exit = new ChildExit(pid, result == pid ? status : -1, default, Known: true);
         lock (Gate)
         {
             if (Tracked.Remove(pid, out var owner))
