@@ -11,9 +11,9 @@ namespace Supervisor.Host;
 /// config, in the same OS process; a shutdown ends it and returns. It owns the daemon's state, the pidfile
 /// and the answers to signals; plugins see it through <see cref="SupervisordFacade"/>.
 /// </summary>
-internal sealed class Supervisord
+internal sealed class Supervisord : IDaemonLifecycle
 {
-    public const string Version = "4.2.5";
+    public const string Version = SupervisordFacade.Version;
 
     private readonly Func<ConfigLoadResult> _readConfig;
     private readonly TextWriter _stdout;
@@ -45,6 +45,14 @@ internal sealed class Supervisord
     public SupervisorState State => (SupervisorState)_state;
 
     public IProcessTable Processes => _processes;
+
+    string IDaemonLifecycle.Identifier => Current.Settings.Identifier;
+
+    IMainLog IDaemonLifecycle.MainLog => Current.LogFacade;
+
+    ISupervisorConfig IDaemonLifecycle.Config => Current.Config;
+
+    IEventBus IDaemonLifecycle.Events => Current.Events;
 
     /// <summary>The generation now running (or starting); throws when there is none.</summary>
     public Generation Current => _current ?? throw new InvalidOperationException("the daemon is not running");
