@@ -103,7 +103,7 @@ public sealed class ChildIoLoopTests
         using var log = FileLog(path);
         Assert.True(log.SplicesToFile);
         loop.Attach(null, stdout.Read, null, log, null, "fast");
-        const long stretch = ChildOutputLog.WriteBehindStretch;
+        const long stretch = ChildLogFile.WriteBehindStretch;
         var chunk = new byte[64 * 1024];
         new Random(5).NextBytes(chunk);
 

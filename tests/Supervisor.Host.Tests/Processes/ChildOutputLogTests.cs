@@ -25,14 +25,14 @@ public sealed class ChildOutputLogTests
         var text = NumberedLines(2000);
         log.Write(text.AsSpan(0, 5000));
         log.Write(text.AsSpan(5000));
-        Assert.True(log.Holding);
-        Assert.Equal(text.Length - new FileInfo(path).Length, log.HeldLength);
-        Assert.True(log.RetryHeld(), "written to a full disk");
+        Assert.True(log.File!.Holding);
+        Assert.Equal(text.Length - new FileInfo(path).Length, log.File!.HeldLength);
+        Assert.True(log.File!.RetryHeld(), "written to a full disk");
 
         small.Free();
-        Assert.False(log.RetryHeld());
-        Assert.False(log.Holding);
-        Assert.Equal(0, log.HeldCapacity);
+        Assert.False(log.File!.RetryHeld());
+        Assert.False(log.File!.Holding);
+        Assert.Equal(0, log.File!.HeldCapacity);
         Assert.Equal(text, File.ReadAllBytes(path));
         Assert.Equal([LogLevel.Error, LogLevel.Info], main.Lines.Select(l => l.Level));
         Assert.EndsWith("writable again, " + text.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + " held bytes written", main.Lines[1].Message, StringComparison.Ordinal);
@@ -53,7 +53,7 @@ public sealed class ChildOutputLogTests
         small.Fill();
         log.Write(NumberedLines(10));
         log.Clear();
-        Assert.False(log.Holding);
+        Assert.False(log.File!.Holding);
         Assert.EndsWith(": cleared while its output was held; 71 bytes of output not written", main.Lines[^1].Message, StringComparison.Ordinal);
         Assert.Equal(LogLevel.Info, main.Lines[^1].Level);
 
@@ -296,7 +296,7 @@ public sealed class ChildOutputLogTests
     {
         using var dir = new TempDirectory();
         var path = dir.File("out.log");
-        const int stretch = (int)ChildOutputLog.WriteBehindStretch;
+        const int stretch = (int)ChildLogFile.WriteBehindStretch;
         var chunk = new byte[64 * 1024];
         new Random(3).NextBytes(chunk);
         using var log = LogFor(path);

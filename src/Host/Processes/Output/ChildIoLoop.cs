@@ -17,7 +17,7 @@ namespace Supervisor.Host.Processes.Output;
 /// event finds its channel without a table. Channels are closed only on this thread (stdin also under
 /// its own lock), and a closed channel's handle is freed only after the pass that might still hold an
 /// event for it.</para>
-/// <para>A log whose file cannot be written holds its output (<see cref="ChildOutputLog.Holding"/>);
+/// <para>A log whose file cannot be written holds its output (<see cref="ChildLogFile.Holding"/>);
 /// while any does, the loop wakes at least every <see cref="RetryMilliseconds"/> to let it try again, so
 /// held output is written when space returns even if the child says nothing more or has exited.</para>
 /// </summary>
@@ -45,7 +45,7 @@ internal sealed unsafe class ChildIoLoop : IDisposable
     // Logs holding output, retried by the loop; a log whose child has gone stays here until written.
     // Lock order: this lock, then a log's own.
     private readonly Lock _holdingLock = new();
-    private readonly List<ChildOutputLog> _holding = [];
+    private readonly List<ChildLogFile> _holding = [];
     private volatile int _holdingCount;
     private long _nextRetry;
     private volatile bool _stopping;
@@ -159,9 +159,9 @@ internal sealed unsafe class ChildIoLoop : IDisposable
 
         lock (_holdingLock)
         {
-            foreach (var log in _holding)
+            foreach (var file in _holding)
             {
-                log.Abandon();
+                file.Abandon();
             }
 
             _holding.Clear();
@@ -308,14 +308,14 @@ internal sealed unsafe class ChildIoLoop : IDisposable
     }
 
     /// <summary>Starts retrying a log that began to hold output (I/O thread, after a chunk).</summary>
-    private void Watch(ChildOutputLog log)
+    private void Watch(ChildLogFile file)
     {
         lock (_holdingLock)
         {
-            if (!_holding.Contains(log))
+            if (!_holding.Contains(file))
             {
-                log.MarkKeptByLoop();
-                _holding.Add(log);
+                file.MarkKeptByLoop();
+                _holding.Add(file);
                 _holdingCount = _holding.Count;
             }
         }
@@ -333,7 +333,7 @@ internal sealed unsafe class ChildIoLoop : IDisposable
         _nextRetry = now + RetryMilliseconds;
         lock (_holdingLock)
         {
-            _holding.RemoveAll(log => !log.RetryHeld());
+            _holding.RemoveAll(file => !file.RetryHeld());
             _holdingCount = _holding.Count;
         }
     }
@@ -344,24 +344,24 @@ internal sealed unsafe class ChildIoLoop : IDisposable
     /// </summary>
     private void TakeOverHeld(ChildOutputLog? log)
     {
-        if (log?.Path is null || _holdingCount == 0)
+        if (log?.File is not { } file || _holdingCount == 0)
         {
             return;
         }
 
         lock (_holdingLock)
         {
-            var taken = _holding.FindAll(held => held != log && held.Path == log.Path && held.Orphaned);
+            var taken = _holding.FindAll(held => held != file && held.Path == file.Path && held.Orphaned);
             foreach (var orphan in taken)
             {
-                log.TakeOver(orphan);
+                file.TakeOver(orphan);
                 _holding.Remove(orphan);
             }
 
-            if (log.Holding && !_holding.Contains(log))
+            if (file.Holding && !_holding.Contains(file))
             {
-                log.MarkKeptByLoop();
-                _holding.Add(log);
+                file.MarkKeptByLoop();
+                _holding.Add(file);
             }
 
             _holdingCount = _holding.Count;
@@ -424,9 +424,9 @@ internal sealed unsafe class ChildIoLoop : IDisposable
 
         // EOF: the child (and every grandchild holding the pipe) closed its end.
         var moved = Pump(output);
-        if (output.Log is { Holding: true } log)
+        if (output.Log?.File is { Holding: true } file)
         {
-            Watch(log);
+            Watch(file);
         }
 
         if (moved == 0)
@@ -481,9 +481,9 @@ internal sealed unsafe class ChildIoLoop : IDisposable
             available -= n;
         }
 
-        if (output.Log is { Holding: true } log)
+        if (output.Log?.File is { Holding: true } file)
         {
-            Watch(log);
+            Watch(file);
         }
     }
 
