@@ -77,20 +77,34 @@ internal sealed partial class Controller
             return null;
         }
 
-        if (answer is not IReadOnlyList<object?> signatures || signatures.Count == 0 || signatures.Any(s => s is not IReadOnlyList<object?>))
+        var lists = Signatures(answer);
+        if (lists.Count == 0)
         {
             return null;
         }
 
-        var lists = signatures.Cast<IReadOnlyList<object?>>().ToList();
-        if (lists.FirstOrDefault(s => s.Count - 1 == count) is { } match)
+        // Exactly as many parameters, else the fewest that take them all: a method's optional
+        // parameters are in its signature, and the server answers for any it still misses.
+        if (lists.Where(s => s.Count - 1 >= count).OrderBy(s => s.Count).FirstOrDefault() is { } match)
         {
-            return ([.. match.Skip(1).Select(Values.Text)], null);
+            return ([.. match.Skip(1).Take(count).Select(Values.Text)], null);
         }
 
-        var expected = string.Join(" or ", lists.Select(s => (s.Count - 1).ToString(CultureInfo.InvariantCulture)).Distinct());
-        return (null, $"{method} takes {expected} argument(s), {count} given (help {method})");
+        var most = lists.Max(s => s.Count - 1).ToString(CultureInfo.InvariantCulture);
+        return (null, $"{method} takes at most {most} argument(s), {count} given (help {method})");
     }
+
+    /// <summary>
+    /// The signatures in a <c>system.methodSignature</c> answer: Supervisor answers one flat
+    /// <c>[return, param...]</c> array, the introspection convention an array of such arrays.
+    /// </summary>
+    private static List<IReadOnlyList<object?>> Signatures(object? answer) => answer switch
+    {
+        IReadOnlyList<object?> { Count: > 0 } flat when flat.All(t => t is string) => [flat],
+        IReadOnlyList<object?> nested when nested.All(s => s is IReadOnlyList<object?> { Count: > 0 } list && list.All(t => t is string)) =>
+            [.. nested.Cast<IReadOnlyList<object?>>()],
+        _ => [],
+    };
 
     private void HelpCall()
     {
@@ -142,8 +156,7 @@ internal sealed partial class Controller
     {
         try
         {
-            if (Supervisor().Call("system.methodSignature", method) is IReadOnlyList<object?> { Count: > 0 } signatures
-                && signatures[0] is IReadOnlyList<object?> { Count: > 0 } first)
+            if (Signatures(Supervisor().Call("system.methodSignature", method)) is [var first, ..])
             {
                 return $"{method}({string.Join(", ", first.Skip(1).Select(Values.Text))}) -> {Values.Text(first[0])}";
             }
