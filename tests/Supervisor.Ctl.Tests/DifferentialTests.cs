@@ -33,7 +33,7 @@ public sealed class DifferentialTests(CtlDaemon daemon) : IClassFixture<CtlDaemo
         "avail", "avail x", "reread", "reread x", "update nosuch", "add nosuch", "add sleeper", "remove nosuch", "remove sleeper", "add", "remove",
         // daemon and misc
         "version", "version x", "shutdown x", "reload x", "open ftp://example", "open unix:///nonexistent.sock",
-        "help", "help help", "help status", "help start", "help stop", "help restart", "help signal", "help pid", "help clear", "help tail",
+        "help help", "help status", "help start", "help stop", "help restart", "help signal", "help pid", "help clear", "help tail",
         "help maintail", "help avail", "help reread", "help add", "help remove", "help update", "help shutdown", "help reload",
         "help version", "help open", "help fg", "help quit", "help exit", "help EOF", "help nosuch", "? tail",
         "quit", "exit", "EOF", "nosuch", "nosuch arg", "!ls", "status:x", "fg", "fg a b", "fg nosuch", "fg manual",
