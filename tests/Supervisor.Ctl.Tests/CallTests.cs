@@ -1,0 +1,127 @@
+using System.Text.Json;
+using Supervisor.Ctl.Tests.Support;
+
+namespace Supervisor.Ctl.Tests;
+
+/// <summary>
+/// <c>call</c> and <c>help ns</c>, which the reference client does not have: any method of any namespace
+/// (the sample plugin's <c>another</c> here), arguments converted by <c>system.methodSignature</c>,
+/// results readable or <c>--json</c>, faults printed as the reference prints an unhandled one.
+/// </summary>
+public sealed class CallTests(CtlDaemon daemon) : IClassFixture<CtlDaemon>
+{
+    private async Task<CtlRun> RunAsync(params string[] words) =>
+        await Clients.RunAsync(await CtlBinary.PathAsync(), ["-c", daemon.ConfigPath, .. words]);
+
+    [Fact]
+    public async Task A_struct_result_prints_as_indented_json()
+    {
+        var run = await RunAsync("call", "supervisor.getState");
+        Assert.Equal(new CtlRun(0, "{\n  \"statecode\": 1,\n  \"statename\": \"RUNNING\"\n}\n", ""), run);
+    }
+
+    [Fact]
+    public async Task A_string_result_prints_as_it_is_and_json_quotes_it()
+    {
+        Assert.Equal(new CtlRun(0, "ctl-tests\n", ""), await RunAsync("call", "supervisor.getIdentification"));
+        Assert.Equal(new CtlRun(0, "\"ctl-tests\"\n", ""), await RunAsync("call", "--json", "supervisor.getIdentification"));
+    }
+
+    [Fact]
+    public async Task Json_output_is_one_line_that_parses()
+    {
+        var run = await RunAsync("call", "--json", "supervisor.getProcessInfo", "sleeper");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Single(run.Stdout.TrimEnd('\n').Split('\n'));
+        using var json = JsonDocument.Parse(run.Stdout);
+        Assert.Equal("RUNNING", json.RootElement.GetProperty("statename").GetString());
+        Assert.True(json.RootElement.GetProperty("pid").GetInt32() > 0);
+    }
+
+    [Fact]
+    public async Task A_plugin_method_gets_its_argument_converted_to_the_signature_type()
+    {
+        // another.attempt takes an int: "1" must arrive as <int>, or the plugin would answer INCORRECT_PARAMETERS.
+        var run = await RunAsync("call", "--json", "another.attempt", "1");
+        Assert.Equal(new CtlRun(0, "{\"attempts\":2,\"succeeded\":true}\n", ""), run);
+    }
+
+    [Fact]
+    public async Task Optional_parameters_may_be_left_out()
+    {
+        // another.echoLater(string text, int milliseconds = 100): its signature names both.
+        Assert.Equal(new CtlRun(0, "12\n", ""), await RunAsync("call", "another.echoLater", "12"));
+        Assert.Equal(new CtlRun(0, "\"12\"\n", ""), await RunAsync("call", "--json", "another.echoLater", "12", "0"));
+    }
+
+    [Fact]
+    public async Task A_word_with_spaces_stays_one_argument()
+    {
+        var run = await RunAsync("call", "another.log", "two words");
+        Assert.Equal(new CtlRun(0, "true\n", ""), run);
+        var log = await File.ReadAllTextAsync(daemon.Directory.File("supervisord.log"));
+        Assert.Contains("two words", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_argument_that_does_not_convert_is_an_error_naming_it()
+    {
+        var run = await RunAsync("call", "another.attempt", "many");
+        Assert.Equal(new CtlRun(1, "Error: argument 1 of another.attempt (many): expected an integer\n", ""), run);
+    }
+
+    [Fact]
+    public async Task A_wrong_number_of_arguments_is_an_error_naming_the_count()
+    {
+        var run = await RunAsync("call", "another.getRetries", "5");
+        Assert.Equal(new CtlRun(1, "Error: another.getRetries takes at most 0 argument(s), 1 given (help another.getRetries)\n", ""), run);
+    }
+
+    [Fact]
+    public async Task A_fault_prints_as_the_reference_prints_an_unhandled_one()
+    {
+        var run = await RunAsync("call", "supervisor.getProcessInfo", "nosuch");
+        Assert.Equal(new CtlRun(1, "error: <class 'xmlrpc.client.Fault'>, <Fault 10: 'BAD_NAME: nosuch'>\n", ""), run);
+    }
+
+    [Fact]
+    public async Task Without_a_method_name_call_explains_itself()
+    {
+        var run = await RunAsync("call");
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("Error: call requires a method name\ncall <namespace.method>", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_stopped_daemon_is_explained_as_the_upcheck_explains_it()
+    {
+        var run = await Clients.RunAsync(await CtlBinary.PathAsync(), ["-s", "unix:///nonexistent.sock", "call", "supervisor.getState"]);
+        Assert.Equal(new CtlRun(7, "unix:///nonexistent.sock no such file\n", ""), run);
+    }
+
+    [Fact]
+    public async Task Help_of_a_namespace_lists_its_methods_with_signature_and_help()
+    {
+        var run = await RunAsync("help", "another");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("another.getRetries() -> int\n    Return the retries setting this namespace was configured with.\n", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("another.attempt(int) -> struct\n", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_of_one_method_shows_only_it()
+    {
+        var run = await RunAsync("help", "supervisor.getState");
+        Assert.Equal(0, run.ExitCode);
+        Assert.StartsWith("supervisor.getState() -> struct\n", run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("supervisor.getPID", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Call_in_the_shell_splits_quoted_words()
+    {
+        var run = await Clients.RunAsync(await CtlBinary.PathAsync(), ["-c", daemon.ConfigPath], "call another.log 'said in the shell'\n");
+        Assert.Contains("supervisor> true\n", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("said in the shell", await File.ReadAllTextAsync(daemon.Directory.File("supervisord.log")), StringComparison.Ordinal);
+    }
+}

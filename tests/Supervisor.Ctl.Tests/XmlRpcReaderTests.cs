@@ -1,0 +1,69 @@
+using System.Text;
+using Supervisor.Ctl.XmlRpc;
+
+namespace Supervisor.Ctl.Tests;
+
+/// <summary>The client's small XML-RPC reader, on answers written as Python's xmlrpc.client and our daemon write them.</summary>
+public sealed class XmlRpcReaderTests
+{
+    private static object? Read(string xml) => XmlRpcReader.ReadResponse(Encoding.UTF8.GetBytes(xml));
+
+    [Fact]
+    public void Values_of_every_type_decode_as_python_decodes_them()
+    {
+        var value = Read("""
+            <?xml version='1.0'?>
+            <methodResponse><params><param><value><struct>
+            <member><name>s</name><value>plain &lt;text&gt; &amp; &#233;&#x263A;</value></member>
+            <member><name>i</name><value><int>-7</int></value></member>
+            <member><name>big</name><value><i8>8589934592</i8></value></member>
+            <member><name>b</name><value><boolean>1</boolean></value></member>
+            <member><name>d</name><value><double>1.5</double></value></member>
+            <member><name>e</name><value><string/></value></member>
+            <member><name>n</name><value><nil/></value></member>
+            <member><name>a</name><value><array><data><value><string>x</string></value><value><i4>2</i4></value></data></array></value></member>
+            <member><name>crlf</name><value><string>a&#13;
+            b</string></value></member>
+            </struct></value></param></params></methodResponse>
+            """);
+        var map = Assert.IsAssignableFrom<IReadOnlyDictionary<string, object?>>(value);
+        Assert.Equal(["s", "i", "big", "b", "d", "e", "n", "a", "crlf"], map.Keys);
+        Assert.Equal("plain <text> & é☺", map["s"]);
+        Assert.Equal(-7L, map["i"]);
+        Assert.Equal(8589934592L, map["big"]);
+        Assert.Equal(true, map["b"]);
+        Assert.Equal(1.5, map["d"]);
+        Assert.Equal("", map["e"]);
+        Assert.Null(map["n"]);
+        Assert.Equal(new object?[] { "x", 2L }, Assert.IsAssignableFrom<IReadOnlyList<object?>>(map["a"]));
+        Assert.Equal("a\r\nb", map["crlf"]);
+    }
+
+    [Fact]
+    public void A_fault_is_thrown_with_its_code_and_python_text()
+    {
+        var fault = Assert.Throws<XmlRpcFault>(() => Read(
+            "<?xml version='1.0'?><methodResponse><fault><value><struct><member><name>faultCode</name><value><int>10</int></value></member>" +
+            "<member><name>faultString</name><value><string>BAD_NAME: it's</string></value></member></struct></value></fault></methodResponse>"));
+        Assert.Equal(10, fault.Code);
+        Assert.Equal("<Fault 10: \"BAD_NAME: it's\">", fault.Message);
+    }
+
+    [Fact]
+    public void A_document_type_declaration_is_refused()
+    {
+        var error = Assert.Throws<PythonException>(() => Read("<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'b'>]><methodResponse/>"));
+        Assert.Equal("xml.parsers.expat.ExpatError", error.PythonClass);
+    }
+
+    [Fact]
+    public void A_written_call_reads_back()
+    {
+        var body = Encoding.UTF8.GetString(XmlRpcWriter.MethodCall("ns.m", ["a<&>", 5L, true, new List<object?> { 1L }]));
+        Assert.Contains("<methodName>ns.m</methodName>", body, StringComparison.Ordinal);
+        Assert.Contains("<string>a&lt;&amp;&gt;</string>", body, StringComparison.Ordinal);
+        Assert.Contains("<int>5</int>", body, StringComparison.Ordinal);
+        Assert.Contains("<boolean>1</boolean>", body, StringComparison.Ordinal);
+        Assert.Contains("<array><data>\n<value><int>1</int></value>\n</data></array>", body, StringComparison.Ordinal);
+    }
+}
