@@ -222,7 +222,7 @@ internal sealed class Supervisord : ISupervisord
             var trimmer = new MemoryTrimmer();
             if (settings.Listeners.Count > 0)
             {
-                var handler = new RpcHttpHandler(ready.Task, log, XmlRpcLimits.Default, MaxRequestBytes, new BodyBudget(BodyBudget.DefaultCapacity), RpcHttpHandler.DefaultBodyTimeout, _processes, trimmer);
+                var handler = new HttpPipeline(ready.Task, log, XmlRpcLimits.Default, MaxRequestBytes, new BodyBudget(BodyBudget.DefaultCapacity), XmlRpcEndpoint.DefaultBodyTimeout, _processes, trimmer);
                 var http = new HttpServer(settings.Listeners, handler, log, trimmer);
                 generation.Http = http;
                 opening = Task.Run(() => http.StartAsync(CancellationToken.None));
