@@ -3,59 +3,34 @@ using Supervisor.Abstractions;
 namespace Supervisor;
 
 /// <summary>
-/// The process table names a process in its faults; the reference shows the name as the caller gave it
-/// (<c>NOT_RUNNING: web</c> for <c>"web"</c>, <c>NOT_RUNNING: web:web</c> for <c>"web:web"</c>), and bulk
-/// operations show the display name. This puts the caller's spelling back.
+/// The reference shows a process's name in its faults as the caller gave it (<c>NOT_RUNNING: web</c> for
+/// <c>"web"</c>, <c>NOT_RUNNING: web:web</c> for <c>"web:web"</c>); the process table's faults about a process
+/// say which one they are about (<see cref="ProcessFaultException"/>), so the caller's spelling goes back in
+/// without looking at the text.
 /// </summary>
 internal static class EngineFaults
 {
-    private const string UnknownStateSuffix = " is in an unknown process state";
-
-    public static async Task<T> Named<T>(Task<T> operation, string group, string process, string given)
+    public static async Task<T> Named<T>(Task<T> operation, string given)
     {
         try
         {
             return await operation.ConfigureAwait(false);
         }
-        catch (RpcFaultException e)
+        catch (ProcessFaultException e)
         {
-            throw Rename(e, group, process, given);
+            throw e.Naming(given);
         }
     }
 
-    public static async Task Named(Task operation, string group, string process, string given)
+    public static async Task Named(Task operation, string given)
     {
         try
         {
             await operation.ConfigureAwait(false);
         }
-        catch (RpcFaultException e)
+        catch (ProcessFaultException e)
         {
-            throw Rename(e, group, process, given);
+            throw e.Naming(given);
         }
-    }
-
-    public static RpcFaultException Rename(RpcFaultException fault, string group, string process, string given)
-    {
-        if (fault.Detail is not { } detail)
-        {
-            return fault;
-        }
-
-        string[] spellings = [NameSpec.Display(group, process), group + ":" + process, process];
-        foreach (var spelling in spellings)
-        {
-            if (detail == spelling)
-            {
-                return new RpcFaultException(fault.Code, fault.FaultName, given);
-            }
-
-            if (detail == spelling + UnknownStateSuffix)
-            {
-                return new RpcFaultException(fault.Code, fault.FaultName, given + UnknownStateSuffix);
-            }
-        }
-
-        return fault;
     }
 }

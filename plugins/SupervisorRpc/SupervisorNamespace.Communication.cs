@@ -27,7 +27,7 @@ public sealed partial class SupervisorNamespace
             _ => throw PythonArguments.Fault(FaultCode.IncorrectParameters, chars),
         };
         var (process, given) = ResolveProcess(name);
-        await EngineFaults.Named(Processes.WriteStdinAsync(process.Group, process.Name, bytes, cancellationToken), process.Group, process.Name, given)
+        await EngineFaults.Named(Processes.WriteStdinAsync(process.Group, process.Name, bytes, cancellationToken), given)
             .ConfigureAwait(false);
         return true;
     }

@@ -217,17 +217,17 @@ public sealed partial class SupervisorNamespace
     }
 
     private Task Start(ProcessInfo p, bool wait, string given, CancellationToken cancellationToken) =>
-        EngineFaults.Named(Processes.StartAsync(p.Group, p.Name, wait, cancellationToken), p.Group, p.Name, given);
+        EngineFaults.Named(Processes.StartAsync(p.Group, p.Name, wait, cancellationToken), given);
 
     private Task Stop(ProcessInfo p, bool wait, string given, CancellationToken cancellationToken) =>
-        EngineFaults.Named(Processes.StopAsync(p.Group, p.Name, wait, cancellationToken), p.Group, p.Name, given);
+        EngineFaults.Named(Processes.StopAsync(p.Group, p.Name, wait, cancellationToken), given);
 
     private Task Signal(ProcessInfo p, object signal, string given, CancellationToken cancellationToken)
     {
         Gate();
         var number = SignalNumbers.Parse(signal)
             ?? throw new RpcFaultException(FaultCode.BadSignal, SignalNumbers.Describe(signal));
-        return EngineFaults.Named(Processes.SignalAsync(p.Group, p.Name, number, cancellationToken), p.Group, p.Name, given);
+        return EngineFaults.Named(Processes.SignalAsync(p.Group, p.Name, number, cancellationToken), given);
     }
 
     private static void CheckSignalType(object? signal)

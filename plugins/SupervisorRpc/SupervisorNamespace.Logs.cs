@@ -115,19 +115,6 @@ public sealed partial class SupervisorNamespace
     }
 
     /// <summary>The reference reports any failure to clear as <c>FAILED: name</c>.</summary>
-    private async Task ClearLogsAsync(ProcessInfo process, string given, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Processes.ClearLogsAsync(process.Group, process.Name, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RpcFaultException e) when (e.Code == (int)FaultCode.Failed)
-        {
-            throw new RpcFaultException(FaultCode.Failed, given);
-        }
-        catch (RpcFaultException e)
-        {
-            throw EngineFaults.Rename(e, process.Group, process.Name, given);
-        }
-    }
+    private Task ClearLogsAsync(ProcessInfo process, string given, CancellationToken cancellationToken) =>
+        EngineFaults.Named(Processes.ClearLogsAsync(process.Group, process.Name, cancellationToken), given);
 }

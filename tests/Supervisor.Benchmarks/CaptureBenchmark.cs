@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Win32.SafeHandles;
 using Supervisor.Abstractions;
+using Supervisor.Host.Facade;
 using Supervisor.Host.Logging;
 using Supervisor.Host.Platform;
 using Supervisor.Host.Processes.Output;
@@ -75,7 +76,8 @@ internal static class CaptureBenchmark
             return 1;
         }
 
-        using var mainLog = new MainLog(Path.Combine(dir, "main.log"), debug ? LogLevel.Debug : LogLevel.Info, 50 * 1024 * 1024, 1, null, TimeProvider.System);
+        using var mainLogFile = new MainLog(Path.Combine(dir, "main.log"), debug ? LogLevel.Debug : LogLevel.Info, 50 * 1024 * 1024, 1, null, TimeProvider.System);
+        var mainLog = new MainLogFacade(mainLogFile);
         using var log = new ChildOutputLog(new ChildOutputOptions("bench", OutputChannel.Stdout, logFile, maxBytes, backups, Syslog: false, stripAnsi), mainLog);
         using var loop = new ChildIoLoop(mainLog);
         var self = Process.GetCurrentProcess();

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Supervisor.Abstractions;
 using Supervisor.Host.Events;
+using Supervisor.Host.Facade;
 using Supervisor.Host.Logging;
 
 namespace Supervisor.Benchmarks;
@@ -37,7 +38,7 @@ public class EventBusBenchmarks
     public void Setup()
     {
         _log = new MainLog(null, LogLevel.Info, 0, 0, null, TimeProvider.System);
-        _bus = new EventBus(_log);
+        _bus = new EventBus(new MainLogFacade(_log));
         foreach (var type in OtherTypes.Take(Others))
         {
             _subscriptions.Add(_bus.Subscribe(type, _ => throw new InvalidOperationException($"{type} does not match REMOTE_COMMUNICATION")));

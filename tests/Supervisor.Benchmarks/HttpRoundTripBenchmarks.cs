@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using Supervisor.Abstractions;
 using Supervisor.Host;
 using Supervisor.Host.Http;
 
@@ -72,7 +73,7 @@ public class HttpRoundTripBenchmarks
     {
         _tcp?.Dispose();
         _unix?.Dispose();
-        _daemon?.RequestShutdown();
+        _daemon?.TryRequestStop(SupervisorState.Shutdown);
         _running?.GetAwaiter().GetResult();
         Directory.Delete(_directory, recursive: true);
     }

@@ -9,8 +9,11 @@ namespace Supervisor.Host.Http;
 /// </summary>
 internal sealed class BodyBudget(long capacity)
 {
+    /// <summary>The largest request body the daemon reads (larger ones are refused with 413).</summary>
+    public const long MaxBodyBytes = 16 * 1024 * 1024;
+
     /// <summary>Four bodies of the largest size at once.</summary>
-    public const long DefaultCapacity = 4 * Supervisord.MaxRequestBytes;
+    public const long DefaultCapacity = 4 * MaxBodyBytes;
 
     private long _available = capacity;
 

@@ -10,8 +10,10 @@ namespace Supervisor.Host.Logging;
 /// backups, optional copy to stdout (<c>nodaemon</c> without <c>silent</c>). Writes are serialized by a
 /// lock and flushed per line so a reader (readLog, tail) always sees whole lines. <c>logfile = syslog</c>
 /// sends the lines to the system logger instead of a file.
+/// <para>Plugins (and the rest of the daemon) see it through <c>Facade/MainLogFacade</c>, the
+/// <see cref="IMainLog"/> that turns a failed <see cref="Clear"/> into the reference's faults.</para>
 /// </summary>
-internal sealed class MainLog : IMainLog, IDisposable
+internal sealed class MainLog : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly long _maxBytes;
@@ -91,18 +93,23 @@ internal sealed class MainLog : IMainLog, IDisposable
         }
     }
 
-    public void Clear()
+    /// <summary>
+    /// Deletes the current log file and reopens it empty (rotated backups are kept). As the reference's
+    /// <c>clearLog</c> (<c>supervisor/rpcinterface.py</c>), <c>reopening log file</c> is logged in between: it
+    /// goes to the removed file and the console, so the new file starts empty.
+    /// </summary>
+    public ClearOutcome Clear()
     {
         if (FilePath is null)
         {
-            throw new RpcFaultException(FaultCode.NoFile);
+            return ClearOutcome.NoFile;
         }
 
         lock (_lock)
         {
             if (!File.Exists(FilePath))
             {
-                throw new RpcFaultException(FaultCode.NoFile);
+                return ClearOutcome.NoFile;
             }
 
             try
@@ -111,7 +118,7 @@ internal sealed class MainLog : IMainLog, IDisposable
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new RpcFaultException(FaultCode.Failed);
+                return ClearOutcome.Failed;
             }
 
             // The reference's clearLog (rpcinterface.py) logs this after removing the file and before its
@@ -141,9 +148,11 @@ internal sealed class MainLog : IMainLog, IDisposable
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // Without a file the lines still reach the console; SIGUSR2 (Reopen) tries again.
-                throw new RpcFaultException(FaultCode.Failed);
+                return ClearOutcome.Failed;
             }
         }
+
+        return ClearOutcome.Cleared;
     }
 
     /// <summary>Closes and reopens the file (SIGUSR2), so an external rotation tool can move it away.</summary>
@@ -225,4 +234,17 @@ internal sealed class MainLog : IMainLog, IDisposable
 
         _file = Open(path);
     }
+}
+
+/// <summary>What <see cref="MainLog.Clear"/> did.</summary>
+internal enum ClearOutcome
+{
+    /// <summary>The file was removed and a new one opened.</summary>
+    Cleared,
+
+    /// <summary>There is no log file (syslog, none configured, or it was removed from outside).</summary>
+    NoFile,
+
+    /// <summary>The file could not be removed, or the new one not opened.</summary>
+    Failed,
 }

@@ -1,6 +1,15 @@
 using Supervisor.Abstractions;
+using Supervisor.Host.Config;
 
 namespace Supervisor.Host.Processes;
+
+/// <summary>One process of the configuration as last read, as the engine knows it.</summary>
+/// <param name="Group">Its group's configuration.</param>
+/// <param name="Process">Its configuration.</param>
+/// <param name="InUse">Whether its group is active.</param>
+/// <param name="StdoutLog">The AUTO stdout log it was given when this configuration was activated, if it was.</param>
+/// <param name="StderrLog">The same for stderr.</param>
+internal sealed record ConfiguredProcess(ProcessGroupConfig Group, ProcessConfig Process, bool InUse, string? StdoutLog, string? StderrLog);
 
 /// <summary>
 /// Everything readers see of the engine at one instant, immutable. The loop publishes a new one after a
@@ -17,11 +26,11 @@ internal sealed class EngineSnapshot
     /// so successive snapshots share it rather than each building a dictionary (a launch publishes one
     /// snapshot per state change).
     /// </param>
-    public EngineSnapshot(IReadOnlyList<ProcessGroupInfo> groups, IReadOnlyList<ProcessInfo> lexical, IReadOnlyList<ProcessConfigInfo> configInfo, IReadOnlyDictionary<string, int> groupIndex)
+    public EngineSnapshot(IReadOnlyList<ProcessGroupInfo> groups, IReadOnlyList<ProcessInfo> lexical, IReadOnlyList<ConfiguredProcess> configured, IReadOnlyDictionary<string, int> groupIndex)
     {
         Groups = groups;
         Lexical = lexical;
-        ConfigInfo = configInfo;
+        Configured = configured;
         _groupIndex = groupIndex;
     }
 
@@ -31,8 +40,8 @@ internal sealed class EngineSnapshot
     /// <summary>Every process by group name then process name (getAllProcessInfo's order).</summary>
     public IReadOnlyList<ProcessInfo> Lexical { get; }
 
-    /// <summary>The pending configuration as getAllConfigInfo reports it.</summary>
-    public IReadOnlyList<ProcessConfigInfo> ConfigInfo { get; }
+    /// <summary>The pending configuration, in configuration order (the same list until groups or processes come or go).</summary>
+    public IReadOnlyList<ConfiguredProcess> Configured { get; }
 
     public ProcessGroupInfo? FindGroup(string name) =>
         _groupIndex.TryGetValue(name, out var index) ? Groups[index] : null;

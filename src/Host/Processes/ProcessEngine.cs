@@ -218,7 +218,7 @@ internal sealed class ProcessEngine : IAsyncDisposable
 
         foreach (var process in _groups.SelectMany(g => g.Processes))
         {
-            process.AbandonWaiters(new RpcFaultException(FaultCode.ShutdownState));
+            process.AbandonWaiters(new EngineException(EngineError.ShuttingDown));
         }
 
         _reaper.Dispose();
@@ -230,33 +230,32 @@ internal sealed class ProcessEngine : IAsyncDisposable
 
     public SupervisedProcess FindProcess(string group, string name) =>
         _groupsByName.GetValueOrDefault(group)?.Find(name)
-        ?? throw new RpcFaultException(FaultCode.BadName, group == name ? name : $"{group}:{name}");
+        ?? throw new EngineException(EngineError.NoSuchProcess, group, name);
 
     /// <summary>startProcess: the checks in xmlrpc-api.md §2.3's order, then the spawn.</summary>
     public Task<ProcessInfo> Start(string group, string name, bool wait)
     {
         var process = FindProcess(group, name);
-        var displayName = process.DisplayName;
         var resolution = CommandResolver.Resolve(process.Config.Command, process.Config.Environment, _services.DaemonEnvironment);
         if (resolution.Command is null)
         {
-            throw new RpcFaultException(resolution.Problem == CommandProblem.NoFile ? FaultCode.NoFile : FaultCode.NotExecutable, resolution.Error);
+            throw new EngineException(resolution.Problem == CommandProblem.NoFile ? EngineError.CommandNotFound : EngineError.CommandNotExecutable, group, name, resolution.Error);
         }
 
         if (ProcessStateSets.IsRunning(process.State))
         {
-            throw new RpcFaultException(FaultCode.AlreadyStarted, displayName);
+            throw new EngineException(EngineError.AlreadyStarted, group, name);
         }
 
         if (process.State == ProcessState.Unknown)
         {
-            throw new RpcFaultException(FaultCode.Failed, $"{displayName} is in an unknown process state");
+            throw new EngineException(EngineError.UnknownState, group, name);
         }
 
         process.Spawn();
         if (process.SpawnError is not null)
         {
-            throw new RpcFaultException(FaultCode.SpawnError, displayName);
+            throw new EngineException(EngineError.SpawnFailed, group, name);
         }
 
         process.Transition(Now(), acceptingSpawns: false);
@@ -267,8 +266,8 @@ internal sealed class ProcessEngine : IAsyncDisposable
 
         var completion = new TaskCompletionSource<ProcessInfo>(TaskCreationOptions.RunContinuationsAsynchronously);
         process.AddWaiter(
-            p => p.SpawnError is not null ? WaitOutcome.Fail(new RpcFaultException(FaultCode.SpawnError, displayName))
-                : p.State is not (ProcessState.Starting or ProcessState.Running) ? WaitOutcome.Fail(new RpcFaultException(FaultCode.AbnormalTermination, displayName))
+            p => p.SpawnError is not null ? WaitOutcome.Fail(new EngineException(EngineError.SpawnFailed, group, name))
+                : p.State is not (ProcessState.Starting or ProcessState.Running) ? WaitOutcome.Fail(new EngineException(EngineError.ExitedWhileStarting, group, name))
                 : p.State == ProcessState.Running ? WaitOutcome.Done
                 : WaitOutcome.Wait,
             completion);
@@ -281,12 +280,12 @@ internal sealed class ProcessEngine : IAsyncDisposable
         var process = FindProcess(group, name);
         if (!ProcessStateSets.IsRunning(process.State))
         {
-            throw new RpcFaultException(FaultCode.NotRunning, process.DisplayName);
+            throw new EngineException(EngineError.NotRunning, group, name);
         }
 
         if (process.Stop() is { } failure)
         {
-            throw new RpcFaultException(FaultCode.Failed, failure);
+            throw new EngineException(EngineError.SignalFailed, group, name, failure);
         }
 
         if (!wait || ProcessStateSets.IsStopped(process.State))
@@ -306,12 +305,12 @@ internal sealed class ProcessEngine : IAsyncDisposable
         var process = FindProcess(group, name);
         if (!ProcessStateSets.IsSignallable(process.State))
         {
-            throw new RpcFaultException(FaultCode.NotRunning, process.DisplayName);
+            throw new EngineException(EngineError.NotRunning, group, name);
         }
 
         if (process.Signal(signal) is { } failure)
         {
-            throw new RpcFaultException(FaultCode.Failed, failure);
+            throw new EngineException(EngineError.SignalFailed, group, name, failure);
         }
 
         return process.Snapshot;
@@ -328,21 +327,21 @@ internal sealed class ProcessEngine : IAsyncDisposable
         var process = FindProcess(group, name);
         if (!process.HasLiveChild || process.Killing)
         {
-            throw new RpcFaultException(FaultCode.NotRunning, process.DisplayName);
+            throw new EngineException(EngineError.NotRunning, group, name);
         }
 
         switch (process.WriteStdin(data, ChildPipes.StdinLimit, out var pending))
         {
             case StdinWriteResult.Closed:
-                throw new RpcFaultException(FaultCode.NoFile, process.DisplayName);
+                throw new EngineException(EngineError.StdinClosed, group, name);
             case StdinWriteResult.Full:
-                throw new RpcFaultException(FaultCode.Failed, StdinFullText(process.DisplayName, pending, data.Length));
+                throw new EngineException(EngineError.StdinFull, group, name, StdinFullText(pending, data.Length));
         }
     }
 
-    internal static string StdinFullText(string name, int pending, int length) => string.Create(
+    internal static string StdinFullText(int pending, int length) => string.Create(
         CultureInfo.InvariantCulture,
-        $"stdin buffer of {name} is full: {pending} bytes pending, {length} more would exceed the limit of {ChildPipes.StdinLimit} bytes; nothing was written (retry when the child has read its input)");
+        $"{pending} bytes pending, {length} more would exceed the limit of {ChildPipes.StdinLimit} bytes; nothing was written (retry when the child has read its input)");
 
     public void ClearLogs(string group, string name)
     {
@@ -353,7 +352,7 @@ internal sealed class ProcessEngine : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new RpcFaultException(FaultCode.Failed, process.DisplayName);
+            throw new EngineException(EngineError.LogsNotCleared, group, name, e.Message);
         }
     }
 
@@ -362,7 +361,7 @@ internal sealed class ProcessEngine : IAsyncDisposable
     {
         if (_bus.Types.UnknownInPools(config.Groups) is { Count: > 0 } unknownTypes)
         {
-            throw new RpcFaultException(FaultCode.CantReread, string.Join("\n", unknownTypes));
+            throw new EngineException(EngineError.ConfigurationRefused, detail: string.Join("\n", unknownTypes));
         }
 
         _pending = config;
@@ -382,20 +381,20 @@ internal sealed class ProcessEngine : IAsyncDisposable
     {
         if (_groupsByName.ContainsKey(name))
         {
-            throw new RpcFaultException(FaultCode.AlreadyAdded, name);
+            throw new EngineException(EngineError.AlreadyActive, name);
         }
 
-        var config = _pending.Groups.FirstOrDefault(g => g.Name == name) ?? throw new RpcFaultException(FaultCode.BadName, name);
+        var config = _pending.Groups.FirstOrDefault(g => g.Name == name) ?? throw new EngineException(EngineError.NoSuchConfiguredGroup, name);
         Activate(config);
     }
 
     /// <summary>removeProcessGroup: deactivate a group whose processes are all stopped.</summary>
     public void RemoveGroup(string name)
     {
-        var group = _groupsByName.GetValueOrDefault(name) ?? throw new RpcFaultException(FaultCode.BadName, name);
+        var group = _groupsByName.GetValueOrDefault(name) ?? throw new EngineException(EngineError.NoSuchGroup, name);
         if (group.Unstopped.Any())
         {
-            throw new RpcFaultException(FaultCode.StillRunning, name);
+            throw new EngineException(EngineError.StillRunning, name);
         }
 
         _groups.Remove(group);
@@ -416,12 +415,12 @@ internal sealed class ProcessEngine : IAsyncDisposable
     /// <summary>Adds processes to an active group at run time (supervisor_twiddler's addProgramToGroup).</summary>
     public IReadOnlyList<ProcessInfo> AddProcesses(string groupName, IReadOnlyList<ProcessConfig> configs)
     {
-        var group = _groupsByName.GetValueOrDefault(groupName) ?? throw new RpcFaultException(FaultCode.BadName, groupName);
+        var group = _groupsByName.GetValueOrDefault(groupName) ?? throw new EngineException(EngineError.NoSuchGroup, groupName);
         foreach (var config in configs)
         {
             if (group.Find(config.Name) is not null)
             {
-                throw new RpcFaultException(FaultCode.AlreadyAdded, $"{groupName}:{config.Name}");
+                throw new EngineException(EngineError.AlreadyActive, groupName, config.Name);
             }
         }
 
@@ -441,11 +440,11 @@ internal sealed class ProcessEngine : IAsyncDisposable
     /// <summary>Removes one stopped process from an active group (supervisor_twiddler's removeProcessFromGroup).</summary>
     public void RemoveProcess(string groupName, string name)
     {
-        var group = _groupsByName.GetValueOrDefault(groupName) ?? throw new RpcFaultException(FaultCode.BadName, groupName);
-        var process = group.Find(name) ?? throw new RpcFaultException(FaultCode.BadName, $"{groupName}:{name}");
+        var group = _groupsByName.GetValueOrDefault(groupName) ?? throw new EngineException(EngineError.NoSuchGroup, groupName);
+        var process = group.Find(name) ?? throw new EngineException(EngineError.NoSuchProcess, groupName, name);
         if (!ProcessStateSets.IsStopped(process.State))
         {
-            throw new RpcFaultException(FaultCode.StillRunning, process.DisplayName);
+            throw new EngineException(EngineError.StillRunning, groupName, name);
         }
 
         group.Processes.Remove(process);
@@ -771,62 +770,30 @@ internal sealed class ProcessEngine : IAsyncDisposable
             lexical[i] = _lexicalProcesses[i].Snapshot;
         }
 
-        var configInfo = _structureChanged || _snapshot.ConfigInfo.Count == 0 ? BuildConfigInfo() : _snapshot.ConfigInfo;
+        var configured = _structureChanged || _snapshot.Configured.Count == 0 ? BuildConfigured() : _snapshot.Configured;
         _structureChanged = false;
-        _snapshot = new EngineSnapshot(groups, lexical, configInfo, _groupIndex);
+        _snapshot = new EngineSnapshot(groups, lexical, configured, _groupIndex);
     }
 
-    /// <summary>getAllConfigInfo's view of the pending configuration, sorted by process name.</summary>
-    private List<ProcessConfigInfo> BuildConfigInfo()
+    /// <summary>
+    /// Every process of the pending configuration, in configuration order, with whether its group is active
+    /// and the AUTO log paths it was activated with (the facade shapes and sorts them for getAllConfigInfo).
+    /// </summary>
+    private List<ConfiguredProcess> BuildConfigured()
     {
-        var result = new List<ProcessConfigInfo>();
+        var result = new List<ConfiguredProcess>();
         foreach (var groupConfig in _pending.Groups)
         {
-            var active = _groupsByName.GetValueOrDefault(groupConfig.Name);
+            var inUse = _groupsByName.ContainsKey(groupConfig.Name);
             foreach (var process in groupConfig.Processes)
             {
                 var activated = _activatedLogs.TryGetValue(process, out var paths) ? paths : default;
-                result.Add(new ProcessConfigInfo
-                {
-                    Autostart = process.Autostart,
-                    Directory = process.Directory ?? "none",
-                    Uid = process.Uid is { } uid ? uid : "none",
-                    Command = process.Command,
-                    Exitcodes = process.Exitcodes,
-                    Group = groupConfig.Name,
-                    GroupPriority = groupConfig.Priority,
-                    InUse = active is not null,
-                    Killasgroup = process.Killasgroup,
-                    Name = process.Name,
-                    ProcessPriority = process.Priority,
-                    RedirectStderr = process.RedirectStderr,
-                    Startretries = process.Startretries,
-                    Startsecs = process.Startsecs,
-                    StdoutCaptureMaxbytes = process.Stdout.CaptureMaxBytes,
-                    StdoutEventsEnabled = process.Stdout.EventsEnabled,
-                    StdoutLogfile = ConfigLogName(process.Stdout, activated.Stdout),
-                    StdoutLogfileBackups = process.Stdout.Backups,
-                    StdoutLogfileMaxbytes = process.Stdout.MaxBytes,
-                    StdoutSyslog = process.Stdout.Syslog,
-                    Stopsignal = process.Stopsignal,
-                    Stopwaitsecs = process.Stopwaitsecs,
-                    StderrCaptureMaxbytes = process.Stderr.CaptureMaxBytes,
-                    StderrEventsEnabled = process.Stderr.EventsEnabled,
-                    StderrLogfile = ConfigLogName(process.Stderr, activated.Stderr),
-                    StderrLogfileBackups = process.Stderr.Backups,
-                    StderrLogfileMaxbytes = process.Stderr.MaxBytes,
-                    StderrSyslog = process.Stderr.Syslog,
-                    ServerUrl = process.ServerUrl ?? "none",
-                });
+                result.Add(new ConfiguredProcess(groupConfig, process, inUse, activated.Stdout, activated.Stderr));
             }
         }
 
-        // Stable: equal names keep configuration order, as the reference's sort does.
-        return [.. result.OrderBy(info => info.Name, StringComparer.Ordinal)];
+        return result;
     }
-
-    private static string ConfigLogName(ChildLogConfig log, string? activePath) =>
-        log.IsAuto ? activePath ?? "auto" : log.File ?? "none";
 
     private static double Now() => UnixSeconds(DateTimeOffset.UtcNow);
 

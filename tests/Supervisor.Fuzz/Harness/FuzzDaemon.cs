@@ -1,6 +1,7 @@
 using System.Text;
 using Supervisor.Abstractions;
 using Supervisor.Host.Events;
+using Supervisor.Host.Facade;
 using Supervisor.Host.Logging;
 
 namespace Supervisor.Fuzz.Harness;
@@ -45,7 +46,8 @@ internal sealed class FuzzDaemon : ISupervisord, IProcessTable, IAsyncDisposable
 
         // Rotation at 8 KiB with one backup: readLog(0, 0) stays small however many inputs ran.
         _mainLog = new MainLog(Path.Combine(directory, "supervisord.log"), LogLevel.Info, maxBytes: 8 * 1024, backups: 1, echo: null, TimeProvider.System);
-        _events = new EventBus(_mainLog);
+        MainLog = new MainLogFacade(_mainLog);
+        _events = new EventBus(MainLog);
 
         string Log(string name) => Path.Combine(directory, name);
         ProcessInfo Process(string group, string name, ProcessState state, string stdout = "", string stderr = "", int pid = 0, string spawnError = "", int exitStatus = 0) =>
@@ -85,7 +87,7 @@ internal sealed class FuzzDaemon : ISupervisord, IProcessTable, IAsyncDisposable
 
     public SupervisorState State { get; private set; } = SupervisorState.Running;
 
-    public IMainLog MainLog => _mainLog;
+    public IMainLog MainLog { get; }
 
     public ISupervisorConfig Config => throw new NotSupportedException("the fuzz daemon has no configuration object");
 

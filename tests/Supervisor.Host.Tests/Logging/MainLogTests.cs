@@ -1,4 +1,5 @@
 using Supervisor.Abstractions;
+using Supervisor.Host.Facade;
 using Supervisor.Host.Logging;
 using Supervisor.Host.Tests.Support;
 
@@ -112,7 +113,10 @@ public sealed class MainLogTests
     public void ClearWithoutAFileIsNoFile()
     {
         using var log = new MainLog(null, LogLevel.Info, 0, 0, null, TimeProvider.System);
-        var fault = Assert.Throws<RpcFaultException>(log.Clear);
+        Assert.Equal(ClearOutcome.NoFile, log.Clear());
+
+        // Plugins see the reference's fault: NO_FILE (20).
+        var fault = Assert.Throws<RpcFaultException>(new MainLogFacade(log).Clear);
         Assert.Equal(20, fault.Code);
     }
 

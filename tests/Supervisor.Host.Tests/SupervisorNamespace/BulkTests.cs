@@ -154,7 +154,7 @@ public sealed class BulkTests
         _daemon.Table.Add("grp", Process("a"), Process("b")).Add("solo", Process("solo"));
         Assert.Equal(true, await _daemon.Value("clearProcessLog", "grp:a"));
         Assert.Equal((10, "BAD_NAME: grp:*"), await _daemon.Fault("clearProcessLogs", "grp:*"));
-        _daemon.Table.OnCall = (_, p) => p.Name == "b" || p.Name == "solo" ? throw new RpcFaultException(FaultCode.Failed, "disk on fire") : Task.CompletedTask;
+        _daemon.Table.OnCall = (_, p) => p.Name == "b" || p.Name == "solo" ? throw FaultFor(FaultCode.Failed, p) : Task.CompletedTask;
         Assert.Equal((30, "FAILED: solo"), await _daemon.Fault("clearProcessLogs", "solo"));
         Assert.Equal(
             [("a", "grp", 80, "OK"), ("b", "grp", 30, "FAILED: grp:b"), ("solo", "solo", 30, "FAILED: solo")],

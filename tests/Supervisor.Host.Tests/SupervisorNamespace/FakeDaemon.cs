@@ -200,9 +200,9 @@ internal sealed class FakeProcessTable : IProcessTable
     private static Task<ProcessRequest> Taken(Task<ProcessInfo> outcome) =>
         Task.FromResult(new ProcessRequest(outcome, Waiting: !outcome.IsCompleted));
 
-    /// <summary>A fault naming the process by its display name, as the engine reports it.</summary>
-    public static RpcFaultException FaultFor(FaultCode code, ProcessInfo process) =>
-        new(code, process.Group == process.Name ? process.Name : process.Group + ":" + process.Name);
+    /// <summary>A fault about the process, naming it by its display name, as the host's process table reports it.</summary>
+    public static ProcessFaultException FaultFor(FaultCode code, ProcessInfo process) =>
+        new(code, process.Group, process.Name, process.Group == process.Name ? process.Name : process.Group + ":" + process.Name);
 
     private async Task<ProcessInfo> Record(string call, string group, string name)
     {

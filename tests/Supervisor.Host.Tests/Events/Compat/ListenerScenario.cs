@@ -98,18 +98,20 @@ internal sealed record ListenerScenario(
             ]),
 
         // b. Non-ASCII names and output (fixture issue-565): len counts characters; undecodable bytes. The startsecs
-        // keep the order fixed on a loaded machine: output (at once), then tëst RUNNING (2 s), then rec RUNNING (3 s).
+        // keep the order fixed on a loaded machine: output (at once), then tëst RUNNING (1 s), then rec RUNNING (4 s).
+        // The reference checks start-up times once per poll (about 1 s apart under load) and, when two are due in
+        // the same poll, reports them in name order (rec before tëst), so the two must be more than a poll apart.
         new("non-ascii",
             """
             [eventlistener:rec]
             command = {listener} {dir}/rec.jsonl
             events = PROCESS_LOG,PROCESS_STATE_RUNNING
-            startsecs = 3
+            startsecs = 4
 
             [program:tëst]
             command = {dir}/hello.sh
             stdout_events_enabled = true
-            startsecs = 2
+            startsecs = 1
 
             [program:raw]
             command = {dir}/raw.sh

@@ -1,17 +1,21 @@
 using Supervisor.Abstractions;
 using Supervisor.Host.Config;
+using Supervisor.Host.Processes;
 
-namespace Supervisor.Host.Processes;
+namespace Supervisor.Host.Facade;
 
 /// <summary>
 /// The process groups as plugins see them (<see cref="IProcessTable"/>). Reads come from the engine's
 /// latest snapshot, without locks; every change is queued to the engine's loop and the returned task
 /// completes when the loop has acted (or, for waits, when the awaited state is reached). The table
-/// outlives restarts: it always talks to the current generation's engine.
+/// outlives restarts: it always talks to the current generation's engine. The engine's refusals become
+/// faults here (<see cref="EngineFaults"/>), and its configuration becomes getAllConfigInfo's structs
+/// (<see cref="ConfigInfoShapes"/>).
 /// </summary>
-internal sealed class ProcessTable(Func<ConfigLoadResult> readConfig) : IProcessTable
+internal sealed class ProcessTableFacade(Func<ConfigLoadResult> readConfig) : IProcessTable
 {
     private volatile ProcessEngine? _engine;
+    private volatile ConfigInfoShapes.Mapped _configInfo = ConfigInfoShapes.Mapped.Empty;
 
     /// <summary>Points the table at a new generation's engine (null while none runs).</summary>
     public void Attach(ProcessEngine? engine) => _engine = engine;
@@ -24,17 +28,32 @@ internal sealed class ProcessTable(Func<ConfigLoadResult> readConfig) : IProcess
 
     public IReadOnlyList<ProcessInfo> AllProcesses => Snapshot.Lexical;
 
-    public IReadOnlyList<ProcessConfigInfo> ConfigInfo => Snapshot.ConfigInfo;
+    /// <summary>Mapped once per configuration the engine publishes, not per call.</summary>
+    public IReadOnlyList<ProcessConfigInfo> ConfigInfo
+    {
+        get
+        {
+            var configured = Snapshot.Configured;
+            var mapped = _configInfo;
+            if (!ReferenceEquals(mapped.Source, configured))
+            {
+                mapped = new ConfigInfoShapes.Mapped(configured, ConfigInfoShapes.Map(configured));
+                _configInfo = mapped;
+            }
+
+            return mapped.Infos;
+        }
+    }
 
     public ProcessGroupInfo? FindGroup(string name) => Snapshot.FindGroup(name);
 
     public ProcessInfo? FindProcess(string group, string name) => Snapshot.FindProcess(group, name);
 
     public Task<ProcessInfo> StartAsync(string group, string name, bool wait, CancellationToken cancellationToken) =>
-        Engine.Invoke(() => Engine.Start(group, name, wait)).Unwrap().WaitAsync(cancellationToken);
+        EngineFaults.Translated(Engine.Invoke(() => Engine.Start(group, name, wait)).Unwrap().WaitAsync(cancellationToken));
 
     public Task<ProcessInfo> StopAsync(string group, string name, bool wait, CancellationToken cancellationToken) =>
-        Engine.Invoke(() => Engine.Stop(group, name, wait)).Unwrap().WaitAsync(cancellationToken);
+        EngineFaults.Translated(Engine.Invoke(() => Engine.Stop(group, name, wait)).Unwrap().WaitAsync(cancellationToken));
 
     public Task<ProcessRequest> RequestStartAsync(string group, string name, bool wait, CancellationToken cancellationToken)
     {
@@ -49,21 +68,21 @@ internal sealed class ProcessTable(Func<ConfigLoadResult> readConfig) : IProcess
     }
 
     public Task<ProcessInfo> SignalAsync(string group, string name, int signal, CancellationToken cancellationToken) =>
-        Engine.Invoke(() => Engine.Signal(group, name, signal)).WaitAsync(cancellationToken);
+        EngineFaults.Translated(Engine.Invoke(() => Engine.Signal(group, name, signal)).WaitAsync(cancellationToken));
 
     public Task WriteStdinAsync(string group, string name, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
-        Engine.Invoke(() =>
+        EngineFaults.Translated(Engine.Invoke(() =>
         {
             Engine.WriteStdin(group, name, data);
             return true;
-        }).WaitAsync(cancellationToken);
+        }).WaitAsync(cancellationToken));
 
     public Task ClearLogsAsync(string group, string name, CancellationToken cancellationToken) =>
-        Engine.Invoke(() =>
+        EngineFaults.Translated(Engine.Invoke(() =>
         {
             Engine.ClearLogs(group, name);
             return true;
-        }).WaitAsync(cancellationToken);
+        }).WaitAsync(cancellationToken));
 
     /// <summary>
     /// Runs a start or stop on the loop and says whether it was decided there and then: the engine answers at
@@ -72,20 +91,20 @@ internal sealed class ProcessTable(Func<ConfigLoadResult> readConfig) : IProcess
     /// start's entries changed from run to run).
     /// </summary>
     private static Task<ProcessRequest> Request(ProcessEngine engine, Func<Task<ProcessInfo>> act, CancellationToken cancellationToken) =>
-        engine.Invoke(() =>
+        EngineFaults.Translated(engine.Invoke(() =>
         {
             Task<ProcessInfo> outcome;
             try
             {
                 outcome = act();
             }
-            catch (RpcFaultException fault)
+            catch (EngineException refused)
             {
-                outcome = Task.FromException<ProcessInfo>(fault);
+                outcome = Task.FromException<ProcessInfo>(refused);
             }
 
-            return new ProcessRequest(outcome.WaitAsync(cancellationToken), Waiting: !outcome.IsCompleted);
-        }).WaitAsync(cancellationToken);
+            return new ProcessRequest(EngineFaults.Translated(outcome.WaitAsync(cancellationToken)), Waiting: !outcome.IsCompleted);
+        }).WaitAsync(cancellationToken));
 
     public async Task<ConfigChanges> ReloadConfigAsync(CancellationToken cancellationToken)
     {
@@ -98,43 +117,43 @@ internal sealed class ProcessTable(Func<ConfigLoadResult> readConfig) : IProcess
             throw new RpcFaultException(FaultCode.CantReread, string.Join("\n", result.Errors));
         }
 
-        return await engine.Invoke(() => engine.Reread(result.Config!)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await EngineFaults.Translated(engine.Invoke(() => engine.Reread(result.Config!)).WaitAsync(cancellationToken)).ConfigureAwait(false);
     }
 
     public Task AddGroupAsync(string name, CancellationToken cancellationToken) =>
-        Engine.Invoke(() =>
+        EngineFaults.Translated(Engine.Invoke(() =>
         {
             Engine.AddGroup(name);
             return true;
-        }).WaitAsync(cancellationToken);
+        }).WaitAsync(cancellationToken));
 
     public Task RemoveGroupAsync(string name, CancellationToken cancellationToken) =>
-        Engine.Invoke(() =>
+        EngineFaults.Translated(Engine.Invoke(() =>
         {
             Engine.RemoveGroup(name);
             return true;
-        }).WaitAsync(cancellationToken);
+        }).WaitAsync(cancellationToken));
 
     public Task<IReadOnlyList<ProcessInfo>> AddProcessAsync(
         string group, string program, IReadOnlyDictionary<string, string> options, CancellationToken cancellationToken)
     {
         var engine = Engine;
-        return engine.Invoke(() =>
+        return EngineFaults.Translated(engine.Invoke(() =>
         {
             var parsed = ProgramSections.FromOptions(engine.PendingConfig, group, program, options);
             if (parsed.Error is { } error)
             {
-                throw new RpcFaultException(FaultCode.IncorrectParameters, error);
+                throw new EngineException(EngineError.InvalidProgramOptions, group, program, error);
             }
 
             return engine.AddProcesses(group, parsed.Value!);
-        }).WaitAsync(cancellationToken);
+        }).WaitAsync(cancellationToken));
     }
 
     public Task RemoveProcessAsync(string group, string name, CancellationToken cancellationToken) =>
-        Engine.Invoke(() =>
+        EngineFaults.Translated(Engine.Invoke(() =>
         {
             Engine.RemoveProcess(group, name);
             return true;
-        }).WaitAsync(cancellationToken);
+        }).WaitAsync(cancellationToken));
 }

@@ -1,0 +1,31 @@
+using Supervisor.Abstractions;
+using Supervisor.Host.Logging;
+
+namespace Supervisor.Host.Facade;
+
+/// <summary>
+/// The main log as plugins and the rest of the daemon see it (<see cref="IMainLog"/>): writes go straight
+/// to the <see cref="MainLog"/>; <c>clearLog</c>'s outcomes become the reference's faults (NO_FILE without
+/// a file, FAILED when it cannot be removed or reopened).
+/// </summary>
+internal sealed class MainLogFacade(MainLog log) : IMainLog
+{
+    public string? FilePath => log.FilePath;
+
+    public LogLevel Level => log.Level;
+
+    public bool IsEnabled(LogLevel level) => log.IsEnabled(level);
+
+    public void Write(LogLevel level, string message) => log.Write(level, message);
+
+    public void Clear()
+    {
+        switch (log.Clear())
+        {
+            case ClearOutcome.NoFile:
+                throw new RpcFaultException(FaultCode.NoFile);
+            case ClearOutcome.Failed:
+                throw new RpcFaultException(FaultCode.Failed);
+        }
+    }
+}

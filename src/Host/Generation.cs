@@ -1,0 +1,250 @@
+using Supervisor.Abstractions;
+using Supervisor.Host.Config;
+using Supervisor.Host.Events;
+using Supervisor.Host.Facade;
+using Supervisor.Host.Http;
+using Supervisor.Host.Logging;
+using Supervisor.Host.Platform;
+using Supervisor.Host.Plugins;
+using Supervisor.Host.Processes;
+using Supervisor.Host.Rpc;
+using Supervisor.Host.XmlRpc;
+
+namespace Supervisor.Host;
+
+/// <summary>
+/// Everything that lives from one start (or restart) of the daemon to the next: the main log, the event
+/// bus, the plugins, the RPC table, the HTTP listeners and the process engine, read from one config.
+/// <see cref="OpenAsync"/> builds them in the reference's order; <see cref="Supervisord"/> decides when a
+/// generation begins and ends.
+/// </summary>
+internal sealed class Generation : IAsyncDisposable
+{
+    private Generation(RuntimeSettings settings, MainLog log)
+    {
+        Settings = settings;
+        Log = log;
+        LogFacade = new MainLogFacade(log);
+        Events = new EventBus(LogFacade);
+        Config = new ConfigView(settings.ConfigFile, settings.Sections);
+    }
+
+    public RuntimeSettings Settings { get; }
+
+    public MainLog Log { get; }
+
+    /// <summary>The main log as everyone else sees it (<see cref="IMainLog"/>).</summary>
+    public IMainLog LogFacade { get; }
+
+    public EventBus Events { get; }
+
+    public ConfigView Config { get; }
+
+    public PluginHost? Plugins { get; private set; }
+
+    public RpcDispatcher? Dispatcher { get; private set; }
+
+    public HttpServer? Http { get; private set; }
+
+    public ProcessEngine? Engine { get; private set; }
+
+    /// <summary>Opens the main log; the rest is built by <see cref="StartAsync"/>.</summary>
+    /// <exception cref="StartupException">The log file cannot be opened.</exception>
+    public static Generation Open(RuntimeSettings settings, TextWriter stdout, TimeProvider clock)
+    {
+        var echo = settings.NoDaemon && !settings.Silent ? stdout : null;
+        try
+        {
+            return new Generation(settings, new MainLog(settings.LogFile, settings.LogLevel, settings.LogMaxBytes, settings.LogBackups, echo, clock));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StartupException($"could not open the log file {settings.LogFile}: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Builds and starts everything but the engine's loop: listeners (alongside plugin loading and engine
+    /// set-up), plugins, groups, the RPC table; returns once the listeners serve. On failure everything
+    /// built so far is disposed.
+    /// </summary>
+    /// <exception cref="StartupException">Something could not start; the message says what.</exception>
+    public async Task StartAsync(ISupervisord facade, ProcessTableFacade processes, EventSerials serials, TimeProvider clock)
+    {
+        var settings = Settings;
+        var log = LogFacade;
+
+        // The listeners open alongside plugin loading and engine set-up (Kestrel's start is tens of
+        // milliseconds, mostly type loading, and this machine has other cores); a request that arrives
+        // early waits for `ready`, which completes once the RPC dispatcher exists.
+        var ready = new TaskCompletionSource<RpcDispatcher>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var opening = Task.CompletedTask;
+        try
+        {
+            if (Native.GetUid() == 0 && settings.UserIds is null)
+            {
+                log.Write(LogLevel.Critical, "Supervisor is running as root.  Privileges were not dropped because no user is specified in the config file.  If you intend to run as root, you can set user=root in the config file to avoid this message.");
+            }
+
+            foreach (var (level, text) in settings.Notices)
+            {
+                log.Write(level, text);
+            }
+
+            // Hands back what a launch or a request flood made the GC commit (engine settle, HTTP quiet).
+            var trimmer = new MemoryTrimmer();
+            if (settings.Listeners.Count > 0)
+            {
+                var handler = new HttpPipeline(ready.Task, log, XmlRpcLimits.Default, BodyBudget.MaxBodyBytes, new BodyBudget(BodyBudget.DefaultCapacity), XmlRpcEndpoint.DefaultBodyTimeout, processes, trimmer);
+                var http = new HttpServer(settings.Listeners, handler, log, trimmer);
+                Http = http;
+                opening = Task.Run(() => http.StartAsync(CancellationToken.None));
+            }
+
+            var services = new HostServices()
+                .Add(facade)
+                .Add(log)
+                .Add<IEventBus>(Events)
+                .Add<IProcessTable>(processes)
+                .Add<ISupervisorConfig>(Config)
+                .Add(clock);
+            Plugins = new PluginHost(new PluginCatalog(PluginFolders(settings)), facade, services, log);
+            var namespaces = new List<(string, object)>();
+            foreach (var section in settings.RpcInterfaces)
+            {
+                try
+                {
+                    var plugin = Plugins.Create(section.Section, section.Factory, section.Keys);
+                    namespaces.Add((plugin.Name, plugin.Target));
+                }
+                catch (PluginLoadException e)
+                {
+                    log.Write(LogLevel.Warn, e.InnerException is null ? e.Message : $"{e.Message}\n{e.InnerException}");
+                    throw new StartupException(e.Message);
+                }
+            }
+
+            if (settings.Config is { } config)
+            {
+                // Groups are active before the first request is served; children start once we serve.
+                // Pools may name event types that plugins registered in their factories, so they are checked now.
+                if (Events.Types.UnknownInPools(config.Groups) is { Count: > 0 } unknownTypes)
+                {
+                    throw new StartupException(string.Join("\n", unknownTypes));
+                }
+
+                var engine = new ProcessEngine(config, log, Events, serials, ChildEnvironmentBase(), ServerUrl(settings.Listeners), trimmer);
+                Engine = engine;
+                engine.Activate();
+                processes.Attach(engine);
+            }
+
+            RpcDispatcher? dispatcher = null;
+            RpcRegistry registry;
+            try
+            {
+                registry = new RpcRegistry(namespaces, r => new SystemNamespace(r, () => dispatcher!));
+            }
+            catch (RpcDeclarationException e)
+            {
+                throw new StartupException(e.Message);
+            }
+
+            dispatcher = new RpcDispatcher(registry, log);
+            Dispatcher = dispatcher;
+            await ListenersOpenedAsync(opening);
+            ready.SetResult(dispatcher);
+            Http?.WarnAboutOpenListeners();
+        }
+        catch
+        {
+            ready.TrySetCanceled();
+            processes.Attach(null);
+
+            // The listeners were opening alongside: wait for them before closing them. One that could not
+            // open is the error to report, as the reference opens its servers before it loads any plugin.
+            await opening.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await DisposeAsync();
+            if (opening.Exception?.InnerException is HttpServerException refused)
+            {
+                throw new StartupException(refused.Message);
+            }
+
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Engine is not null)
+        {
+            await Engine.DisposeAsync();
+        }
+
+        if (Http is not null)
+        {
+            await Http.DisposeAsync();
+        }
+
+        await Events.DisposeAsync();
+        Plugins?.Dispose();
+        Log.Dispose();
+    }
+
+    /// <summary>
+    /// <c>SUPERVISOR_SERVER_URL</c> for children (Supervisor's <c>supervisor/process.py</c>,
+    /// <c>Subprocess._spawn_as_child</c>, from <c>options.serverurl</c>): the first unix socket, else the last
+    /// TCP listener with <c>localhost</c> for "all interfaces", else none.
+    /// </summary>
+    internal static string? ServerUrl(IReadOnlyList<ListenerConfig> listeners)
+    {
+        if (listeners.OfType<UnixListenerConfig>().FirstOrDefault() is { } unix)
+        {
+            return "unix://" + Path.GetFullPath(unix.Path);
+        }
+
+        if (listeners.OfType<InetListenerConfig>().LastOrDefault() is { } inet)
+        {
+            var host = inet.Host is "" or "*" ? "localhost" : inet.Host;
+            return $"http://{host}:{inet.Port}";
+        }
+
+        return null;
+    }
+
+    /// <summary>Waits for the listeners; one that could not open is a start-up error with the server's message.</summary>
+    private static async Task ListenersOpenedAsync(Task opening)
+    {
+        try
+        {
+            await opening;
+        }
+        catch (HttpServerException e)
+        {
+            throw new StartupException(e.Message);
+        }
+    }
+
+    /// <summary>The daemon's own environment, which every child starts from (minus our detach marker).</summary>
+    private static Dictionary<string, string> ChildEnvironmentBase()
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            environment[(string)entry.Key] = (string?)entry.Value ?? "";
+        }
+
+        environment.Remove(Program.DetachedMarker);
+        return environment;
+    }
+
+    private static IEnumerable<string> PluginFolders(RuntimeSettings settings)
+    {
+        if (settings.PluginsFolder is not null)
+        {
+            yield return settings.PluginsFolder;
+        }
+
+        yield return Path.Combine(AppContext.BaseDirectory, "plugins");
+    }
+}
