@@ -106,8 +106,8 @@ internal sealed record Route(HttpMethodSet Methods, PathMatch Path, IHttpEndpoin
 /// they were registered, whose methods and path both match it. A request no route takes gets the reference's
 /// answers: 400 when some route serves its path with other methods (the reference's XML-RPC and log handlers
 /// refuse other methods with 400), otherwise 404 for GET and HEAD and 400 for anything else (its default
-/// handler, <c>supervisor/medusa/default_handler.py</c>, serves only GET and HEAD; <c>http_channel.found_terminator</c>
-/// in <c>supervisor/medusa/http_server.py</c> tries its handlers in order, the XML-RPC one first).
+/// handler, <c>supervisor/medusa/default_handler.py</c>, serves only GET and HEAD; <c>deferring_http_channel.found_terminator</c>
+/// in <c>supervisor/http.py</c> tries the handlers in order, the XML-RPC one first).
 /// <para>Routing allocates nothing: a method compare or two, then one ordinal string compare per route.</para>
 /// </summary>
 internal sealed class Router
