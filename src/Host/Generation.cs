@@ -95,7 +95,7 @@ internal sealed class Generation : IAsyncDisposable
             var trimmer = new MemoryTrimmer(clock);
             if (settings.Listeners.Count > 0)
             {
-                var handler = new RpcHttpHandler(ready.Task, log, XmlRpcLimits.Default, BodyBudget.MaxBodyBytes, new BodyBudget(BodyBudget.DefaultCapacity), RpcHttpHandler.DefaultBodyTimeout, processes, trimmer);
+                var handler = new HttpPipeline(ready.Task, log, XmlRpcLimits.Default, BodyBudget.MaxBodyBytes, new BodyBudget(BodyBudget.DefaultCapacity), XmlRpcEndpoint.DefaultBodyTimeout, processes, trimmer);
                 var http = new HttpServer(settings.Listeners, handler, log, trimmer);
                 Http = http;
                 opening = Task.Run(() => http.StartAsync(CancellationToken.None));

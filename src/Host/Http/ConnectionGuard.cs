@@ -256,6 +256,9 @@ internal sealed class ConnectionGuard : IDisposable
 /// <summary>One connection as the guard sees it; travels in the connection's items.</summary>
 internal sealed class TrackedConnection(ConnectionGuard guard, ConnectionContext connection, ListenerConfig listener, long openedAt)
 {
+    /// <summary>The connection item under which each connection's tracker (and so its listener) travels to the <see cref="AuthenticationGate"/>.</summary>
+    public const string ItemKey = "supervisor.connection";
+
     public ConnectionContext Connection { get; } = connection;
 
     public ListenerConfig Listener { get; } = listener;

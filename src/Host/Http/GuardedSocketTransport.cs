@@ -219,7 +219,7 @@ file sealed class GuardedListener(Socket socket, EndPoint endpoint, ListenerConf
 
             var connection = connections.Create(accepted);
             var tracked = guard.Track(connection, listener);
-            connection.Items[RpcHttpHandler.ConnectionItemKey] = tracked;
+            connection.Items[TrackedConnection.ItemKey] = tracked;
             connection.ConnectionClosed.Register(static state => ((TrackedConnection)state!).Closed(), tracked);
             return connection;
         }

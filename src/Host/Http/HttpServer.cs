@@ -13,7 +13,7 @@ using Supervisor.Host.Platform;
 namespace Supervisor.Host.Http;
 
 /// <summary>
-/// Kestrel on every configured listener at once, all served by one <see cref="RpcHttpHandler"/>.
+/// Kestrel on every configured listener at once, all served by one <see cref="HttpPipeline"/>.
 /// Unix sockets follow the reference: a stale socket file is unlinked, a live one is an error, the
 /// file gets its <c>chmod</c>/<c>chown</c> before it accepts anything (<see cref="GuardedSocketTransport"/>)
 /// and is removed on stop. Every connection is tracked by the <see cref="ConnectionGuard"/>.
@@ -21,7 +21,7 @@ namespace Supervisor.Host.Http;
 /// dependency injection, routing): the daemon needs none of it, and the host cost about 50 ms of
 /// start-up and 7 MiB of memory.</para>
 /// </summary>
-internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, RpcHttpHandler handler, IMainLog log, MemoryTrimmer? trimmer = null) : IAsyncDisposable
+internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, HttpPipeline handler, IMainLog log, MemoryTrimmer? trimmer = null) : IAsyncDisposable
 {
     public const string PortInUseMessage = "Another program is already listening on a port that one of our HTTP servers is configured to use.  Shut this program down first before starting supervisord.";
 
@@ -92,7 +92,7 @@ internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, RpcHtt
     /// Kestrel's limits, set for a daemon that must outlive careless and hostile clients alike: request
     /// headers within 10 s, bodies at no less than 240 bytes/s after 5 s (Kestrel's default rate),
     /// keep-alive connections closed after Kestrel's 130 s of idleness. Bodies are bounded in size and
-    /// time by <see cref="RpcHttpHandler"/>; connections by <see cref="ConnectionGuard"/>.
+    /// time by <see cref="XmlRpcEndpoint"/>; connections by <see cref="ConnectionGuard"/>.
     /// </summary>
     private static void ConfigureLimits(KestrelServerLimits limits)
     {
@@ -217,7 +217,7 @@ internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, RpcHtt
 /// its requests (as ASP.NET Core's hosting layer does), handed to the handler. A request the handler
 /// failed on (Kestrel answers it with a 500) is written to the main log, so the failure is not silent.
 /// </summary>
-file sealed class Application(RpcHttpHandler handler, QuietTrim quietTrim, IMainLog log) : IHttpApplication<DefaultHttpContext>
+file sealed class Application(HttpPipeline handler, QuietTrim quietTrim, IMainLog log) : IHttpApplication<DefaultHttpContext>
 {
     public DefaultHttpContext CreateContext(IFeatureCollection contextFeatures)
     {

@@ -35,7 +35,7 @@ internal sealed class InvariantException(string message) : Exception(message);
 /// <c>fuzz</c>), always ends in an outcome; its response, written as the HTTP handler writes it, is
 /// well-formed XML that <see cref="XmlRpcResponseReader"/> reads back as that outcome, and
 /// <c>fuzz.echo</c> answers exactly what it was sent.</item>
-/// <item><c>http</c>: the body POSTed to <c>/RPC2</c> through <see cref="RpcHttpHandler"/> itself (an
+/// <item><c>http</c>: the body POSTed to <c>/RPC2</c> through <see cref="HttpPipeline"/> itself (an
 /// in-memory <see cref="DefaultHttpContext"/>, no socket) gets a 200 with a readable XML-RPC response,
 /// or a 400 exactly when the reader refuses the body; nothing escapes the handler (Kestrel would answer 500).</item>
 /// </list>
@@ -65,7 +65,7 @@ internal sealed class FuzzHarness : IAsyncDisposable
     };
 
     private readonly string _directory;
-    private readonly RpcHttpHandler _http;
+    private readonly HttpPipeline _http;
 
     public FuzzHarness(string? directory = null)
     {
@@ -76,7 +76,7 @@ internal sealed class FuzzHarness : IAsyncDisposable
         var registry = new RpcRegistry([("supervisor", plugin), ("fuzz", new ProbeNamespace())], r => new SystemNamespace(r, () => dispatcher!));
         dispatcher = new RpcDispatcher(registry, Daemon.MainLog);
         Dispatcher = dispatcher;
-        _http = new RpcHttpHandler(Task.FromResult(dispatcher), Daemon.MainLog, XmlRpcLimits.Default, maxRequestBytes: 16 * 1024 * 1024, new BodyBudget(BodyBudget.DefaultCapacity), RpcHttpHandler.DefaultBodyTimeout, Daemon);
+        _http = new HttpPipeline(Task.FromResult(dispatcher), Daemon.MainLog, XmlRpcLimits.Default, maxRequestBytes: 16 * 1024 * 1024, new BodyBudget(BodyBudget.DefaultCapacity), XmlRpcEndpoint.DefaultBodyTimeout, Daemon);
     }
 
     public FuzzDaemon Daemon { get; }
@@ -222,7 +222,7 @@ internal sealed class FuzzHarness : IAsyncDisposable
     }
 
     /// <summary>
-    /// Writes the outcome as the HTTP handler does (RpcHttpHandler.WriteOutcomeAsync): a result that cannot be
+    /// Writes the outcome as the HTTP handler does (ResponseSender.SendAsync): a result that cannot be
     /// encoded, or throws while it is written, becomes a FAILED fault, and false is returned. The <c>http</c>
     /// target holds the handler itself to this.
     /// </summary>

@@ -2,8 +2,10 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Supervisor.Abstractions;
 using Supervisor.Host.Http;
+using Supervisor.Host.Rpc;
 using Supervisor.Host.Tests.SupervisorNamespace;
 using Supervisor.Host.Tests.Support;
+using Supervisor.Host.XmlRpc;
 
 namespace Supervisor.Host.Tests.LogTail;
 
@@ -11,6 +13,9 @@ namespace Supervisor.Host.Tests.LogTail;
 public sealed class LogTailHttpTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+
+    /// <summary>No request here is an XML-RPC call, so the pipeline is ready without a dispatcher.</summary>
+    private static readonly Task<RpcDispatcher> NoCalls = Task.FromResult<RpcDispatcher>(null!);
 
     private readonly TempDirectory _dir = new();
 
@@ -20,7 +25,7 @@ public sealed class LogTailHttpTests : IDisposable
     public void FollowerStartsWithTheLast1024BytesThenFollowsAppends()
     {
         var path = _dir.Write("a.log", new string('x', 976) + new string('y', 1024));
-        using var follower = FileFollower.Open(path, LogTailHandler.Head);
+        using var follower = FileFollower.Open(path, LogStream.Head);
         Assert.Equal(new string('y', 1024), Text(follower.More()));
         Assert.True(follower.More().IsEmpty);
         File.AppendAllText(path, "more\n");
@@ -31,7 +36,7 @@ public sealed class LogTailHttpTests : IDisposable
     public void FollowerSendsASmallFileWhole()
     {
         var path = _dir.Write("a.log", "short\n");
-        using var follower = FileFollower.Open(path, LogTailHandler.Head);
+        using var follower = FileFollower.Open(path, LogStream.Head);
         Assert.Equal("short\n", Text(follower.More()));
     }
 
@@ -39,7 +44,7 @@ public sealed class LogTailHttpTests : IDisposable
     public void FollowerAnnouncesTruncationThenResendsFromTheStart()
     {
         var path = _dir.Write("a.log", "0123456789\n");
-        using var follower = FileFollower.Open(path, LogTailHandler.Head);
+        using var follower = FileFollower.Open(path, LogStream.Head);
         follower.More();
         using (var truncate = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
         {
@@ -55,7 +60,7 @@ public sealed class LogTailHttpTests : IDisposable
     public void FollowerReopensARotatedPath()
     {
         var path = _dir.Write("a.log", "old\n");
-        using var follower = FileFollower.Open(path, LogTailHandler.Head);
+        using var follower = FileFollower.Open(path, LogStream.Head);
         follower.More();
         File.Move(path, path + ".1");
         File.WriteAllText(path, "fresh\n");
@@ -69,7 +74,7 @@ public sealed class LogTailHttpTests : IDisposable
     public void FollowerKeepsTheOldFileWhileThePathIsGone()
     {
         var path = _dir.Write("a.log", "old\n");
-        using var follower = FileFollower.Open(path, LogTailHandler.Head);
+        using var follower = FileFollower.Open(path, LogStream.Head);
         follower.More();
         File.Delete(path);
         Assert.True(follower.More().IsEmpty);
@@ -100,7 +105,7 @@ public sealed class LogTailHttpTests : IDisposable
     public async Task MainLogTailWithoutALogFileIs404()
     {
         var context = Request("GET", "/mainlogtail");
-        await new LogTailHandler(new PathLog(null), null).HandleAsync(context);
+        await Pipeline(new PathLog(null), null).HandleAsync(context);
         Assert.Equal(404, context.Response.StatusCode);
     }
 
@@ -135,7 +140,11 @@ public sealed class LogTailHttpTests : IDisposable
         Assert.Equal(accelHeader ? "no" : "", context.Response.Headers["X-Accel-Buffering"].ToString());
     }
 
-    private LogTailHandler Handler()
+    /// <summary>The daemon's own pipeline (its routes refuse other methods than GET here), on a listener without a username.</summary>
+    private static HttpPipeline Pipeline(IMainLog log, IProcessTable? processes) =>
+        new(NoCalls, log, XmlRpcLimits.Default, maxRequestBytes: 1024, new BodyBudget(1024), XmlRpcEndpoint.DefaultBodyTimeout, processes);
+
+    private HttpPipeline Handler()
     {
         foreach (var name in new[] { "out", "a-out", "a-err", "main" })
         {
@@ -149,7 +158,7 @@ public sealed class LogTailHttpTests : IDisposable
             .Add("web", FakeProcessTable.Process("web") with { StdoutLogfile = _dir.File("out.log"), StderrLogfile = _dir.File("none.log") })
             .Add("quiet", FakeProcessTable.Process("quiet"))
             .Add("grp", FakeProcessTable.Process("a") with { StdoutLogfile = _dir.File("a-out.log"), StderrLogfile = _dir.File("a-err.log") });
-        return new LogTailHandler(new PathLog(_dir.File("main.log")), table);
+        return Pipeline(new PathLog(_dir.File("main.log")), table);
     }
 
     private static DefaultHttpContext Request(string method, string target)

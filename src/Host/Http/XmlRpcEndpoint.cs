@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Supervisor.Abstractions;
 using Supervisor.Host.Platform;
@@ -10,100 +9,27 @@ using Supervisor.Host.XmlRpc;
 namespace Supervisor.Host.Http;
 
 /// <summary>
-/// The one request handler behind every listener: authenticate, route (<c>/RPC2</c> prefix, like the
-/// reference), read the body, dispatch, and write the response with a Content-Length. The log streams
-/// (<c>/logtail</c>, <c>/mainlogtail</c>) go to <see cref="LogTailHandler"/>; without
-/// <paramref name="processes"/> every process log stream is a 404.
+/// <c>POST /RPC2</c>: reads the body (bounded in size, time and, across requests, memory), parses it, makes the
+/// call and sends the answer with a Content-Length (<see cref="ResponseSender"/>; <c>system.multicall</c> answers
+/// entry by entry). Its route and the <see cref="AuthenticationGate"/> are <see cref="HttpPipeline"/>'s business.
 /// </summary>
 /// <param name="ready">
-/// Completes with the dispatcher once the daemon is ready to serve. The listeners open while plugins and
-/// the engine are still being set up (in parallel, to shorten start-up), and a request that arrives before
-/// then waits, as the reference's first requests wait for its main loop.
+/// Completes with the dispatcher once the daemon is ready to serve; the pipeline holds every request until then,
+/// so by the time a call gets here it has.
 /// </param>
 /// <param name="bodies">Shared by every connection: how many body bytes may be arriving at once.</param>
 /// <param name="bodyTimeout">How long a request body may take to arrive in full.</param>
 /// <param name="trimmer">Told when a large body's memory becomes garbage, so the next quiet trim hands it back.</param>
-internal sealed class RpcHttpHandler(Task<RpcDispatcher> ready, IMainLog log, XmlRpcLimits limits, long maxRequestBytes, BodyBudget bodies, TimeSpan bodyTimeout, IProcessTable? processes = null, MemoryTrimmer? trimmer = null)
+internal sealed class XmlRpcEndpoint(Task<RpcDispatcher> ready, IMainLog log, XmlRpcLimits limits, long maxRequestBytes, BodyBudget bodies, TimeSpan bodyTimeout, MemoryTrimmer? trimmer = null) : IHttpEndpoint
 {
     /// <summary>The time a request body may take to arrive, unless the daemon is told otherwise.</summary>
     public static readonly TimeSpan DefaultBodyTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>The connection item under which each connection's <see cref="TrackedConnection"/> (and so its listener) travels.</summary>
-    public const string ConnectionItemKey = "supervisor.connection";
-
     private readonly ResponseSender _responses = new(log, limits.MaxResponseBytes);
-    private readonly LogTailHandler _logTail = new(log, processes);
-
-    /// <summary>Ends every open log stream (<c>tail -f</c>): the server is stopping.</summary>
-    public void StopStreams() => _logTail.StopStreams();
 
     public async Task HandleAsync(HttpContext context)
     {
-        RpcDispatcher dispatcher;
-        if (ready.IsCompletedSuccessfully)
-        {
-            dispatcher = ready.Result;
-        }
-        else
-        {
-            try
-            {
-                dispatcher = await ready.WaitAsync(context.RequestAborted);
-            }
-            catch (OperationCanceledException)
-            {
-                // Start-up failed (the daemon is exiting) or the client left: nothing to answer.
-                context.Abort();
-                return;
-            }
-        }
-
-        var connection = context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(ConnectionItemKey, out var item) == true
-            ? item as TrackedConnection
-            : null;
-        if (connection?.Listener.Username is { } username)
-        {
-            switch (BasicAuth.Check(context.Request.Headers.Authorization, username, connection.Listener.Password ?? ""))
-            {
-                case BasicAuth.Result.Rejected:
-                    await ErrorPages.WriteAsync(context, 401);
-                    return;
-                case BasicAuth.Result.Malformed:
-                    await ErrorPages.WriteAsync(context, 400);
-                    return;
-            }
-        }
-
-        // Authenticated (or the listener asks for nothing): no longer one of the guard's pending connections.
-        connection?.MarkTrusted();
-
         var request = context.Request;
-        if (request.Path.StartsWithSegmentsOrPrefix("/RPC2"))
-        {
-            await HandleRpcAsync(context, dispatcher);
-            return;
-        }
-
-        if (LogTailHandler.Matches(request.Path))
-        {
-            await _logTail.HandleAsync(context);
-            return;
-        }
-
-        // The web UI is served by later work; until then the reference's answers
-        // for paths it does not know apply: GET → 404, anything else → 400.
-        await ErrorPages.WriteAsync(context, HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) ? 404 : 400);
-    }
-
-    private async Task HandleRpcAsync(HttpContext context, RpcDispatcher dispatcher)
-    {
-        var request = context.Request;
-        if (!HttpMethods.IsPost(request.Method))
-        {
-            await ErrorPages.WriteAsync(context, 400);
-            return;
-        }
-
         if (request.ContentLength is not { } length)
         {
             await ErrorPages.WriteAsync(context, 411);
@@ -116,6 +42,7 @@ internal sealed class RpcHttpHandler(Task<RpcDispatcher> ready, IMainLog log, Xm
             return;
         }
 
+        var dispatcher = await ready;
         var call = await ReadRequestAsync(context);
         if (call is null)
         {
@@ -241,11 +168,4 @@ internal sealed class RpcHttpHandler(Task<RpcDispatcher> ready, IMainLog log, Xm
             // The connection is already gone.
         }
     }
-}
-
-internal static class PathStringExtensions
-{
-    /// <summary>The reference routes by plain prefix: <c>/RPC2</c>, <c>/RPC2/x</c> and <c>/RPC2xyz</c> all reach XML-RPC.</summary>
-    public static bool StartsWithSegmentsOrPrefix(this PathString path, string prefix) =>
-        path.Value is { } value && value.StartsWith(prefix, StringComparison.Ordinal);
 }
