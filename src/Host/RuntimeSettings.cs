@@ -1,22 +1,30 @@
 using Supervisor.Abstractions;
+using Supervisor.Host.Config;
 using Supervisor.Host.Http;
 
 namespace Supervisor.Host;
 
 /// <summary>What one generation of the daemon (start-up, or each restart) runs with, taken from the validated config.</summary>
+/// <remarks>
+/// <see cref="ConfigMapping"/> fills every member from the config; the defaults below matter only to a
+/// runtime made without one (tests, benchmarks) and are <see cref="SupervisordOptions"/>' own, the one
+/// table of <c>[supervisord]</c> defaults, so the two cannot drift apart.
+/// </remarks>
 internal sealed record RuntimeSettings
 {
+    private static readonly SupervisordOptions Defaults = new();
+
     public required string ConfigFile { get; init; }
 
-    public string Identifier { get; init; } = "supervisor";
+    public string Identifier { get; init; } = Defaults.Identifier;
 
     public string? LogFile { get; init; }
 
-    public LogLevel LogLevel { get; init; } = LogLevel.Info;
+    public LogLevel LogLevel { get; init; } = Defaults.Loglevel;
 
-    public long LogMaxBytes { get; init; } = 50 * 1024 * 1024;
+    public long LogMaxBytes { get; init; } = Defaults.LogfileMaxbytes;
 
-    public int LogBackups { get; init; } = 10;
+    public int LogBackups { get; init; } = (int)Defaults.LogfileBackups;
 
     public bool NoDaemon { get; init; }
 
@@ -33,9 +41,9 @@ internal sealed record RuntimeSettings
 
     public string? Directory { get; init; }
 
-    public long MinFds { get; init; } = 1024;
+    public long MinFds { get; init; } = Defaults.Minfds;
 
-    public long MinProcs { get; init; } = 200;
+    public long MinProcs { get; init; } = Defaults.Minprocs;
 
     /// <summary>The configured plugins folder; the bundled one beside the executable is searched after it.</summary>
     public string? PluginsFolder { get; init; }
@@ -50,7 +58,7 @@ internal sealed record RuntimeSettings
     public IReadOnlyList<(LogLevel Level, string Text)> Notices { get; init; } = [];
 
     /// <summary>The whole typed configuration (process groups, childlogdir, identifier...), or null in tests that need none.</summary>
-    public Config.SupervisordConfig? Config { get; init; }
+    public SupervisordConfig? Config { get; init; }
 }
 
 /// <summary>One <c>[rpcinterface:x]</c> section: its full name, its factory spec (null when missing) and its other keys.</summary>

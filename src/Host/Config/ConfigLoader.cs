@@ -1,4 +1,5 @@
 using Supervisor.Abstractions;
+using Supervisor.Host.Platform;
 
 namespace Supervisor.Host.Config;
 

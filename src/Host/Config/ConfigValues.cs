@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 
 using Supervisor.Abstractions;
+using Supervisor.Host.Platform;
 
 namespace Supervisor.Host.Config;
 

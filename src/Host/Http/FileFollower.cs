@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using Supervisor.Host.Platform;
 
 namespace Supervisor.Host.Http;
 
@@ -9,7 +9,7 @@ namespace Supervisor.Host.Http;
 /// then read again from its start; when the path names another file (rotation, or a log cleared by
 /// removal), that file is opened and read from its start.
 /// </summary>
-internal sealed partial class FileFollower : IDisposable
+internal sealed class FileFollower : IDisposable
 {
     public static readonly byte[] TruncatedNotice = "==> File truncated <==\n"u8.ToArray();
 
@@ -17,14 +17,14 @@ internal sealed partial class FileFollower : IDisposable
 
     private readonly string _path;
     private SafeFileHandle _handle;
-    private FileId? _id;
+    private FileIdentity? _id;
     private long _sent;
 
     private FileFollower(string path, SafeFileHandle handle)
     {
         _path = path;
         _handle = handle;
-        _id = FileId.Of(handle);
+        _id = FileIdentity.Of(handle);
     }
 
     /// <exception cref="IOException">The file cannot be opened.</exception>
@@ -77,7 +77,7 @@ internal sealed partial class FileFollower : IDisposable
     /// <summary>Reopens when the path now names a different file; a path that vanished keeps the old file.</summary>
     private void Follow()
     {
-        if (_id is null || FileId.Of(_path) is not { } current || current == _id)
+        if (_id is null || FileIdentity.Of(_path) is not { } current || current == _id)
         {
             return;
         }
@@ -87,56 +87,12 @@ internal sealed partial class FileFollower : IDisposable
             var handle = OpenHandle(_path);
             _handle.Dispose();
             _handle = handle;
-            _id = FileId.Of(handle);
+            _id = FileIdentity.Of(handle);
             _sent = 0;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Replaced again, or unreadable: keep following the old file and retry next time.
         }
-    }
-
-    /// <summary>A file's device and inode number, read with stat(2)/fstat(2); null where they cannot be read.</summary>
-    private readonly partial record struct FileId(ulong Device, ulong Inode)
-    {
-        // struct stat starts with st_dev and st_ino (8 bytes each) on both 64-bit Linux ABIs we run on
-        // (x86-64 and the generic one of arm64); the buffer is larger than either whole struct.
-        private const int StatBufferSize = 256;
-
-        public static unsafe FileId? Of(string path)
-        {
-            var buffer = stackalloc byte[StatBufferSize];
-            return Call(() => Stat(path, buffer), buffer);
-        }
-
-        public static unsafe FileId? Of(SafeFileHandle handle)
-        {
-            var buffer = stackalloc byte[StatBufferSize];
-            var fd = (int)handle.DangerousGetHandle();
-            return Call(() => FStat(fd, buffer), buffer);
-        }
-
-        private static unsafe FileId? Call(Func<int> call, byte* buffer)
-        {
-            if (!OperatingSystem.IsLinux() || !Environment.Is64BitProcess)
-            {
-                return null;
-            }
-
-            try
-            {
-                return call() == 0 ? new FileId(*(ulong*)buffer, *(ulong*)(buffer + 8)) : null;
-            }
-            catch (EntryPointNotFoundException)
-            {
-                return null;
-            }
-        }
-
-        [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-        private static unsafe partial int Stat(string path, byte* buffer);
-
-        [LibraryImport("libc", EntryPoint = "fstat", SetLastError = true)]
-        private static unsafe partial int FStat(int fd, byte* buffer);
     }
 }

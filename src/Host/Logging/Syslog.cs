@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Supervisor.Host.Platform;
 
 namespace Supervisor.Host.Logging;
 
@@ -7,7 +8,7 @@ namespace Supervisor.Host.Logging;
 /// libc's <c>syslog(3)</c> (facility USER, priority INFO, ident <c>supervisord</c>), as the reference's
 /// syslog handler does with Python's <c>syslog</c> module.
 /// </summary>
-internal static partial class Syslog
+internal static class Syslog
 {
     public const string LogfileKeyword = "syslog";
 
@@ -19,7 +20,7 @@ internal static partial class Syslog
     private static readonly Lazy<IntPtr> Ident = new(() =>
     {
         var ident = Marshal.StringToCoTaskMemUTF8("supervisord");
-        OpenLog(ident, LogPid, LogUser);
+        NativeIo.OpenLog(ident, LogPid, LogUser);
         return ident;
     });
 
@@ -29,13 +30,7 @@ internal static partial class Syslog
         foreach (var line in text.TrimEnd('\n').Split('\n'))
         {
             // "%s" keeps a '%' in the message from being read as a format directive.
-            Send(LogUser | LogInfo, "%s", line);
+            NativeIo.Syslog(LogUser | LogInfo, "%s", line);
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "openlog")]
-    private static partial void OpenLog(IntPtr ident, int option, int facility);
-
-    [LibraryImport("libc", EntryPoint = "syslog", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial void Send(int priority, string format, string message);
 }

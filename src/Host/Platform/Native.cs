@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Supervisor.Host;
+namespace Supervisor.Host.Platform;
 
 /// <summary>The few libc calls the framework does not offer.</summary>
 internal static partial class Native

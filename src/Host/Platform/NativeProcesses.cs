@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Supervisor.Host;
+namespace Supervisor.Host.Platform;
 
 /// <summary>
 /// The libc calls that spawn, signal and reap supervised children (glibc, Linux x64 and arm64).

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Supervisor.Host;
+namespace Supervisor.Host.Platform;
 
 /// <summary>
 /// <c>minfds</c> and <c>minprocs</c>: at first start-up the soft RLIMIT_NOFILE and RLIMIT_NPROC are raised

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Reflection;
 using Supervisor.Abstractions;
 using Supervisor.Host.Config;
-using Supervisor.Host.Rpc;
 
 namespace Supervisor.Host.Plugins;
 
@@ -42,7 +41,7 @@ internal static class FactoryInvoker
                 continue;
             }
 
-            var key = keys.Keys.FirstOrDefault(k => WireNames.SameWords(k, parameter.Name!));
+            var key = keys.Keys.FirstOrDefault(k => PythonNames.SameWords(k, parameter.Name!));
             if (key is not null && SettingValues.CanConvert(type))
             {
                 unused.Remove(key);

@@ -1,6 +1,5 @@
 using System.Reflection;
 using Supervisor.Abstractions;
-using Supervisor.Host.Rpc;
 
 namespace Supervisor.Host.Plugins;
 
@@ -39,7 +38,7 @@ internal sealed class PluginHost(PluginCatalog catalog, ISupervisord supervisord
         var type = assembly.GetType(found.TypeName)
             ?? throw new PluginLoadException(section, FactorySpec.Key, $"{factorySpecText} cannot be resolved within [{section}]: type '{found.TypeName}' did not load from {found.AssemblyPath}");
         var candidates = type.GetMethods(BindingFlags.Public | BindingFlags.Static)
-            .Where(m => m.Name == spec.MethodName || WireNames.SameWords(spec.MethodName, m.Name))
+            .Where(m => m.Name == spec.MethodName || PythonNames.SameWords(spec.MethodName, m.Name))
             .ToList();
         if (candidates.Count == 0)
         {

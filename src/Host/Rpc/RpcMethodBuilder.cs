@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using System.Reflection;
 using System.Text;
 using Supervisor.Abstractions;
+using Supervisor.Host.XmlRpc;
 
 namespace Supervisor.Host.Rpc;
 
@@ -30,7 +31,7 @@ internal static class RpcMethodBuilder
                 continue;
             }
 
-            var names = new List<string> { attribute.Name ?? WireNames.CamelCase(method.Name) };
+            var names = new List<string> { attribute.Name ?? MethodName(method.Name) };
             names.AddRange(attribute.Aliases);
             try
             {
@@ -82,12 +83,19 @@ internal static class RpcMethodBuilder
                 throw new RpcDeclarationException($"parameter '{parameter.Name}' is by-reference");
             }
 
-            if (XmlRpcTypes.NameOf(parameter.ParameterType) is null)
+            if (XmlRpcTypes.WhyNot(parameter.ParameterType) is { } reason)
             {
-                throw new RpcDeclarationException($"parameter '{parameter.Name}' has type {parameter.ParameterType}, which XML-RPC cannot carry");
+                throw new RpcDeclarationException($"parameter '{parameter.Name}' has type {XmlRpcTypes.Display(parameter.ParameterType)}, which XML-RPC cannot carry: {reason}");
             }
 
-            converters[i] = ValueConverters.For(parameter.ParameterType);
+            try
+            {
+                converters[i] = ValueConverters.For(parameter.ParameterType);
+            }
+            catch (RpcDeclarationException e)
+            {
+                throw new RpcDeclarationException($"parameter '{parameter.Name}': {e.Message}");
+            }
             if (parameter.HasDefaultValue)
             {
                 defaults[i] = parameter.DefaultValue;
@@ -104,9 +112,14 @@ internal static class RpcMethodBuilder
 
         var resultType = ResultType(method.ReturnType)
             ?? throw new RpcDeclarationException($"it returns {method.ReturnType}; an XML-RPC method must return a value (use bool for 'always true')");
+        if (XmlRpcTypes.WhyNot(resultType) is { } resultReason)
+        {
+            throw new RpcDeclarationException($"its result type {XmlRpcTypes.Display(resultType)} cannot be carried by XML-RPC: {resultReason}");
+        }
+
+        // [RpcReturn(Type = ...)] renames the type for clients; what is written is still the value's own.
         var returns = method.ReturnParameter.GetCustomAttribute<RpcReturnAttribute>();
-        var returnTypeName = returns?.Type ?? XmlRpcTypes.NameOf(resultType)
-            ?? throw new RpcDeclarationException($"its result type {resultType} cannot be carried by XML-RPC");
+        var returnTypeName = returns?.Type ?? XmlRpcTypes.NameOf(resultType)!;
 
         var signature = new List<string> { returnTypeName };
         signature.AddRange(wireParameters.Select(ParameterTypeName));
@@ -118,6 +131,10 @@ internal static class RpcMethodBuilder
             yield return new RpcMethod(namespaceName + "." + name, help, signature, required, converters, defaults, invoke, threads);
         }
     }
+
+    /// <summary>A method's default wire name: <c>GetAPIVersion</c> is <c>getAPIVersion</c>, <c>ReadLog</c> <c>readLog</c> (a leading acronym keeps its capitals, unlike a struct key).</summary>
+    private static string MethodName(string name) =>
+        name.Length == 0 || char.IsLower(name[0]) ? name : char.ToLowerInvariant(name[0]) + name[1..];
 
     /// <summary>The declared XML-RPC type of a parameter: <see cref="RpcParamAttribute.Type"/>, else derived from the CLR type.</summary>
     private static string ParameterTypeName(ParameterInfo parameter) =>

@@ -4,6 +4,7 @@ using System.Linq.Expressions;
 using System.Reflection;
 using System.Text;
 using Supervisor.Abstractions;
+using Supervisor.Host.XmlRpc;
 
 namespace Supervisor.Host.Rpc;
 
@@ -50,49 +51,9 @@ internal static class ValueConverters
             return value => value is null ? null : inner(value);
         }
 
-        if (type == typeof(string))
+        if (XmlRpcTypes.Scalar(type) is { } scalar)
         {
-            return ToStringValue;
-        }
-
-        if (type == typeof(int))
-        {
-            return static value => checked((int)ToInt64(value, int.MinValue, int.MaxValue));
-        }
-
-        if (type == typeof(long))
-        {
-            return static value => ToInt64(value, long.MinValue, long.MaxValue);
-        }
-
-        if (type == typeof(bool))
-        {
-            return static value => ToBoolean(value);
-        }
-
-        if (type == typeof(double))
-        {
-            return static value => ToDouble(value);
-        }
-
-        if (type == typeof(float))
-        {
-            return static value => (float)ToDouble(value);
-        }
-
-        if (type == typeof(DateTime))
-        {
-            return static value => value is DateTime dateTime ? dateTime : throw Mismatch("dateTime.iso8601", value);
-        }
-
-        if (type == typeof(byte[]))
-        {
-            return static value => value switch
-            {
-                byte[] bytes => bytes,
-                string text => Encoding.UTF8.GetBytes(text),
-                _ => throw Mismatch("base64", value),
-            };
+            return FromScalar(scalar);
         }
 
         if (type.IsEnum)
@@ -115,8 +76,9 @@ internal static class ValueConverters
             return BuildDictionary(dictionaryValue);
         }
 
-        var element = XmlRpcTypes.ElementType(type);
-        if (element is not null && type.IsAssignableFrom(typeof(List<>).MakeGenericType(element)))
+        var kind = XmlRpcTypes.KindOf(type, out var refusal);
+        var element = XmlRpcTypes.ElementType(type) ?? (kind == WireKind.Array ? typeof(object) : null);
+        if (element is not null && kind == WireKind.Array && type.IsAssignableFrom(typeof(List<>).MakeGenericType(element)))
         {
             return BuildList(element);
         }
@@ -126,12 +88,73 @@ internal static class ValueConverters
             return static value => value as Dictionary<string, object?> ?? throw Mismatch("struct", value);
         }
 
-        if ((type.IsClass || type.IsValueType) && !type.IsAbstract)
+        // What is left of the table's types must be made from what the reader decodes: an array into an
+        // array or a List<T> (above), a struct into a Dictionary<string, T> (above) or a record.
+        if (kind == WireKind.Array)
+        {
+            throw new RpcDeclarationException($"{XmlRpcTypes.Display(type)} cannot be received: an XML-RPC array is received as an array, a List<T> or an interface List<T> implements");
+        }
+
+        if (kind == WireKind.Struct && (XmlRpcTypes.DictionaryValueType(type) is not null || typeof(IDictionary).IsAssignableFrom(type) || XmlRpcTypes.PairValueType(type) is not null))
+        {
+            throw new RpcDeclarationException($"{XmlRpcTypes.Display(type)} cannot be received: an XML-RPC struct is received as a Dictionary<string, T>, an interface it implements, or a record");
+        }
+
+        if (kind == WireKind.Struct && !type.IsAbstract)
         {
             return StructConverter.Build(type);
         }
 
-        throw new RpcDeclarationException($"type {type} cannot be received over XML-RPC");
+        throw new RpcDeclarationException($"{XmlRpcTypes.Display(type)} cannot be received over XML-RPC{(refusal is null ? "" : ": " + refusal)}");
+    }
+
+    /// <summary>
+    /// A scalar type's converter: the decoded value is first read as its kind (leniently, as below: numbers
+    /// from numeric strings, booleans by their truth), then made a value of the type by the table.
+    /// </summary>
+    private static Func<object?, object?> FromScalar(ScalarType scalar)
+    {
+        switch (scalar.Kind)
+        {
+            case WireKind.String when scalar.Type == typeof(string):
+                return ToStringValue;
+            case WireKind.String:
+                return value => Make(scalar, ToStringValue(value));
+            case WireKind.Int:
+                var (min, max) = scalar.Range!.Value;
+                return value => Make(scalar, ToInt64(value, min, max));
+            case WireKind.Boolean:
+                return static value => ToBoolean(value);
+            case WireKind.Double:
+                return value => Make(scalar, ToDouble(value));
+            case WireKind.DateTime:
+                return value => value is DateTime dateTime ? Make(scalar, dateTime) : throw Mismatch("dateTime.iso8601", value);
+            default:
+                return value => Make(scalar, value switch
+                {
+                    byte[] bytes => bytes,
+
+                    // The reference turns a <string> into bytes where a method wants them.
+                    string text => Encoding.UTF8.GetBytes(text),
+                    _ => throw Mismatch("base64", value),
+                });
+        }
+    }
+
+    private static object Make(ScalarType scalar, object wire)
+    {
+        try
+        {
+            return scalar.FromWire(wire);
+        }
+        catch (FormatException e)
+        {
+            throw new ParameterMismatchException(e.Message);
+        }
+        catch (OverflowException)
+        {
+            throw new ParameterMismatchException($"{wire} is out of range");
+        }
     }
 
     private static object ToStringValue(object? value) => value switch
@@ -251,19 +274,9 @@ internal static class ValueConverters
     internal static ParameterMismatchException Mismatch(string expected, object? value) =>
         new($"expected {expected}, got {Describe(value)}");
 
-    private static string Describe(object? value) => value switch
-    {
-        null => "nil",
-        string => "string",
-        int or long => "int",
-        bool => "boolean",
-        double => "double",
-        DateTime => "dateTime.iso8601",
-        byte[] => "base64",
-        object?[] => "array",
-        Dictionary<string, object?> => "struct",
-        _ => value.GetType().Name,
-    };
+    /// <summary>The XML-RPC type of a decoded value, as the table names it.</summary>
+    private static string Describe(object? value) =>
+        value is null ? "nil" : XmlRpcTypes.NameOf(value.GetType()) ?? value.GetType().Name;
 
     /// <summary>Struct to record/class: constructor parameters and settable properties matched by wire key.</summary>
     private static class StructConverter
@@ -283,9 +296,7 @@ internal static class ValueConverters
             var boundNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var parameter in constructor?.GetParameters() ?? [])
             {
-                var key = parameter.GetCustomAttribute<RpcMemberAttribute>()?.Name
-                    ?? MatchingProperty(type, parameter.Name!)?.GetCustomAttribute<RpcMemberAttribute>()?.Name
-                    ?? WireNames.StructKey(parameter.Name!);
+                var key = StructKeys.Of(parameter, MatchingProperty(type, parameter.Name!));
                 boundNames.Add(parameter.Name!);
                 constructorArguments.Add(MemberValue(members, key, parameter.ParameterType, parameter.HasDefaultValue, parameter.HasDefaultValue ? parameter.DefaultValue : null));
             }
@@ -302,7 +313,7 @@ internal static class ValueConverters
                     continue;
                 }
 
-                var key = property.GetCustomAttribute<RpcMemberAttribute>()?.Name ?? WireNames.StructKey(property.Name);
+                var key = StructKeys.Of(property);
                 var required = property.GetCustomAttributes().Any(a => a.GetType().Name == "RequiredMemberAttribute");
                 var target = Expression.Parameter(typeof(object), "target");
                 var memberValue = Expression.Parameter(typeof(object), "value");

@@ -2,16 +2,14 @@ using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Runtime.CompilerServices;
-using Supervisor.Abstractions;
-using Supervisor.Host.Rpc;
 
 namespace Supervisor.Host.XmlRpc;
 
 /// <summary>
-/// How a record or class is written as an XML-RPC struct: its public readable instance
-/// properties, each under its <see cref="RpcMemberAttribute"/> name or else its name in camelCase,
-/// base-class properties first, then in declaration order. Built once per type with typed getter
-/// delegates and the members' markup pre-encoded, so writing a value does no reflection.
+/// How a record or class is written as an XML-RPC struct: its public readable instance properties
+/// (<see cref="XmlRpcTypes.StructProperties"/>: base-class properties first, then in declaration order),
+/// each under its key (<see cref="StructKeys"/>). Built once per type with typed getter delegates and the
+/// members' markup pre-encoded, so writing a value does no reflection.
 /// </summary>
 internal sealed class StructShape
 {
@@ -50,38 +48,16 @@ internal sealed class StructShape
 
     private static StructShape Build(Type type)
     {
-        if (type.IsPrimitive || type.IsPointer || type.Namespace is "System" || (type.Namespace?.StartsWith("System.", StringComparison.Ordinal) ?? false))
+        if (XmlRpcTypes.KindOf(type, out var refusal) != WireKind.Struct)
         {
-            throw new NotSupportedException($"cannot encode a value of type {type}: it has no XML-RPC form");
+            throw new NotSupportedException($"cannot encode a value of type {XmlRpcTypes.Display(type)} as a struct: {refusal ?? "it is no record or class"}");
         }
 
         var members = new List<StructMember>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-
-        // Most derived first, so an override or a `new` property hides the one it replaces.
-        var chain = new List<Type>();
-        for (var current = type; current is not null && current != typeof(object); current = current.BaseType)
-        {
-            chain.Add(current);
-        }
-
-        var ordered = new List<PropertyInfo>();
-        foreach (var level in chain)
-        {
-            var declared = level
-                .GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
-                .Where(p => p.GetMethod is { IsPublic: true } && p.GetIndexParameters().Length == 0)
-                .OrderBy(p => p.MetadataToken)
-                .Where(p => seen.Add(p.Name))
-                .ToList();
-            ordered.InsertRange(0, declared);
-        }
-
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var property in ordered)
+        foreach (var property in XmlRpcTypes.StructProperties(type))
         {
-            var key = property.GetCustomAttribute<RpcMemberAttribute>(inherit: true)?.Name
-                ?? WireNames.StructKey(property.Name);
+            var key = StructKeys.Of(property);
             if (!keys.Add(key))
             {
                 throw new NotSupportedException($"cannot encode {type}: two properties have the struct key '{key}'");

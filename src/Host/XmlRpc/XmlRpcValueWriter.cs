@@ -27,7 +27,7 @@ internal sealed class XmlRpcValueWriter
     private const int MinimumChunk = 4096;
     private const int TranscodeChunk = 2048;
 
-    private static readonly ConcurrentDictionary<Type, Func<object, IEnumerable<KeyValuePair<string, object?>>>?> PairEnumerators = new();
+    private static readonly ConcurrentDictionary<Type, Action<XmlRpcValueWriter, object>> Encoders = new();
     private static readonly MethodInfo BoxPairsMethod = typeof(XmlRpcValueWriter).GetMethod(nameof(BoxPairs), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     private readonly IBufferWriter<byte> _output;
@@ -66,10 +66,12 @@ internal sealed class XmlRpcValueWriter
         _position += bytes.Length;
     }
 
-    /// <summary>Writes <c>&lt;value&gt;…&lt;/value&gt;\n</c> for any supported CLR value.</summary>
+    /// <summary>Writes <c>&lt;value&gt;…&lt;/value&gt;\n</c> for any value XML-RPC carries (<see cref="XmlRpcTypes"/>).</summary>
     /// <exception cref="NotSupportedException">The value, or something inside it, cannot be encoded.</exception>
     public void WriteValue(object? value)
     {
+        // The commonest types are answered here, as the table's own entries write them (a test holds the two
+        // together); everything else is encoded as the table says, looked up once per type.
         switch (value)
         {
             case null:
@@ -95,86 +97,14 @@ internal sealed class XmlRpcValueWriter
                 return;
             case object?[] items:
                 // Array covariance: any array of a reference type lands here.
-                BeginContainer();
-                WriteRaw("<value><array><data>\n"u8);
-                foreach (var item in items)
-                {
-                    WriteValue(item);
-                }
-
-                WriteRaw("</data></array></value>\n"u8);
-                EndContainer();
+                WriteItems(items);
                 return;
             case FrozenResult frozen:
                 WriteRaw(FrozenEncodings.Of(frozen, _depth));
                 return;
-            case Enum:
-                WriteEnum(value);
-                return;
-            case short or sbyte or byte or ushort:
-                WriteInt(Convert.ToInt32(value, CultureInfo.InvariantCulture));
-                return;
-            case uint number:
-                WriteLong(number);
-                return;
-            case ulong number:
-                if (number > long.MaxValue)
-                {
-                    throw new NotSupportedException($"cannot encode {number}: beyond the 64-bit range of <i8>");
-                }
-
-                WriteLong((long)number);
-                return;
-            case float number:
-                WriteDouble(number);
-                return;
-            case decimal number:
-                WriteDouble((double)number);
-                return;
-            case DateTime time:
-                WriteDateTime(time);
-                return;
-            case DateTimeOffset time:
-                WriteDateTime(time.UtcDateTime);
-                return;
-            case ReadOnlyMemory<byte> bytes:
-                WriteBase64(bytes.Span);
-                return;
-            case Memory<byte> bytes:
-                WriteBase64(bytes.Span);
-                return;
-            case ArraySegment<byte> bytes:
-                WriteBase64(bytes);
-                return;
-            case IDictionary dictionary:
-                WriteDictionary(dictionary);
-                return;
         }
 
-        var type = value.GetType();
-        var pairs = PairEnumerators.GetOrAdd(type, FindPairEnumerator);
-        if (pairs is not null)
-        {
-            WritePairs(pairs(value));
-        }
-        else if (value is IEnumerable items)
-        {
-            BeginContainer();
-            WriteRaw("<value><array><data>\n"u8);
-            foreach (var item in items)
-            {
-                WriteValue(item);
-            }
-
-            WriteRaw("</data></array></value>\n"u8);
-            EndContainer();
-        }
-        else
-        {
-            BeginContainer();
-            StructShape.For(type).Write(value, this);
-            EndContainer();
-        }
+        Encoders.GetOrAdd(value.GetType(), EncoderFor)(this, value);
     }
 
     public void WriteNil() => WriteRaw("<value><nil/></value>"u8);
@@ -212,6 +142,39 @@ internal sealed class XmlRpcValueWriter
         WriteRaw("<value><i8>"u8);
         WriteNumber(number);
         WriteRaw("</i8></value>\n"u8);
+    }
+
+    /// <summary>Writes an unsigned number; beyond the 64-bit range of <c>&lt;i8&gt;</c> it cannot be encoded.</summary>
+    public void WriteUnsigned(ulong number)
+    {
+        if (number > long.MaxValue)
+        {
+            throw new NotSupportedException($"cannot encode {number}: beyond the 64-bit range of <i8>");
+        }
+
+        WriteLong((long)number);
+    }
+
+    /// <summary>Writes a character as a one-character string (a lone surrogate becomes U+FFFD, as in any string).</summary>
+    public void WriteChar(char character)
+    {
+        WriteRaw("<value><string>"u8);
+        WriteText(new ReadOnlySpan<char>(in character));
+        WriteRaw("</string></value>\n"u8);
+    }
+
+    /// <summary>Writes a GUID as a string in its <c>"D"</c> form (<c>xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx</c>, lower case), as Python's <c>str(uuid)</c>.</summary>
+    public void WriteGuid(Guid guid)
+    {
+        WriteRaw("<value><string>"u8);
+        var span = Reserve(36);
+        if (!guid.TryFormat(span, out var written, "D"))
+        {
+            throw new InvalidOperationException("a GUID did not fit in 36 bytes");
+        }
+
+        _position += written;
+        WriteRaw("</string></value>\n"u8);
     }
 
     public void WriteBoolean(bool flag) =>
@@ -316,15 +279,47 @@ internal sealed class XmlRpcValueWriter
 
     private void WriteEnum(object value)
     {
-        var underlying = Enum.GetUnderlyingType(value.GetType());
-        if (underlying == typeof(ulong))
+        if (Enum.GetUnderlyingType(value.GetType()) == typeof(ulong))
         {
-            WriteValue(Convert.ToUInt64(value, CultureInfo.InvariantCulture));
+            WriteUnsigned(Convert.ToUInt64(value, CultureInfo.InvariantCulture));
         }
         else
         {
             WriteLong(Convert.ToInt64(value, CultureInfo.InvariantCulture));
         }
+    }
+
+    private void WriteItems(object?[] items)
+    {
+        BeginContainer();
+        WriteRaw("<value><array><data>\n"u8);
+        foreach (var item in items)
+        {
+            WriteValue(item);
+        }
+
+        WriteRaw("</data></array></value>\n"u8);
+        EndContainer();
+    }
+
+    private void WriteEnumerable(IEnumerable items)
+    {
+        BeginContainer();
+        WriteRaw("<value><array><data>\n"u8);
+        foreach (var item in items)
+        {
+            WriteValue(item);
+        }
+
+        WriteRaw("</data></array></value>\n"u8);
+        EndContainer();
+    }
+
+    private void WriteRecord(StructShape shape, object value)
+    {
+        BeginContainer();
+        shape.Write(value, this);
+        EndContainer();
     }
 
     private void WriteDictionary(IDictionary dictionary)
@@ -415,31 +410,47 @@ internal sealed class XmlRpcValueWriter
         return _buffer.Span[_position..];
     }
 
-    /// <summary>
-    /// For a type that enumerates <c>KeyValuePair&lt;string, T&gt;</c> (a generic dictionary that
-    /// is not an <see cref="IDictionary"/>), a function that enumerates its pairs boxed; else null.
-    /// Found once per type.
-    /// </summary>
-    private static Func<object, IEnumerable<KeyValuePair<string, object?>>>? FindPairEnumerator(Type type)
+    /// <summary>How values of a type other than the commonest ones are written: as <see cref="XmlRpcTypes"/> says.</summary>
+    private static Action<XmlRpcValueWriter, object> EncoderFor(Type type)
     {
-        foreach (var candidate in type.GetInterfaces())
+        if (XmlRpcTypes.Scalar(type) is { } scalar)
         {
-            if (!candidate.IsGenericType || candidate.GetGenericTypeDefinition() != typeof(IEnumerable<>))
-            {
-                continue;
-            }
-
-            var element = candidate.GetGenericArguments()[0];
-            if (element.IsGenericType
-                && element.GetGenericTypeDefinition() == typeof(KeyValuePair<,>)
-                && element.GetGenericArguments()[0] == typeof(string))
-            {
-                var method = BoxPairsMethod.MakeGenericMethod(element.GetGenericArguments()[1]);
-                return method.CreateDelegate<Func<object, IEnumerable<KeyValuePair<string, object?>>>>();
-            }
+            return scalar.Write;
         }
 
-        return null;
+        var kind = XmlRpcTypes.KindOf(type, out var refusal);
+        if (kind == WireKind.Int)
+        {
+            // Enums: the integer types themselves are scalars.
+            return static (writer, value) => writer.WriteEnum(value);
+        }
+
+        if (kind == WireKind.Struct && typeof(IDictionary).IsAssignableFrom(type))
+        {
+            return static (writer, value) => writer.WriteDictionary((IDictionary)value);
+        }
+
+        if (kind == WireKind.Struct && XmlRpcTypes.PairValueType(type) is { } pairValue)
+        {
+            // A generic dictionary that is not an IDictionary: its pairs, boxed.
+            var pairs = BoxPairsMethod.MakeGenericMethod(pairValue).CreateDelegate<Func<object, IEnumerable<KeyValuePair<string, object?>>>>();
+            return (writer, value) => writer.WritePairs(pairs(value));
+        }
+
+        if (kind == WireKind.Struct)
+        {
+            var shape = StructShape.For(type);
+            return (writer, value) => writer.WriteRecord(shape, value);
+        }
+
+        if (kind == WireKind.Array)
+        {
+            return static (writer, value) => writer.WriteEnumerable((IEnumerable)value);
+        }
+
+        // A bare object, or a type the table refuses.
+        var reason = $"cannot encode a value of type {XmlRpcTypes.Display(type)}: {refusal ?? "it has no XML-RPC form"}";
+        return (_, _) => throw new NotSupportedException(reason);
     }
 
     private static IEnumerable<KeyValuePair<string, object?>> BoxPairs<T>(object source)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Supervisor.Host.Platform;
 using Supervisor.Host.Processes.Spawning;
 using static Supervisor.Host.Tests.Processes.SpawnHarness;
 

@@ -1,3 +1,4 @@
+using Supervisor.Host.Platform;
 using Supervisor.Host.Processes.Spawning;
 using Supervisor.Host.Tests.Support;
 using static Supervisor.Host.Tests.Processes.SpawnHarness;

@@ -1,3 +1,4 @@
+using Supervisor.Host.Plugins;
 using Supervisor.Host.Rpc;
 using Supervisor.Host.Tests.Support;
 
@@ -52,6 +53,6 @@ public sealed class RegistryTests
     [InlineData("retries", "retry", false)]
     public void PythonNamesMatchTheirDotnetTwins(string python, string dotnet, bool expected)
     {
-        Assert.Equal(expected, WireNames.SameWords(python, dotnet));
+        Assert.Equal(expected, PythonNames.SameWords(python, dotnet));
     }
 }

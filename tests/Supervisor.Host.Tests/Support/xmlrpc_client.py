@@ -2,8 +2,10 @@
 
 Usage: python3 xmlrpc_client.py URL SCRIPT
 URL is unix:///path/to.sock or http://host:port (user:pass@ allowed).
-SCRIPT is Python evaluated with `proxy` (a ServerProxy) and `xmlrpc` in scope; its value is
+SCRIPT is Python evaluated with `proxy` (a ServerProxy), `xmlrpc` and `attempt` in scope; its value is
 printed as JSON: {"value": ...} or {"fault": [code, string]} or {"error": "..."}.
+`attempt(lambda: proxy.x.y())` is one call's outcome in that same form, so one script can make many
+calls, faults included: `[attempt(lambda: ...), attempt(lambda: ...)]`.
 """
 import http.client
 import json
@@ -48,10 +50,17 @@ def jsonable(value):
     return value
 
 
+def attempt(call):
+    try:
+        return {"value": jsonable(call())}
+    except xmlrpc.client.Fault as fault:
+        return {"fault": [fault.faultCode, fault.faultString]}
+
+
 def main():
     proxy = proxy_for(sys.argv[1])
     try:
-        value = eval(sys.argv[2], {"proxy": proxy, "xmlrpc": xmlrpc})
+        value = eval(sys.argv[2], {"proxy": proxy, "xmlrpc": xmlrpc, "attempt": attempt})
         print(json.dumps({"value": jsonable(value)}))
     except xmlrpc.client.Fault as fault:
         print(json.dumps({"fault": [fault.faultCode, fault.faultString]}))

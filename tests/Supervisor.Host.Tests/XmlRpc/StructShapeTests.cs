@@ -39,8 +39,8 @@ public class StructShapeTests
     [InlineData("", "")]
     public void StructKeys_FollowSystemTextJsonCamelCase(string name, string expected)
     {
-        Assert.Equal(expected, Supervisor.Host.Rpc.WireNames.StructKey(name));
-        Assert.Equal(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(name), Supervisor.Host.Rpc.WireNames.StructKey(name));
+        Assert.Equal(expected, StructKeys.FromName(name));
+        Assert.Equal(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(name), StructKeys.FromName(name));
     }
 
     [Fact]

@@ -280,7 +280,7 @@ public class XmlRpcResponseWriterTests
     public void Rejects_FrameworkTypesWithoutAnXmlRpcForm()
     {
         Assert.Throws<NotSupportedException>(() => Wire.Response(TimeSpan.FromSeconds(1)));
-        Assert.Throws<NotSupportedException>(() => Wire.Response(Guid.Empty));
+        Assert.Throws<NotSupportedException>(() => Wire.Response(new Version(1, 2)));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Supervisor.Host.Platform;
 
 namespace Supervisor.Host.Processes.Spawning;
 

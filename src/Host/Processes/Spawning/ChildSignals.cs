@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using Supervisor.Host.Platform;
 
 namespace Supervisor.Host.Processes.Spawning;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Supervisor.Host.Config;
+using Supervisor.Host.Platform;
 
 namespace Supervisor.Host.Processes.Spawning;
 

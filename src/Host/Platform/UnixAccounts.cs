@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Supervisor.Host.Config;
+namespace Supervisor.Host.Platform;
 
 /// <summary>The passwd and group databases (NSS), as Python's <c>pwd</c> and <c>grp</c> modules read them.</summary>
 internal static partial class UnixAccounts
@@ -61,7 +61,7 @@ internal static partial class UnixAccounts
     {
         lock (Gate)
         {
-            var entry = GetPasswdByUid(GetUid());
+            var entry = GetPasswdByUid((uint)Native.GetUid());
             return entry == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(Marshal.PtrToStructure<Passwd>(entry).Dir);
         }
     }
@@ -101,9 +101,6 @@ internal static partial class UnixAccounts
 
     [LibraryImport("libc", EntryPoint = "getgrgid")]
     private static partial IntPtr GetGroupByGid(uint gid);
-
-    [LibraryImport("libc", EntryPoint = "getuid")]
-    private static partial uint GetUid();
 
     [StructLayout(LayoutKind.Sequential)]
     private struct Passwd
