@@ -100,6 +100,13 @@ internal static unsafe partial class NativeIo
     [LibraryImport("libc", EntryPoint = "posix_fadvise")]
     public static partial int PosixFadvise(int fd, long offset, long length, int advice);
 
+    /// <summary>sync_file_range(2)'s flag that starts writeback of a range's dirty pages and returns at once.</summary>
+    public const uint SyncFileRangeWrite = 2;
+
+    /// <summary>sync_file_range(2): 0, or -1 with errno set.</summary>
+    [LibraryImport("libc", EntryPoint = "sync_file_range", SetLastError = true)]
+    public static partial int SyncFileRange(int fd, long offset, long length, uint flags);
+
     [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
     public static partial int Fcntl(int fd, int cmd, int arg);
 
