@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Supervisor.Host.Tests.Support;
 
-namespace Supervisor.Host.Tests.ProcessRpc;
+namespace Supervisor.Host.Tests.SupervisorNamespace;
 
 /// <summary>
 /// The process methods of the <c>supervisor</c> namespace and the log streams against a real daemon with
