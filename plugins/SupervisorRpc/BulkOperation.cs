@@ -3,12 +3,12 @@ using Supervisor.Abstractions;
 namespace Supervisor;
 
 /// <summary>
-/// Runs one per-process call for each of a list of processes and collects the status structs
-/// (xmlrpc-api.md §1.7), in the reference's order (rpcinterface.py <c>make_allfunc</c>): the calls are all
-/// made at once, in priority order, so their waits proceed together; the outcomes the process loop decided
-/// as it acted on a call (faults such as NO_FILE, starts with nothing to wait for) come first, in priority
-/// order, then the waiting ones as they complete (those found complete together in priority order). No
-/// thread is held while waiting.
+/// Runs one per-process call for each of a list of processes and collects the status structs (Supervisor's
+/// <c>supervisor/rpcinterface.py</c>, <c>make_allfunc</c>), in the reference's order: the calls are all made
+/// at once, in priority order, so their waits proceed together; the outcomes the process loop decided as it
+/// acted on a call (faults such as NO_FILE, starts with nothing to wait for) come first, in priority order,
+/// then the waiting ones as they complete (those found complete together in priority order). No thread is
+/// held while waiting.
 /// </summary>
 internal static class BulkOperation
 {

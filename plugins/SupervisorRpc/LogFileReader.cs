@@ -3,7 +3,7 @@ using Supervisor.Abstractions;
 
 namespace Supervisor;
 
-/// <summary>Supervisor's offset/length rules for reading a log file (xmlrpc-api.md §5.1).</summary>
+/// <summary>Supervisor's offset/length rules for reading a log file (<c>supervisor/options.py</c>, <c>readFile</c>).</summary>
 internal static class LogFileReader
 {
     /// <summary>

@@ -2,12 +2,12 @@ using System.Text;
 
 namespace Supervisor;
 
-/// <summary>The reference's <c>tailFile</c> (xmlrpc-api.md §5.2), decoded with replacement characters.</summary>
+/// <summary>The reference's <c>tailFile</c> (<c>supervisor/options.py</c>), decoded with replacement characters.</summary>
 internal static class LogTail
 {
     /// <summary>
     /// <c>[data, size, overflow]</c>: the returned offset is always the file size; data is the last
-    /// <c>min(length, size)</c> bytes when <paramref name="offset"/> is before the end, else empty; overflow
+    /// <c>min(length, size)</c> bytes when <paramref name="offsetValue"/> is before the end, else empty; overflow
     /// says the file is longer than <c>offset + length</c>. A missing file is <c>["", 0, false]</c> whatever the
     /// numbers (the reference converts them, <see cref="PythonArguments.Int"/>, only once it has a file), an I/O
     /// error <c>["", offset, false]</c>.

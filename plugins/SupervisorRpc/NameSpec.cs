@@ -1,15 +1,12 @@
 namespace Supervisor;
 
 /// <summary>
-/// A <c>name</c> argument split at its first colon (xmlrpc-api.md §1.5): <c>"web"</c> is process
-/// <c>web</c> of group <c>web</c>; <c>"g:p"</c> is process <c>p</c> of group <c>g</c>; <c>"g:"</c> and
-/// <c>"g:*"</c> name the whole group (<see cref="Process"/> is null).
+/// A <c>name</c> argument split at its first colon (<c>supervisor/options.py</c>, <c>split_namespec</c>):
+/// <c>"web"</c> is process <c>web</c> of group <c>web</c>; <c>"g:p"</c> is process <c>p</c> of group
+/// <c>g</c>; <c>"g:"</c> and <c>"g:*"</c> name the whole group (<see cref="Process"/> is null).
 /// </summary>
 internal readonly record struct NameSpec(string Group, string? Process)
 {
-    /// <summary>True for a group spec (<c>g:</c> or <c>g:*</c>).</summary>
-    public bool IsGroup => Process is null;
-
     public static NameSpec Parse(string name)
     {
         var colon = name.IndexOf(':', StringComparison.Ordinal);

@@ -3,7 +3,10 @@ using Supervisor.Abstractions;
 
 namespace Supervisor;
 
-/// <summary>The <c>statename</c> and <c>description</c> texts of <c>getProcessInfo</c> (xmlrpc-api.md §1.2, §6.2).</summary>
+/// <summary>
+/// The <c>statename</c> and <c>description</c> texts of <c>getProcessInfo</c> (<c>supervisor/states.py</c>,
+/// <c>getProcessStateDescription</c>; <c>supervisor/rpcinterface.py</c>, <c>_interpretProcessInfo</c>).
+/// </summary>
 internal static class ProcessDescriptions
 {
     // Python's str(timedelta) of the longest uptime, "106751991167 days, 23:59:59", fits easily.

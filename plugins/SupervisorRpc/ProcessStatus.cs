@@ -74,7 +74,7 @@ public sealed record ProcessStatus
     private static int Clamp(long seconds) => (int)Math.Clamp(seconds, int.MinValue, int.MaxValue);
 }
 
-/// <summary>One entry of a group/all operation's result (xmlrpc-api.md §1.7).</summary>
+/// <summary>One entry of a group/all operation's result (<c>supervisor/rpcinterface.py</c>, <c>make_allfunc</c>).</summary>
 /// <param name="Name">The process name.</param>
 /// <param name="Group">The group name.</param>
 /// <param name="Status">80 (SUCCESS) or the fault code met.</param>

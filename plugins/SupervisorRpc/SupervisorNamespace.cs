@@ -151,10 +151,11 @@ public sealed partial class SupervisorNamespace(ISupervisord supervisord)
     }
 
     /// <summary>
-    /// The active group and process a name designates (xmlrpc-api.md §1.5); the process is null for a group
-    /// spec. <c>Given</c> is the name as the caller spelled it, which the reference's faults show: BAD_NAME with
-    /// it when the group is not active or has no such process. A name that is no string is INCORRECT_PARAMETERS
-    /// (the reference splits it at its colon and fails with HTTP 500).
+    /// The active group and process a name designates (<c>supervisor/rpcinterface.py</c>,
+    /// <c>_getGroupAndProcess</c>); the process is null for a group spec. <c>Given</c> is the name as the
+    /// caller spelled it, which the reference's faults show: BAD_NAME with it when the group is not active or
+    /// has no such process. A name that is no string is INCORRECT_PARAMETERS (the reference splits it at its
+    /// colon and fails with HTTP 500).
     /// </summary>
     private (ProcessGroupInfo Group, ProcessInfo? Process, string Given) Resolve(object name)
     {

@@ -3,8 +3,9 @@ using Supervisor.Abstractions;
 namespace My;
 
 /// <summary>
-/// The seed's factory module. In Python it is <c>my.package:make_another_rpcinterface</c>; here the type
-/// <c>My.Package</c> holds <c>MakeAnotherRpcInterface</c>, so the seed's config line works unchanged:
+/// The factory module of Supervisor's example (http://supervisord.org/xmlrpc.html, "Configuring XML-RPC
+/// Interface Factories"). In Python it is <c>my.package:make_another_rpcinterface</c>; here the type
+/// <c>My.Package</c> holds <c>MakeAnotherRpcInterface</c>, so the documented config line works unchanged:
 /// <code>
 /// [rpcinterface:another]
 /// supervisor.rpcinterface_factory = my.package:make_another_rpcinterface

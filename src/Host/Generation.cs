@@ -1,5 +1,4 @@
 using Supervisor.Abstractions;
-using Supervisor.Host.Config;
 using Supervisor.Host.Events;
 using Supervisor.Host.Facade;
 using Supervisor.Host.Http;

@@ -42,7 +42,7 @@ public class XmlRpcCodecBenchmarks
     [Benchmark(Description = "decode getState request")]
     public string DecodeGetStateRequest() => XmlRpcRequestReader.Read(_getState).MethodName;
 
-    /// <summary>Shaped like the built-in plugin's process info struct (xmlrpc-api.md, getProcessInfo).</summary>
+    /// <summary>Shaped like the built-in plugin's process info struct (plugins/SupervisorRpc/ProcessStatus.cs).</summary>
     public sealed record ProcessInfo(
         [property: RpcMember("name")] string Name,
         [property: RpcMember("group")] string Group,

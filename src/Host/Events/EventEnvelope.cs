@@ -4,10 +4,11 @@ using System.Text;
 namespace Supervisor.Host.Events;
 
 /// <summary>
-/// What a listener reads for one event (events.md §2): a header line, then the payload.
-/// <c>len:</c> counts the payload's characters (Unicode code points) as Supervisor does, not its bytes:
-/// <c>supervisor.childutils</c> and the listeners built on it read that many characters from a text
-/// stream and would wait forever for a byte count. The envelope is written UTF-8 encoded.
+/// What a listener reads for one event (<c>supervisor/process.py</c>,
+/// <c>EventListenerPool._eventEnvelope</c>): a header line, then the payload. <c>len:</c> counts the
+/// payload's characters (Unicode code points) as Supervisor does, not its bytes: <c>supervisor.childutils</c>
+/// and the listeners built on it read that many characters from a text stream and would wait forever for a
+/// byte count. The envelope is written UTF-8 encoded.
 /// </summary>
 internal static class EventEnvelope
 {

@@ -4,8 +4,9 @@ using System.Text.RegularExpressions;
 namespace Supervisor.Host.Events;
 
 /// <summary>
-/// The event type hierarchy (events.md §1): Supervisor 4.2.5's types, each with its parent, plus the
-/// types plugins register (children of <c>EVENT</c>). Subscribing to a type subscribes to its
+/// The event type hierarchy (<c>supervisor/events.py</c>: the class <c>EventTypes</c> names the types, the
+/// event classes' inheritance gives each its parent): Supervisor 4.2.5's types, each with its parent, plus
+/// the types plugins register (children of <c>EVENT</c>). Subscribing to a type subscribes to its
 /// descendants. One registry per daemon generation: plugins register again when they are reloaded.
 /// Thread-safe.
 /// </summary>

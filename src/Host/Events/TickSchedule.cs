@@ -4,10 +4,10 @@ using Supervisor.Abstractions;
 namespace Supervisor.Host.Events;
 
 /// <summary>
-/// TICK_5, TICK_60 and TICK_3600 (events.md §1): an event when the wall clock crosses a multiple of the
-/// period, none at start-up. A late loop sends one event per period with the latest boundary; periods
-/// crossed together go out shortest first with the same <c>when:</c>. The reference's
-/// <c>Supervisor.tick</c>, driven by the engine's loop.
+/// TICK_5, TICK_60 and TICK_3600 (<c>supervisor/events.py</c>, <c>TickEvent</c>): an event when the wall
+/// clock crosses a multiple of the period, none at start-up. A late loop sends one event per period with the
+/// latest boundary; periods crossed together go out shortest first with the same <c>when:</c>. The
+/// reference's <c>Supervisor.tick</c> (<c>supervisor/supervisord.py</c>), driven by the engine's loop.
 /// </summary>
 internal sealed class TickSchedule
 {

@@ -71,18 +71,10 @@ internal sealed class ProcessTableFacade(Func<ConfigLoadResult> readConfig) : IP
         EngineFaults.Translated(Engine.Invoke(() => Engine.Commands.Signal(group, name, signal)).WaitAsync(cancellationToken));
 
     public Task WriteStdinAsync(string group, string name, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
-        EngineFaults.Translated(Engine.Invoke(() =>
-        {
-            Engine.Commands.WriteStdin(group, name, data);
-            return true;
-        }).WaitAsync(cancellationToken));
+        Run(commands => commands.WriteStdin(group, name, data), cancellationToken);
 
     public Task ClearLogsAsync(string group, string name, CancellationToken cancellationToken) =>
-        EngineFaults.Translated(Engine.Invoke(() =>
-        {
-            Engine.Commands.ClearLogs(group, name);
-            return true;
-        }).WaitAsync(cancellationToken));
+        Run(commands => commands.ClearLogs(group, name), cancellationToken);
 
     /// <summary>
     /// Runs a start or stop on the loop and says whether it was decided there and then: the engine answers at
@@ -121,18 +113,10 @@ internal sealed class ProcessTableFacade(Func<ConfigLoadResult> readConfig) : IP
     }
 
     public Task AddGroupAsync(string name, CancellationToken cancellationToken) =>
-        EngineFaults.Translated(Engine.Invoke(() =>
-        {
-            Engine.Commands.AddGroup(name);
-            return true;
-        }).WaitAsync(cancellationToken));
+        Run(commands => commands.AddGroup(name), cancellationToken);
 
     public Task RemoveGroupAsync(string name, CancellationToken cancellationToken) =>
-        EngineFaults.Translated(Engine.Invoke(() =>
-        {
-            Engine.Commands.RemoveGroup(name);
-            return true;
-        }).WaitAsync(cancellationToken));
+        Run(commands => commands.RemoveGroup(name), cancellationToken);
 
     public Task<IReadOnlyList<ProcessInfo>> AddProcessAsync(
         string group, string program, IReadOnlyDictionary<string, string> options, CancellationToken cancellationToken)
@@ -151,9 +135,13 @@ internal sealed class ProcessTableFacade(Func<ConfigLoadResult> readConfig) : IP
     }
 
     public Task RemoveProcessAsync(string group, string name, CancellationToken cancellationToken) =>
+        Run(commands => commands.RemoveProcess(group, name), cancellationToken);
+
+    /// <summary>Runs a command that answers nothing on the engine's loop; a refusal becomes its fault.</summary>
+    private Task Run(Action<EngineCommands> command, CancellationToken cancellationToken) =>
         EngineFaults.Translated(Engine.Invoke(() =>
         {
-            Engine.Commands.RemoveProcess(group, name);
+            command(Engine.Commands);
             return true;
         }).WaitAsync(cancellationToken));
 }

@@ -64,7 +64,8 @@ internal sealed class MainLog : IDisposable
                     _failing = false;
 
                     // As the reference's handler: rotate after the write once the file has reached maxbytes,
-                    // so a file may exceed it by one message (processes.md §6.2).
+                    // so a file may exceed it by one message (supervisor/loggers.py, RotatingFileHandler.emit
+                    // then doRollover).
                     if (_maxBytes > 0 && _file.Length >= _maxBytes)
                     {
                         Rotate();

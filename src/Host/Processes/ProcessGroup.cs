@@ -4,7 +4,7 @@ using Supervisor.Host.Config;
 namespace Supervisor.Host.Processes;
 
 /// <summary>An active process group: its configuration and its processes in (priority, name) order. Loop thread only.</summary>
-internal sealed class ProcessGroup(ProcessGroupConfig config, long activationOrder, List<SupervisedProcess> processes)
+internal sealed class ProcessGroup(ProcessGroupConfig config, List<SupervisedProcess> processes)
 {
     private ProcessGroupInfo? _snapshot;
 
@@ -14,9 +14,6 @@ internal sealed class ProcessGroup(ProcessGroupConfig config, long activationOrd
     public string Name => Config.Name;
 
     public int Priority => Config.Priority;
-
-    /// <summary>Increases with every activation: ties of priority keep activation order.</summary>
-    public long ActivationOrder { get; } = activationOrder;
 
     public List<SupervisedProcess> Processes { get; } = processes;
 

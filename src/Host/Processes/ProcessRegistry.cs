@@ -27,7 +27,6 @@ internal sealed class ProcessRegistry
     // (supervisord.py add_process_group, options.py create_autochildlogs), and reloadConfig brings new,
     // unresolved objects ('auto') even for groups left running.
     private readonly Dictionary<ProcessConfig, (string? Stdout, string? Stderr)> _activatedLogs = new(ReferenceEqualityComparer.Instance);
-    private long _activations;
 
     /// <param name="config">The configuration the daemon started with: the first pending one, and the AUTO log settings.</param>
     public ProcessRegistry(SupervisordConfig config, EventRouter events, EngineServices services)
@@ -85,7 +84,7 @@ internal sealed class ProcessRegistry
         }
 
         var processes = config.Processes.Select(p => NewProcess(p, config.Name, pool)).ToList();
-        var group = new ProcessGroup(config, _activations++, processes) { Pool = pool };
+        var group = new ProcessGroup(config, processes) { Pool = pool };
 
         // Priority order, ties in activation order: the new group goes after every group whose priority
         // is not higher (a binary search, so activating thousands of groups stays linear-ish).

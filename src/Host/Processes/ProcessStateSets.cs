@@ -2,7 +2,10 @@ using Supervisor.Abstractions;
 
 namespace Supervisor.Host.Processes;
 
-/// <summary>The state sets of processes.md §1 that decide which requests a process accepts.</summary>
+/// <summary>
+/// The state sets that decide which requests a process accepts: <c>RUNNING_STATES</c>, <c>STOPPED_STATES</c>
+/// and <c>SIGNALLABLE_STATES</c> of <c>supervisor/states.py</c>.
+/// </summary>
 internal static class ProcessStateSets
 {
     /// <summary>STARTING, RUNNING, BACKOFF: a start is refused (ALREADY_STARTED) and a stop acts.</summary>

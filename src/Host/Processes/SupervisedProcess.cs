@@ -8,10 +8,10 @@ using Supervisor.Host.Processes.Spawning;
 namespace Supervisor.Host.Processes;
 
 /// <summary>
-/// One supervised process and its state machine (processes.md §2–§5). Every member is used on the
-/// engine's loop thread only; readers get <see cref="Snapshot"/>, an immutable record rebuilt after
-/// each change. The method names and their order of effects follow the reference's
-/// <c>Subprocess</c> (spawn, kill, finish, transition), because the log lines, events and fault
+/// One supervised process and its state machine (the states: http://supervisord.org/subprocess.html, "Process
+/// States"). Every member is used on the engine's loop thread only; readers get <see cref="Snapshot"/>, an
+/// immutable record rebuilt after each change. The method names and their order of effects follow the
+/// reference's <c>Subprocess</c> (spawn, kill, finish, transition), because the log lines, events and fault
 /// texts that users compare depend on that order.
 /// </summary>
 internal sealed class SupervisedProcess
@@ -99,7 +99,7 @@ internal sealed class SupervisedProcess
 
     public bool HasLiveChild => Pid != 0 && !_exitCollected;
 
-    /// <summary>Starts the child (processes.md §5). Returns the pid, or null when nothing was spawned.</summary>
+    /// <summary>Starts the child (the reference's <c>Subprocess.spawn</c>). Returns the pid, or null when nothing was spawned.</summary>
     public int? Spawn()
     {
         if (Pid != 0)
@@ -180,8 +180,9 @@ internal sealed class SupervisedProcess
     }
 
     /// <summary>
-    /// Sends a signal meant to end the process (processes.md §3). Returns null when sent (or when the
-    /// process was in BACKOFF, which simply becomes STOPPED), else the reason it could not be.
+    /// Sends a signal meant to end the process (the reference's <c>Subprocess.kill</c>). Returns null when
+    /// sent (or when the process was in BACKOFF, which simply becomes STOPPED), else the reason it could not
+    /// be.
     /// </summary>
     public string? Kill(int signal)
     {

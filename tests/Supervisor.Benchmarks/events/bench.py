@@ -178,7 +178,9 @@ class MulticallSource:
         self._connection.request("POST", "/RPC2", self._body, {"Content-Type": "text/xml"})
         response = self._connection.getresponse()
         body = response.read()
-        # The reference answers raw values, ours wraps each in a one-element array (transport.md §8): count booleans.
+        # The reference answers raw values, ours wraps each in a one-element array (README.md, "Differences
+        # from Supervisor"; supervisor/xmlrpc.py, SystemNamespaceRPCInterface.multicall, appends bare values):
+        # count booleans.
         if response.status != 200 or b"<fault>" in body or body.count(b"<boolean>") != BATCH:
             raise RuntimeError(f"{self._daemon.name}: multicall of sendRemoteCommEvent answered {response.status} {body[:300]!r}")
         return BATCH

@@ -36,7 +36,6 @@ internal sealed class FuzzDaemon : ISupervisord, IProcessTable, IAsyncDisposable
     private readonly IReadOnlyList<ProcessGroupInfo> _configuredGroups;
     private IReadOnlyList<ProcessGroupInfo> _groups;
     private bool _logsTouched;
-    private long _stdinBytes;
     private int _nextPid = PidBase;
 
     public FuzzDaemon(string directory)
@@ -71,9 +70,6 @@ internal sealed class FuzzDaemon : ISupervisord, IProcessTable, IAsyncDisposable
         _groups = _initialGroups;
         WriteLogFiles();
     }
-
-    /// <summary>Bytes accepted by sendProcessStdin since the last reset (they go nowhere).</summary>
-    public long StdinBytes => Interlocked.Read(ref _stdinBytes);
 
     // ISupervisord
 
@@ -162,8 +158,8 @@ internal sealed class FuzzDaemon : ISupervisord, IProcessTable, IAsyncDisposable
 
     public Task WriteStdinAsync(string group, string name, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
+        // Accepted, and they go nowhere.
         Running(group, name);
-        Interlocked.Add(ref _stdinBytes, data.Length);
         return Task.CompletedTask;
     }
 
@@ -248,7 +244,6 @@ internal sealed class FuzzDaemon : ISupervisord, IProcessTable, IAsyncDisposable
         _groups = _initialGroups;
         State = SupervisorState.Running;
         _nextPid = PidBase;
-        Interlocked.Exchange(ref _stdinBytes, 0);
         if (_logsTouched)
         {
             WriteLogFiles();

@@ -9,7 +9,7 @@ namespace Supervisor.Host.Tests.Issues;
 public sealed class Issue0002PluginHostTests
 {
     [PythonFact]
-    public async Task TheSeedsThreeStepsWorkWithADroppedInPlugin()
+    public async Task TheReadmesThreeStepsWorkWithADroppedInPlugin()
     {
         const string config = RunningDaemon.StandardSections + """
             [supervisord]
@@ -22,15 +22,7 @@ public sealed class Issue0002PluginHostTests
             """;
 
         // Step 2: the plugin's own build output, copied as a user would.
-        await using var daemon = await RunningDaemon.StartAsync(config, dir =>
-        {
-            var target = dir.File("my-plugins/AnotherRpcInterface");
-            Directory.CreateDirectory(target);
-            foreach (var file in Directory.EnumerateFiles(TestPaths.Metadata("SampleOutput")))
-            {
-                File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
-            }
-        });
+        await using var daemon = await RunningDaemon.StartAsync(config, dir => TestPlugins.InstallSample(dir.File("my-plugins")));
 
         Assert.Contains(
             $"RPC interface 'another' made by My.Package.MakeAnotherRpcInterface from {daemon.Directory.File("my-plugins/AnotherRpcInterface/AnotherRpcInterface.dll")}",

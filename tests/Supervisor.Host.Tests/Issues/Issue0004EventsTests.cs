@@ -30,15 +30,7 @@ public sealed class Issue0004EventsTests
             autostart = false
             startsecs = 0
             """;
-        await using var daemon = await RunningDaemon.StartAsync(config, dir =>
-        {
-            var target = dir.File("my-plugins/AnotherRpcInterface");
-            Directory.CreateDirectory(target);
-            foreach (var file in Directory.EnumerateFiles(TestPaths.Metadata("SampleOutput")))
-            {
-                File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
-            }
-        });
+        await using var daemon = await RunningDaemon.StartAsync(config, dir => TestPlugins.InstallSample(dir.File("my-plugins")));
         await daemon.WaitForStateAsync("notes", "RUNNING");
 
         // Published by the plugin, delivered by the pool: the only event this pool subscribes to, so serial 0.

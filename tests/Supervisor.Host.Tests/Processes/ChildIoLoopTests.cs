@@ -368,7 +368,7 @@ public sealed class ChildIoLoopTests
     }
 
     [Fact]
-    public void TwoThousandChildrenAttachedAtOnce()
+    public void TwoThousandChildrenAttachedAtOnceAreAllReadAndAllDrain()
     {
         const int children = 2000;
         using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));

@@ -8,8 +8,8 @@ namespace Supervisor.Host.Tests.Processes;
 
 /// <summary>
 /// PROCESS_LOG events, capture mode (PROCESS_COMMUNICATION) and the listener protocol channel of one
-/// channel's sink (events.md §5, §6). Expected payloads and DEBG lines were read from the reference
-/// supervisord 4.2.5 with a childutils listener (see the report of the capture branch).
+/// channel's sink (<c>supervisor/dispatchers.py</c>, <c>POutputDispatcher</c>). Expected payloads and DEBG lines
+/// were read from the reference supervisord 4.2.5 with a childutils listener.
 /// </summary>
 public sealed class ChildOutputEventsTests
 {
@@ -231,7 +231,7 @@ public sealed class ChildOutputEventsTests
     }
 
     [Fact]
-    public void UndecodableAndAnsiCapturedData()
+    public void CapturedBytesThatAreNotUtf8ShowAsPythonBytesAndAnsiCodesAreStripped()
     {
         var events = new List<SupervisorEvent>();
         using var log = LogFor(null, events, captureMaxBytes: 15, stripAnsi: true);
@@ -399,11 +399,12 @@ public sealed class ChildOutputEventsTests
         Assert.Equal("READY\n", File.ReadAllText(path));
     }
 
+    // find_prefix_at_end of supervisor/medusa/asynchat_25.py: how many bytes at the end could start the token.
     [Theory]
     [InlineData("abc<!--XSUP", 8)]
     [InlineData("abc<", 1)]
     [InlineData("abc", 0)]
     [InlineData("<!--XSUPERVISOR:BEGIN--", 23)]
-    public void FindPrefixAtEndIsAsynchats(string data, int expected) =>
+    public void TheTokenStartAtTheEndIsMeasuredAsAsynchatMeasuresIt(string data, int expected) =>
         Assert.Equal(expected, ChildOutputLog.FindPrefixAtEnd(Encoding.ASCII.GetBytes(data), ChildOutputLog.BeginToken));
 }

@@ -3,7 +3,10 @@ using Supervisor.Host.Tests.Support;
 
 namespace Supervisor.Host.Tests.Processes;
 
-/// <summary>processes.md §5.1 steps 1-3: splitting, the PATH search and the reference's spawnerr texts.</summary>
+/// <summary>
+/// The reference's <c>Subprocess.get_execv_args</c> and <c>ServerOptions.check_execv_args</c>: splitting, the PATH
+/// search and the reference's spawnerr texts.
+/// </summary>
 public sealed class CommandResolverTests
 {
     private static readonly Dictionary<string, string> NoEnvironment = [];

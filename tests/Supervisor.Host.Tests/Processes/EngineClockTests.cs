@@ -59,10 +59,7 @@ public sealed class EngineClockTests
         await engine.AdvanceAsync(1.999);
         Assert.Equal(ProcessState.Backoff, engine.Info("quick").State);
         await engine.AdvanceAsync(0.002);
-        await engine.WaitForStateAsync("quick", ProcessState.Starting);
-        await engine.AdvanceAsync(0.5);
-        await engine.Engine.Invoke(() => { engine.Engine.Commands.WriteStdin("quick", "quick", "go\n"u8.ToArray()); return true; });
-        var fatal = await engine.WaitForStateAsync("quick", ProcessState.Fatal);
+        var fatal = await RunHalfASecondAsync(engine, ProcessState.Fatal);
 
         Assert.Equal("Exited too quickly (process log may have details)", fatal.SpawnError);
         Assert.Equal(3, engine.LogLines("spawned: 'quick'").Count);
@@ -71,13 +68,13 @@ public sealed class EngineClockTests
         Assert.Empty(engine.LogLines("laststart time is in the future"));
     }
 
-    /// <summary>Waits for a spawn of <c>quick</c>, moves the clock half a second, and lets it exit into BACKOFF.</summary>
-    private static async Task RunHalfASecondAsync(FakeClockEngine engine)
+    /// <summary>Waits for a spawn of <c>quick</c>, moves the clock half a second, and lets it exit into BACKOFF (or <paramref name="exitsInto"/>).</summary>
+    private static async Task<ProcessInfo> RunHalfASecondAsync(FakeClockEngine engine, ProcessState exitsInto = ProcessState.Backoff)
     {
         await engine.WaitForStateAsync("quick", ProcessState.Starting);
         await engine.AdvanceAsync(0.5);
         await engine.Engine.Invoke(() => { engine.Engine.Commands.WriteStdin("quick", "quick", "go\n"u8.ToArray()); return true; });
-        await engine.WaitForStateAsync("quick", ProcessState.Backoff);
+        return await engine.WaitForStateAsync("quick", exitsInto);
     }
 
     [Fact]

@@ -3,8 +3,9 @@ using Supervisor.Host.Tests.Support;
 namespace Supervisor.Host.Tests.Processes;
 
 /// <summary>
-/// The state machine with real children under the real daemon (processes.md §2, §5, §9.1): start-up,
-/// RUNNING promotion, backoff and FATAL, autorestart variants, the child's environment and process group.
+/// The state machine with real children under the real daemon (<c>supervisor/process.py</c>,
+/// <c>Subprocess</c>): start-up, RUNNING promotion, backoff and FATAL, autorestart variants, the child's
+/// environment and process group.
 /// </summary>
 public sealed class EngineLifecycleTests
 {

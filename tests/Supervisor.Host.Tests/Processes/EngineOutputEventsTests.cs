@@ -4,8 +4,8 @@ using Supervisor.Host.Tests.Support;
 namespace Supervisor.Host.Tests.Processes;
 
 /// <summary>
-/// PROCESS_LOG and PROCESS_COMMUNICATION events from a real child under the real daemon (events.md §5,
-/// §6), observed by a plugin subscribed through <c>ISupervisord.Events</c> (tests/TestPlugins/Twiddler).
+/// PROCESS_LOG and PROCESS_COMMUNICATION events from a real child under the real daemon, observed by a plugin
+/// subscribed through <c>ISupervisord.Events</c> (tests/TestPlugins/Twiddler).
 /// </summary>
 public sealed class EngineOutputEventsTests
 {

@@ -4,7 +4,7 @@ using Supervisor.Host.Tests.Support;
 
 namespace Supervisor.Host.Tests.Processes;
 
-/// <summary>Output capture under the real daemon (processes.md §6, §7): log files, rotation, stdin, a noisy child.</summary>
+/// <summary>Output capture under the real daemon: log files, rotation, stdin, a noisy child.</summary>
 public sealed class EngineOutputTests
 {
     [Fact]

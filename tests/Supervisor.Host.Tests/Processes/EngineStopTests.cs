@@ -4,8 +4,8 @@ using Supervisor.Host.Tests.Support;
 namespace Supervisor.Host.Tests.Processes;
 
 /// <summary>
-/// Stopping (processes.md §3, §8.4): stop signals, SIGKILL escalation, group kills that leave no
-/// descendant behind, the daemon's ordered shutdown.
+/// Stopping (<c>Subprocess.kill</c> and <c>Supervisor.runforever</c>'s shutdown in the reference): stop
+/// signals, SIGKILL escalation, group kills that leave no descendant behind, the daemon's ordered shutdown.
 /// </summary>
 public sealed class EngineStopTests
 {

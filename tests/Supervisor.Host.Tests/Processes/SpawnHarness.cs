@@ -60,8 +60,6 @@ internal static class SpawnHarness
         }
     }
 
-    public static Task<ChildExit> ExitOf(int pid) => Exits.GetOrAdd(pid, _ => NewCompletion()).Task;
-
     /// <summary>Reads a non-blocking pipe end until EOF (every writer closed it).</summary>
     public static async Task<string> ReadToEndAsync(SafeFileHandle handle)
     {

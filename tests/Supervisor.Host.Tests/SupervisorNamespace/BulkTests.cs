@@ -3,7 +3,7 @@ using static Supervisor.Host.Tests.SupervisorNamespace.FakeProcessTable;
 
 namespace Supervisor.Host.Tests.SupervisorNamespace;
 
-/// <summary>Single and bulk start/stop over a fake engine: filters, entry order, concurrent waits, <c>wait</c> truthiness (xmlrpc-api.md §1.7, §2.3).</summary>
+/// <summary>Single and bulk start/stop over a fake engine: filters, entry order, concurrent waits, <c>wait</c> truthiness (<c>supervisor/rpcinterface.py</c>, <c>make_allfunc</c>, <c>startProcess</c>).</summary>
 public sealed class BulkTests
 {
     private readonly FakeDaemon _daemon = new();

@@ -1,10 +1,12 @@
-using Supervisor.Abstractions;
 using Supervisor.Host.Tests.Support;
 using static Supervisor.Host.Tests.SupervisorNamespace.FakeProcessTable;
 
 namespace Supervisor.Host.Tests.SupervisorNamespace;
 
-/// <summary>readProcess*Log and tailProcess*Log on the 20-byte file of xmlrpc-api.md §5.</summary>
+/// <summary>
+/// readProcess*Log and tailProcess*Log on a 20-byte file: each slice is what the reference's <c>readFile</c>
+/// and <c>tailFile</c> (<c>supervisor/options.py</c>) answer for the same numbers.
+/// </summary>
 public sealed class LogMethodTests : IDisposable
 {
     private readonly TempDirectory _dir = new();

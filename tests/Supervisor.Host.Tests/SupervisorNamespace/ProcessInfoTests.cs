@@ -3,7 +3,7 @@ using static Supervisor.Host.Tests.SupervisorNamespace.FakeProcessTable;
 
 namespace Supervisor.Host.Tests.SupervisorNamespace;
 
-/// <summary>getProcessInfo / getAllProcessInfo: keys, description by state (xmlrpc-api.md §2.4, §6.2), name rules.</summary>
+/// <summary>getProcessInfo / getAllProcessInfo: keys, description by state (<c>supervisor/rpcinterface.py</c>, <c>getProcessInfo</c>, <c>_interpretProcessInfo</c>), name rules.</summary>
 public sealed class ProcessInfoTests
 {
     private readonly FakeDaemon _daemon = new();

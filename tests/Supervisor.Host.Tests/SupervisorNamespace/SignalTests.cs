@@ -3,7 +3,7 @@ using static Supervisor.Host.Tests.SupervisorNamespace.FakeProcessTable;
 
 namespace Supervisor.Host.Tests.SupervisorNamespace;
 
-/// <summary>signalProcess's signal parsing (xmlrpc-api.md §2.3) and the order of its checks.</summary>
+/// <summary>signalProcess's signal parsing (<c>supervisor/rpcinterface.py</c>, <c>signalProcess</c>) and the order of its checks.</summary>
 public sealed class SignalTests
 {
     private readonly FakeDaemon _daemon = new();

@@ -162,7 +162,7 @@ internal sealed class RawHttpConnection : IAsyncDisposable
     }
 }
 
-/// <summary>Request bytes and the daemon's exact error pages (transport.md §4.2).</summary>
+/// <summary>Request bytes and the daemon's exact error pages (<c>supervisor/medusa/http_server.py</c>, <c>http_request.error</c>).</summary>
 internal static class RawHttp
 {
     public const string GetStateCall = "<?xml version='1.0'?>\n<methodCall>\n<methodName>supervisor.getState</methodName>\n<params>\n</params>\n</methodCall>\n";

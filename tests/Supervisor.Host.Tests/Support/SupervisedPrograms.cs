@@ -69,11 +69,6 @@ internal static partial class SupervisedPrograms
     public static List<string> LogLines(this RunningDaemon daemon, string fragment) =>
         [.. daemon.MainLog().Split('\n').Where(l => l.Contains(fragment, StringComparison.Ordinal)).Select(l => l.Length > 29 ? l[29..] : l)];
 
-    /// <summary>The timestamps of main-log lines containing <paramref name="fragment"/>.</summary>
-    public static List<DateTime> LogTimes(this RunningDaemon daemon, string fragment) =>
-        [.. daemon.MainLog().Split('\n').Where(l => l.Contains(fragment, StringComparison.Ordinal))
-            .Select(l => DateTime.ParseExact(l[..23], "yyyy-MM-dd HH:mm:ss,fff", CultureInfo.InvariantCulture))];
-
     /// <summary>True while <paramref name="pid"/> exists and is not a zombie.</summary>
     public static bool IsAlive(int pid)
     {

@@ -7,10 +7,11 @@ namespace Supervisor.Host.Processes.Listeners;
 
 /// <summary>
 /// The listener side of one event listener process: reads what it writes on stdout and keeps its
-/// <see cref="ListenerState"/> (events.md §3), the reference's <c>PEventListenerDispatcher</c>.
-/// <c>READY\n</c> makes it READY; the pool sends one event and makes it BUSY; <c>RESULT n\n</c> plus
-/// n bytes of body ends the event (the pool judges the body) and makes it ACKNOWLEDGED again. Anything
-/// else puts it in UNKNOWN, where it stays until it is restarted. Loop thread only.
+/// <see cref="ListenerState"/>, the reference's <c>PEventListenerDispatcher</c>
+/// (<c>supervisor/dispatchers.py</c>). <c>READY\n</c> makes it READY; the pool sends one event and makes it
+/// BUSY; <c>RESULT n\n</c> plus n bytes of body ends the event (the pool judges the body) and makes it
+/// ACKNOWLEDGED again. Anything else puts it in UNKNOWN, where it stays until it is restarted. Loop thread
+/// only.
 /// </summary>
 internal sealed class EventListener(string name, EventListenerPool pool, IMainLog log)
 {

@@ -5,12 +5,13 @@ using Supervisor.Host.Events;
 namespace Supervisor.Host.Processes.Listeners;
 
 /// <summary>
-/// One <c>[eventlistener:x]</c> pool (events.md §4), the reference's <c>EventListenerPool</c>: a FIFO
-/// buffer of at most <c>buffer_size</c> events of the subscribed types, dispatched one at a time to
-/// listeners that are RUNNING and READY, in configuration order. A full buffer drops its oldest event;
-/// a rejected event, or one whose listener died while busy, goes back to the head of this pool only
-/// (the reference re-buffers it into every pool whose listeners share the priority: not copied).
-/// Loop thread only.
+/// One <c>[eventlistener:x]</c> pool, the reference's <c>EventListenerPool</c>
+/// (<c>supervisor/process.py</c>): a FIFO buffer of at most <c>buffer_size</c> events of the subscribed
+/// types, dispatched one at a time to listeners that are RUNNING and READY, in configuration order. A full
+/// buffer drops its oldest event; a rejected event, or one whose listener died while busy, goes back to the
+/// head of this pool only (the reference re-buffers it into every pool whose listeners share the priority,
+/// because <c>handle_rejected</c> asks <c>process in procs</c> and <c>Subprocess.__eq__</c> compares
+/// priorities only: not copied). Loop thread only.
 /// </summary>
 internal sealed class EventListenerPool(string name, EventListenerPoolConfig config, string server, EventTypes types, IMainLog log)
 {

@@ -1,8 +1,8 @@
 namespace Supervisor.Host.Processes.Listeners;
 
 /// <summary>
-/// The second state of an event listener process (events.md §3), beside its process state. The codes
-/// are Supervisor's <c>EventListenerStates</c>.
+/// The second state of an event listener process, beside its process state. The codes are Supervisor's
+/// <c>EventListenerStates</c> (<c>supervisor/states.py</c>).
 /// </summary>
 internal enum ListenerState
 {

@@ -1,13 +1,10 @@
 using System.Buffers;
-using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Unicode;
-using Microsoft.Win32.SafeHandles;
 using Supervisor.Abstractions;
 using Supervisor.Host.Config;
 using Supervisor.Host.Logging;
-using Supervisor.Host.Platform;
 
 namespace Supervisor.Host.Processes.Output;
 
@@ -164,10 +161,10 @@ internal sealed class ChildOutputLog : IDisposable
     }
 
     /// <summary>
-    /// record_output with capture mode on (events.md §5): append to the pending bytes, then repeatedly
-    /// look for the current mode's token. Data not longer than the token waits for more; a found token
-    /// logs what precedes it and flips the mode; otherwise everything is logged except a tail that could
-    /// start the token.
+    /// The reference's <c>POutputDispatcher.record_output</c> (<c>supervisor/dispatchers.py</c>) with capture
+    /// mode on: append to the pending bytes, then repeatedly look for the current mode's token. Data not
+    /// longer than the token waits for more; a found token logs what precedes it and flips the mode;
+    /// otherwise everything is logged except a tail that could start the token.
     /// </summary>
     private void RecordOutput(ReadOnlySpan<byte> chunk, CaptureState capture)
     {

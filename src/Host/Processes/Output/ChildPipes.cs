@@ -4,7 +4,7 @@ using Supervisor.Host.Platform;
 
 namespace Supervisor.Host.Processes.Output;
 
-/// <summary>Outcome of <see cref="ChildPipes.WriteStdin"/>.</summary>
+/// <summary>Outcome of <see cref="ChildPipes.WriteStdin(ReadOnlyMemory{byte}, int, out int)"/>.</summary>
 internal enum StdinWriteResult
 {
     /// <summary>Written, or buffered until the pipe is writable.</summary>

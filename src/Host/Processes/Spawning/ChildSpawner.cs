@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
@@ -7,7 +6,10 @@ using Supervisor.Host.Platform;
 
 namespace Supervisor.Host.Processes.Spawning;
 
-/// <summary>What to start: the resolved command, the complete environment and the child's set-up (processes.md §5.2).</summary>
+/// <summary>
+/// What to start: the resolved command, the complete environment and the child's set-up (what the reference's
+/// <c>Subprocess._spawn_as_child</c> does between fork and exec, <c>supervisor/process.py</c>).
+/// </summary>
 internal sealed record SpawnRequest(
     ResolvedCommand Command,
     IReadOnlyList<string> Environment,
@@ -56,7 +58,11 @@ internal sealed class SpawnedChild : IDisposable
     }
 }
 
-/// <summary>Either a child or the reference's spawnerr text (processes.md §5.1 steps 4-5).</summary>
+/// <summary>
+/// Either a child or the reference's spawnerr text for a failure to make the pipes or to start the child
+/// (<c>Subprocess.spawn</c>, <c>supervisor/process.py</c>: "too many open files to spawn", "unknown error
+/// making dispatchers for", "Too many processes in process table to spawn", "unknown error during fork for").
+/// </summary>
 internal sealed record SpawnResult(SpawnedChild? Child, string? Error);
 
 /// <summary>

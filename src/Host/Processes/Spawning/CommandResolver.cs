@@ -18,8 +18,9 @@ internal sealed record ResolvedCommand(string Path, IReadOnlyList<string> Argv);
 internal sealed record CommandResolution(ResolvedCommand? Command, CommandProblem Problem, string? Error);
 
 /// <summary>
-/// The reference's <c>get_execv_args</c> and <c>check_execv_args</c> (processes.md §5.1 steps 1-3),
-/// done in the daemon before anything is spawned.
+/// The reference's <c>Subprocess.get_execv_args</c> (<c>supervisor/process.py</c>) and
+/// <c>ServerOptions.check_execv_args</c> (<c>supervisor/options.py</c>), done in the daemon before anything
+/// is spawned.
 /// </summary>
 internal static class CommandResolver
 {

@@ -23,7 +23,10 @@ public sealed class ListenerHarnessSelfTests
         AssertHasExpectedLines(definition, first);
     }
 
-    /// <summary>The reference's bug of spec §4 is what <see cref="ListenerScenario.OursExpected"/> removes, and nothing else.</summary>
+    /// <summary>
+    /// The reference's rejection bug (<see cref="ListenerScenario.RejectionBugLine"/>) is what
+    /// <see cref="ListenerScenario.OursExpected"/> removes, and nothing else.
+    /// </summary>
     [Fact]
     public void OursExpectedRemovesOnlyTheBugLine()
     {

@@ -209,10 +209,12 @@ internal sealed record ListenerScenario(
                 "after: the normal output goes on",
             ]),
 
-        // f. A rejected event is re-sent to the same pool with the same serial. The reference also re-buffers it
-        // into every pool whose listeners have the rejecting listener's priority (spec §4): 'other' (-1, subscribed
-        // to PROCESS_GROUP_ADDED only) gets the REMOTE_COMMUNICATION event; 'isolated' (priority 5) does not.
-        // Ours must not have that bug: its expected transcript is the reference's without those lines.
+        // f. A rejected event is re-sent to the same pool with the same serial. The reference also re-buffers
+        // it into every pool whose listeners have the rejecting listener's priority (supervisor/process.py:
+        // EventListenerPool.handle_rejected asks `process in procs`, and Subprocess.__eq__ compares
+        // priorities): 'other' (-1, subscribed to PROCESS_GROUP_ADDED only) gets the REMOTE_COMMUNICATION
+        // event; 'isolated' (priority 5) does not. Ours must not have that bug: its expected transcript is
+        // the reference's without those lines.
         new("rejection",
             """
             [eventlistener:rejecter]
@@ -384,7 +386,11 @@ internal sealed record ListenerScenario(
             MayExitAtStartUp: true),
     ];
 
-    /// <summary>The reference's copy of the rejected event in the pool 'other', which never subscribed to it (spec §4).</summary>
+    /// <summary>
+    /// The reference's copy of the rejected event in the pool 'other', which never subscribed to it
+    /// (<c>EventListenerPool.handle_rejected</c> in <c>supervisor/process.py</c> re-buffers into every pool holding
+    /// a process of the rejecting listener's priority, since <c>Subprocess.__eq__</c> compares priorities).
+    /// </summary>
     public const string RejectionBugLine =
         "#4 ver:3.0 server:compat serial:3 pool:other poolserial:3 eventname:REMOTE_COMMUNICATION len:<chars> | \"type:t\\ndätä\" -> OK";
 

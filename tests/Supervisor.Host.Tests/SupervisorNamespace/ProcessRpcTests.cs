@@ -2,11 +2,11 @@ using System.Diagnostics;
 using System.Text;
 using Supervisor.Host.Tests.Support;
 
-namespace Supervisor.Host.Tests.ProcessRpc;
+namespace Supervisor.Host.Tests.SupervisorNamespace;
 
 /// <summary>
-/// The process methods of the <c>supervisor</c> namespace and the log streams against a real daemon with
-/// real children (xmlrpc-api.md §2.3–2.5, ctl-and-web.md §3.5).
+/// The process methods of the <c>supervisor</c> namespace (<c>supervisor/rpcinterface.py</c>) and the log
+/// streams (<c>supervisor/http.py</c>, <c>logtail_handler</c>) against a real daemon with real children.
 /// </summary>
 public sealed class ProcessRpcTests : IAsyncLifetime
 {

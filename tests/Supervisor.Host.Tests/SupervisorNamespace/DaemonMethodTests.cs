@@ -1,9 +1,10 @@
+using Supervisor.Host.Tests.Integration;
 using Supervisor.Host.Tests.Support;
 
-namespace Supervisor.Host.Tests.Integration;
+namespace Supervisor.Host.Tests.SupervisorNamespace;
 
 /// <summary>The built-in namespace's daemon-level methods, called over the unix socket and TCP of a real daemon.</summary>
-public sealed class SupervisorNamespaceTests(SampleDaemonFixture fixture) : IClassFixture<SampleDaemonFixture>
+public sealed class DaemonMethodTests(SampleDaemonFixture fixture) : IClassFixture<SampleDaemonFixture>
 {
     private RunningDaemon Daemon => fixture.Daemon;
 

@@ -2,13 +2,14 @@ using System.Diagnostics;
 using System.Text.Json;
 using Supervisor.Host.Tests.Support;
 
-namespace Supervisor.Host.Tests.Events;
+namespace Supervisor.Host.Tests.Processes;
 
 /// <summary>
-/// Event listener pools in the real daemon with real listener processes (events.md §3-§4): a small
-/// Python listener speaks the protocol the way <c>supervisor.childutils</c> does (header line, then
-/// <c>len</c> characters of a UTF-8 text stream) and records what it gets, one JSON line per event.
-/// Side-by-side comparisons with the reference live in Events/Compat.
+/// Event listener pools in the real daemon with real listener processes (<c>supervisor/process.py</c>,
+/// <c>EventListenerPool</c>): a small Python listener speaks the protocol the way
+/// <c>supervisor.childutils</c> does (header line, then <c>len</c> characters of a UTF-8 text stream) and
+/// records what it gets, one JSON line per event. Side-by-side comparisons with the reference live in
+/// Events/Compat.
 /// </summary>
 [Trait("needs", "listeners")]
 public sealed class ListenerPoolTests
@@ -110,7 +111,8 @@ public sealed class ListenerPoolTests
         Assert.Contains("picky: event was rejected", daemon.MainLog());
 
         // The reference re-buffers a rejection into every pool whose listeners share the priority
-        // (events.md §4); here the other pool gets the event once.
+        // (supervisor/process.py, EventListenerPool.handle_rejected); here the other pool gets the event
+        // once.
         var other = await WaitForEventsAsync(daemon.Directory.File("other.jsonl"), events => events.Count >= 1);
         await Task.Delay(300);
         other = ReadEvents(daemon.Directory.File("other.jsonl"));

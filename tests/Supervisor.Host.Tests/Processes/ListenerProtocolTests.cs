@@ -5,12 +5,12 @@ using Supervisor.Host.Events;
 using Supervisor.Host.Processes.Listeners;
 using Supervisor.Host.Tests.Support;
 
-namespace Supervisor.Host.Tests.Events;
+namespace Supervisor.Host.Tests.Processes;
 
 /// <summary>
-/// The listener side of the protocol (events.md §3) byte by byte: what a listener writes moves its
-/// state, and rejected or orphaned events go back to the head of its pool. Texts checked against the
-/// reference's dispatchers.py and its main log at loglevel=debug.
+/// The listener side of the protocol (http://supervisord.org/events.html, "Event Listener States") byte by
+/// byte: what a listener writes moves its state, and rejected or orphaned events go back to the head of its
+/// pool. Texts checked against the reference's dispatchers.py and its main log at loglevel=debug.
 /// </summary>
 public sealed class ListenerProtocolTests
 {

@@ -1,6 +1,6 @@
 using Supervisor.Host.Tests.Support;
 
-namespace Supervisor.Host.Tests.Processes;
+namespace Supervisor.Host.Tests.Facade;
 
 /// <summary>
 /// A third-party plugin (tests/TestPlugins/Twiddler) does through <c>ISupervisord</c> what Supervisor's
