@@ -8,15 +8,21 @@ namespace Supervisor.Host.Http;
 /// Trims the daemon's memory (<see cref="MemoryTrimmer"/>) once HTTP requests have stopped for
 /// <c>quietMilliseconds</c>: the engine's own trim runs only when processes settle, and a burst of
 /// requests changes no process, so without this the memory a request flood made the GC commit stayed
-/// committed for good. A request costs one clock read and one write; a timer does the rest.
+/// committed for good. A request costs one clock read and one write; a timer does the rest. Time comes
+/// from the <see cref="TimeProvider"/> given (the system clock when null; a fake one in tests).
 /// </summary>
-internal sealed class QuietTrim(IMainLog log, int quietMilliseconds = QuietTrim.DefaultQuietMilliseconds, MemoryTrimmer? trimmer = null) : IDisposable
+internal sealed class QuietTrim(
+    IMainLog log,
+    int quietMilliseconds = QuietTrim.DefaultQuietMilliseconds,
+    MemoryTrimmer? trimmer = null,
+    TimeProvider? clock = null) : IDisposable
 {
     public const int DefaultQuietMilliseconds = 5_000;
 
-    private readonly MemoryTrimmer _trimmer = trimmer ?? new MemoryTrimmer();
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private readonly MemoryTrimmer _trimmer = trimmer ?? new MemoryTrimmer(clock);
     private readonly Lock _timerGate = new();
-    private Timer? _timer;
+    private ITimer? _timer;
     private long _lastRequest;
     private int _armed;
     private bool _disposed;
@@ -24,7 +30,7 @@ internal sealed class QuietTrim(IMainLog log, int quietMilliseconds = QuietTrim.
     /// <summary>Notes a request; arms the timer if it is not already waiting for the quiet.</summary>
     public void Touch()
     {
-        Volatile.Write(ref _lastRequest, Environment.TickCount64);
+        Volatile.Write(ref _lastRequest, _clock.GetTimestamp());
         if (Volatile.Read(ref _armed) == 0 && Interlocked.Exchange(ref _armed, 1) == 0)
         {
             Arm(quietMilliseconds);
@@ -50,14 +56,14 @@ internal sealed class QuietTrim(IMainLog log, int quietMilliseconds = QuietTrim.
                 return;
             }
 
-            _timer ??= new Timer(_ => OnTimer());
-            _timer.Change(milliseconds, Timeout.Infinite);
+            _timer ??= _clock.CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _timer.Change(TimeSpan.FromMilliseconds(milliseconds), Timeout.InfiniteTimeSpan);
         }
     }
 
     private void OnTimer()
     {
-        var quietFor = Environment.TickCount64 - Volatile.Read(ref _lastRequest);
+        var quietFor = QuietFor();
         if (quietFor < quietMilliseconds)
         {
             Arm(quietMilliseconds - quietFor);
@@ -80,9 +86,12 @@ internal sealed class QuietTrim(IMainLog log, int quietMilliseconds = QuietTrim.
 
         // Disarm, then look again: a request that came in between saw the timer still armed and did not arm it.
         Volatile.Write(ref _armed, 0);
-        if (Environment.TickCount64 - Volatile.Read(ref _lastRequest) < quietMilliseconds && Interlocked.Exchange(ref _armed, 1) == 0)
+        if (QuietFor() < quietMilliseconds && Interlocked.Exchange(ref _armed, 1) == 0)
         {
             Arm(quietMilliseconds);
         }
     }
+
+    /// <summary>Milliseconds since the last request.</summary>
+    private long QuietFor() => (long)_clock.GetElapsedTime(Volatile.Read(ref _lastRequest)).TotalMilliseconds;
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Supervisor.Abstractions;
 using Supervisor.Host.Http;
 using Supervisor.Host.Platform;
@@ -9,38 +10,45 @@ namespace Supervisor.Host.Tests.Http;
 public sealed class QuietTrimTests
 {
     [Fact]
-    public async Task OnceRequestsStopTheGarbageTheyMadeIsCollected()
+    public void OnceRequestsStopTheGarbageTheyMadeIsCollected()
     {
         var log = new RecordingLog(LogLevel.Debug);
-        // The quiet period is far longer than the gap between requests, so a loaded machine stretching a
-        // 50-ms delay cannot pass for requests having stopped.
-        using var quiet = new QuietTrim(log, quietMilliseconds: 1500, new MemoryTrimmer(minAllocatedBytes: 1 << 20, minIntervalMilliseconds: 0));
+        var clock = new FakeTimeProvider();
+        using var quiet = new QuietTrim(log, quietMilliseconds: 1500, new MemoryTrimmer(clock, minAllocatedBytes: 1 << 20, minIntervalMilliseconds: 0), clock);
+        bool Trimmed() => log.Lines.Any(line => line.Message.StartsWith("HTTP requests stopped: collected garbage", StringComparison.Ordinal));
 
-        // Requests every 50 ms for 600 ms, each allocating: no trim while they keep coming.
+        // Requests every 50 ms of the clock for 600 ms, each allocating: no trim while they keep coming.
         for (var i = 0; i < 12; i++)
         {
             quiet.Touch();
             GC.KeepAlive(new byte[256 * 1024]);
-            await Task.Delay(50);
-            Assert.DoesNotContain(log.Lines, line => line.Message.StartsWith("HTTP requests stopped", StringComparison.Ordinal));
+            clock.Advance(TimeSpan.FromMilliseconds(50));
+            Assert.False(Trimmed());
         }
 
-        await SupervisedPrograms.WaitUntilAsync(
-            () => log.Lines.Any(line => line.Message.StartsWith("HTTP requests stopped: collected garbage", StringComparison.Ordinal)),
-            "the trim after the requests stopped");
+        // 1.5 s after the last request, and not a millisecond before.
+        clock.Advance(TimeSpan.FromMilliseconds(1449));
+        Assert.False(Trimmed());
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(Trimmed());
     }
 
     [Fact]
     public void TheTrimmerWaitsForEnoughAllocationAndForItsInterval()
     {
-        var trimmer = new MemoryTrimmer(minAllocatedBytes: 1 << 20, minIntervalMilliseconds: 60_000);
+        var clock = new FakeTimeProvider();
+        var trimmer = new MemoryTrimmer(clock, minAllocatedBytes: 1 << 20, minIntervalMilliseconds: 60_000);
         GC.KeepAlive(new byte[2 << 20]);
         Assert.True(trimmer.TryTrim().Trimmed);
 
-        // Enough allocated again, but the last trim was just now: not yet, and when.
+        // Enough allocated again, but the last trim was 20 s ago: not yet, and when.
         GC.KeepAlive(new byte[2 << 20]);
+        clock.Advance(TimeSpan.FromSeconds(20));
         var tooSoon = trimmer.TryTrim();
         Assert.False(tooSoon.Trimmed);
-        Assert.InRange(tooSoon.RetryInMilliseconds, 1, 60_000);
+        Assert.Equal(40_000, tooSoon.RetryInMilliseconds);
+
+        clock.Advance(TimeSpan.FromSeconds(40));
+        Assert.True(trimmer.TryTrim().Trimmed);
     }
 }
