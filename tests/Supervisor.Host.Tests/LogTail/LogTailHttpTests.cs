@@ -9,7 +9,10 @@ using Supervisor.Host.XmlRpc;
 
 namespace Supervisor.Host.Tests.LogTail;
 
-/// <summary>The <c>/logtail</c> and <c>/mainlogtail</c> streams (ctl-and-web.md §3.5) and the tail -f follower behind them.</summary>
+/// <summary>
+/// The <c>/logtail</c> and <c>/mainlogtail</c> streams and the tail -f follower behind them (<c>supervisor/http.py</c>,
+/// <c>logtail_handler</c>, <c>mainlogtail_handler</c> and <c>tail_f_producer</c>).
+/// </summary>
 public sealed class LogTailHttpTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
