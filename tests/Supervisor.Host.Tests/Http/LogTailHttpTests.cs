@@ -7,7 +7,7 @@ using Supervisor.Host.Tests.SupervisorNamespace;
 using Supervisor.Host.Tests.Support;
 using Supervisor.Host.XmlRpc;
 
-namespace Supervisor.Host.Tests.LogTail;
+namespace Supervisor.Host.Tests.Http;
 
 /// <summary>
 /// The <c>/logtail</c> and <c>/mainlogtail</c> streams and the tail -f follower behind them (<c>supervisor/http.py</c>,
