@@ -1,9 +1,11 @@
 using System.Text;
-using Microsoft.AspNetCore.Http;
 
 namespace Supervisor.Host.Http;
 
-/// <summary>The reference's tiny HTML error responses (transport.md §4.2).</summary>
+/// <summary>
+/// The reference's tiny HTML error responses: <c>DEFAULT_ERROR_MESSAGE</c> filled in by <c>http_request.error</c>
+/// (<c>supervisor/medusa/http_server.py</c>), which sets only Content-Type and Content-Length.
+/// </summary>
 internal static class ErrorPages
 {
     public static Task WriteAsync(HttpContext context, int status)

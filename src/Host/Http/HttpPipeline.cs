@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http;
 using Supervisor.Abstractions;
 using Supervisor.Host.Platform;
 using Supervisor.Host.Rpc;

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Http;
 using Supervisor.Abstractions;
 using Supervisor.Host.Rpc;
 using Supervisor.Host.XmlRpc;

@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
-using Microsoft.AspNetCore.Http;
 using Supervisor.Abstractions;
 using Supervisor.Host.Platform;
 using Supervisor.Host.Rpc;

@@ -85,7 +85,11 @@ public sealed class ShaPasswordDaemonFixture : IAsyncLifetime
     }
 }
 
-/// <summary>HTTP Basic authentication on both listeners (transport.md §5, §2 last paragraph, §4.2).</summary>
+/// <summary>
+/// HTTP Basic authentication on both listeners, before any handler runs (<c>supervisor/http.py</c>,
+/// <c>make_http_servers</c> and <c>encrypted_dictionary_authorizer.authorize</c>; the 401 page of
+/// <c>supervisor/medusa/auth_handler.py</c>, <c>auth_handler.handle_unauthorized</c>).
+/// </summary>
 public sealed class AuthenticationTests(PasswordDaemonFixture password, ShaPasswordDaemonFixture sha)
     : IClassFixture<PasswordDaemonFixture>, IClassFixture<ShaPasswordDaemonFixture>
 {

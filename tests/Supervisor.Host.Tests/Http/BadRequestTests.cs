@@ -5,7 +5,8 @@ using Supervisor.Host.Tests.Support;
 namespace Supervisor.Host.Tests.Http;
 
 /// <summary>
-/// Request bodies the daemon must refuse with 400 (transport.md §4.3), and after each one the
+/// Request bodies the daemon must refuse with 400 (as <c>supervisor_xmlrpc_handler.continue_request</c> in
+/// <c>supervisor/xmlrpc.py</c> does for unmarshallable data or no method name), and after each one the
 /// daemon, and the very same connection, must go on serving.
 /// </summary>
 public sealed class BadRequestTests(SampleDaemonFixture fixture) : IClassFixture<SampleDaemonFixture>

@@ -7,7 +7,9 @@ namespace Supervisor.Host.Tests.Http;
 
 /// <summary>
 /// Routing, response framing and connection handling of the real daemon, with raw bytes over the
-/// unix socket and TCP (transport.md §2, §3, §4).
+/// unix socket and TCP (the reference's handlers are wired in <c>supervisor/http.py</c>, <c>make_http_servers</c>;
+/// the connection handling is <c>deferring_http_channel</c> there and <c>http_channel</c> in
+/// <c>supervisor/medusa/http_server.py</c>).
 /// </summary>
 public sealed class RoutingAndConnectionTests(SampleDaemonFixture fixture) : IClassFixture<SampleDaemonFixture>
 {
@@ -213,7 +215,10 @@ public sealed class RoutingAndConnectionTests(SampleDaemonFixture fixture) : ICl
         Assert.True(await connection.IsClosedByServerAsync(CloseWait));
     }
 
-    /// <summary>The exact page of transport.md §4.2: status line, body, and only the headers it lists.</summary>
+    /// <summary>
+/// The exact page of <c>http_request.error</c> (<c>supervisor/medusa/http_server.py</c>): status line, body, and
+/// only the headers it sets (plus those the 401 and refused-body cases add).
+/// </summary>
     internal static void AssertErrorPage(RawHttpResponse response, int code, string message)
     {
         Assert.Equal($"HTTP/1.1 {code} {message}", response.StatusLine);

@@ -5,7 +5,11 @@ using Supervisor.Host.Tests.Support;
 
 namespace Supervisor.Host.Tests.Http;
 
-/// <summary>The unix socket file's life: its mode, stale and live leftovers, removal on exit; and a busy TCP port (transport.md §1).</summary>
+/// <summary>
+/// The unix socket file's life: its mode, stale and live leftovers, removal on exit
+/// (<c>supervisor/http.py</c>, <c>supervisor_af_unix_http_server.__init__</c> and <c>checkused</c>); and a busy TCP
+/// port (<c>supervisor/options.py</c>, <c>ServerOptions.openhttpservers</c>).
+/// </summary>
 public sealed partial class UnixSocketTests(SampleDaemonFixture fixture) : IClassFixture<SampleDaemonFixture>
 {
     private const string AlreadyListening =

@@ -7,9 +7,12 @@ using Supervisor.Host.Tests.SupervisorNamespace;
 using Supervisor.Host.Tests.Support;
 using Supervisor.Host.XmlRpc;
 
-namespace Supervisor.Host.Tests.LogTail;
+namespace Supervisor.Host.Tests.Http;
 
-/// <summary>The <c>/logtail</c> and <c>/mainlogtail</c> streams (ctl-and-web.md §3.5) and the tail -f follower behind them.</summary>
+/// <summary>
+/// The <c>/logtail</c> and <c>/mainlogtail</c> streams and the tail -f follower behind them (<c>supervisor/http.py</c>,
+/// <c>logtail_handler</c>, <c>mainlogtail_handler</c> and <c>tail_f_producer</c>).
+/// </summary>
 public sealed class LogTailHttpTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
