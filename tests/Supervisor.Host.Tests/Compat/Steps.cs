@@ -176,6 +176,29 @@ internal sealed record Rpc(string Script) : Step
 /// </summary>
 internal sealed record MainLogLines(string Pattern, Func<IReadOnlyList<string>, bool> Until) : Step
 {
+    private const string SigchldLine = "DEBG received SIGCHLD indicating a child quit";
+
+    /// <summary>
+    /// 4.2.5 logs a child's SIGCHLD after its exit line, except when the child dies between the reap and the
+    /// signal handling of one pass of its loop (<c>supervisor/supervisord.py</c>, <c>Supervisor.runforever</c>:
+    /// <c>self.reap()</c>, then <c>self.handle_signal()</c>): then the SIGCHLD line comes first and the exit
+    /// line a pass later. Both orders are the reference's, so a SIGCHLD line right before an exit line is put
+    /// after it, on both sides.
+    /// </summary>
+    public static List<string> SigchldAfterItsExit(List<string> lines)
+    {
+        for (var i = 0; i + 1 < lines.Count; i++)
+        {
+            if (lines[i] == SigchldLine && lines[i + 1] is var next && (next.Contains(" exited: ", StringComparison.Ordinal) || next.Contains(" stopped: ", StringComparison.Ordinal)))
+            {
+                (lines[i], lines[i + 1]) = (next, lines[i]);
+                i++;
+            }
+        }
+
+        return lines;
+    }
+
     public override async Task RunAsync(ScenarioRun run)
     {
         var pattern = new System.Text.RegularExpressions.Regex(Pattern);
@@ -187,6 +210,7 @@ internal sealed record MainLogLines(string Pattern, Func<IReadOnlyList<string>, 
                 .Select(l => run.Normalize(l))
                 .Where(l => pattern.IsMatch(l))
                 .Select(l => l.StartsWith("<TS> ", StringComparison.Ordinal) ? l[5..] : l)];
+            lines = SigchldAfterItsExit(lines);
             if (Until(lines) || DateTime.UtcNow > deadline)
             {
                 break;
