@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text;
+using Supervisor.Abstractions;
 
 namespace Supervisor.Host.Config;
 
@@ -44,7 +45,7 @@ internal static class Interpolation
         var result = PercentFormat.Format(value, names, out var missingName, out var error);
         if (missingName is not null)
         {
-            var available = string.Join(", ", PythonText.Sorted(names.Keys));
+            var available = string.Join(", ", PythonPaths.Sorted(names.Keys));
             return Parsed<string>.Fail(
                 $"Format string {PythonText.Repr(value)} for {PythonText.Repr(where)} contains names ({PythonText.Repr(missingName)}) which cannot be expanded. Available names: {available}");
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
+using Supervisor.Abstractions;
 using Supervisor.Host.Config;
 using Supervisor.Host.Platform;
 
