@@ -65,7 +65,12 @@ internal static class PythonArguments
     public static RpcFaultException Refused(string parameter, string reason) =>
         new(FaultCode.IncorrectParameters, $"{parameter}: {reason}");
 
-    /// <summary>The XML-RPC type of a decoded value, for messages.</summary>
+    /// <summary>
+    /// The XML-RPC type of a decoded value, for messages. The host's table names types the same way
+    /// (src/Host/XmlRpc/XmlRpcTypes.cs, <c>NameOf</c>, which also names its own binding errors); a plugin
+    /// sees only Abstractions, so this is a copy of the nine names the reader produces, held to the host's by
+    /// tests/Supervisor.Host.Tests/SupervisorNamespace/TypeNameAgreementTests.cs.
+    /// </summary>
     public static string TypeName(object? value) => value switch
     {
         null => "nil",
@@ -82,11 +87,11 @@ internal static class PythonArguments
 
     private static long ParseInt(string text, string parameter)
     {
-        if (!PythonText.TryParseInt(text, out var number, out var tooLarge))
+        if (!PythonText.TryParseInt(text, out var number))
         {
             throw Refused(parameter, $"invalid literal for int() with base 10: {PythonText.Repr(text)}");
         }
 
-        return tooLarge ? throw Refused(parameter, $"{PythonText.Strip(text)} is out of range") : number;
+        return number >= long.MinValue && number <= long.MaxValue ? (long)number : throw Refused(parameter, $"{PythonText.Strip(text)} is out of range");
     }
 }

@@ -116,11 +116,11 @@ internal sealed class ClientOptions
     /// </summary>
     public static IReadOnlyList<string> SearchPaths(string argv0)
     {
-        var prefix = PythonText.Dirname(PythonText.Dirname(argv0));
+        var prefix = PythonPaths.Dirname(PythonPaths.Dirname(argv0));
         return
         [
-            PythonText.Join(PythonText.Join(prefix, "etc"), "supervisord.conf"),
-            PythonText.Join(prefix, "supervisord.conf"),
+            PythonPaths.Join(PythonPaths.Join(prefix, "etc"), "supervisord.conf"),
+            PythonPaths.Join(prefix, "supervisord.conf"),
             "supervisord.conf",
             "etc/supervisord.conf",
             "/etc/supervisord.conf",

@@ -22,7 +22,7 @@ internal sealed class ConfigSection
 
     public static ConfigSection Read(string path)
     {
-        var here = PythonText.Dirname(NormalizePath(path));
+        var here = PythonPaths.Dirname(NormalizePath(path));
         if (!Path.Exists(path))
         {
             throw new UsageException($"could not find config file {path}");
@@ -93,6 +93,6 @@ internal sealed class ConfigSection
             path = (Environment.GetEnvironmentVariable("HOME") ?? "/") + path[1..];
         }
 
-        return PythonText.AbsPath(path, Environment.CurrentDirectory);
+        return PythonPaths.AbsPath(path, Environment.CurrentDirectory);
     }
 }

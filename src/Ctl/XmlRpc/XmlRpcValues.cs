@@ -13,7 +13,7 @@ internal sealed record DateTimeValue(string Text);
 /// (<c>&lt;Fault 10: 'BAD_NAME: foo'&gt;</c>), the text the reference shows for a fault it does not handle.
 /// </summary>
 internal sealed class XmlRpcFault(int code, string text)
-    : PythonException("xmlrpc.client.Fault", string.Create(CultureInfo.InvariantCulture, $"<Fault {code}: {Supervisor.Host.Config.PythonText.Repr(text)}>"))
+    : PythonException("xmlrpc.client.Fault", string.Create(CultureInfo.InvariantCulture, $"<Fault {code}: {Supervisor.Abstractions.PythonText.Repr(text)}>"))
 {
     public int Code { get; } = code;
 

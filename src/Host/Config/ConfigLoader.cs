@@ -64,7 +64,7 @@ internal static class ConfigLoader
         {
             if (environment.TryGetValue(name, out var value) && value.Length > 0 && Directory.Exists(value))
             {
-                return PythonText.AbsPath(value, workingDirectory);
+                return PythonPaths.AbsPath(value, workingDirectory);
             }
         }
 
@@ -89,7 +89,7 @@ internal static class ConfigLoader
         private readonly List<ConfigError> _errors = [];
         private readonly List<ConfigMessage> _messages = [];
         private readonly IniDocument _document = new();
-        private readonly string _here = PythonText.AbsPath(PythonText.Dirname(configPath), workingDirectory);
+        private readonly string _here = PythonPaths.AbsPath(PythonPaths.Dirname(configPath), workingDirectory);
         private Dictionary<string, object> _environmentNames = Interpolation.EnvironmentNames(environment);
 
         public ConfigLoadResult Run()
@@ -137,7 +137,7 @@ internal static class ConfigLoader
 
             var config = new SupervisordConfig
             {
-                ConfigFile = PythonText.AbsPath(configPath, workingDirectory),
+                ConfigFile = PythonPaths.AbsPath(configPath, workingDirectory),
                 Here = _here,
                 Supervisord = options,
                 UnixServers = unixServers,
@@ -205,10 +205,10 @@ internal static class ConfigLoader
                 return;
             }
 
-            var baseDirectory = PythonText.Dirname(PythonText.AbsPath(configPath, workingDirectory));
+            var baseDirectory = PythonPaths.Dirname(PythonPaths.AbsPath(configPath, workingDirectory));
             foreach (var pattern in expanded.Value!.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
             {
-                var joined = PythonText.Join(baseDirectory, pattern);
+                var joined = PythonPaths.Join(baseDirectory, pattern);
                 var matches = PythonGlob.Glob(joined);
                 if (matches.Count == 0)
                 {
@@ -216,7 +216,7 @@ internal static class ConfigLoader
                     continue;
                 }
 
-                foreach (var file in PythonText.Sorted(matches))
+                foreach (var file in PythonPaths.Sorted(matches))
                 {
                     _messages.Add(new ConfigMessage(LogLevel.Info, $"Included extra file \"{file}\" during parsing"));
                     string text;
@@ -237,7 +237,7 @@ internal static class ConfigLoader
                         continue;
                     }
 
-                    _document.ExpandHere(PythonText.AbsPath(PythonText.Dirname(file), workingDirectory));
+                    _document.ExpandHere(PythonPaths.AbsPath(PythonPaths.Dirname(file), workingDirectory));
                 }
             }
         }
@@ -267,7 +267,7 @@ internal static class ConfigLoader
             options = Read(names, "nocleanup", ConfigValues.Boolean, options, (o, v) => o with { Nocleanup = v });
             options = Read(names, "strip_ansi", ConfigValues.Boolean, options, (o, v) => o with { StripAnsi = v });
             options = ReadEnvironment(names, options);
-            options = Read(names, "plugins", v => Parsed<string>.Ok(PythonText.AbsPath(ConfigValues.ExpandUser(v, environment), _here)), options, (o, v) => o with { Plugins = v });
+            options = Read(names, "plugins", v => Parsed<string>.Ok(PythonPaths.AbsPath(ConfigValues.ExpandUser(v, environment), _here)), options, (o, v) => o with { Plugins = v });
             return options;
         }
 
@@ -485,7 +485,7 @@ internal static class ConfigLoader
 
                 if (ok)
                 {
-                    var path = PythonText.AbsPath(ConfigValues.ExpandUser(file!.Trim(), environment), workingDirectory);
+                    var path = PythonPaths.AbsPath(ConfigValues.ExpandUser(file!.Trim(), environment), workingDirectory);
                     result.Add(new UnixHttpServerConfig(section.Name, NameAfterColon(section.Name), path, chmod, chownUid, chownGid, username, password));
                 }
             }
@@ -556,10 +556,10 @@ internal static class ConfigLoader
 
             if (options.Logfile != "syslog")
             {
-                options = options with { Logfile = PythonText.AbsPath(ConfigValues.ExpandUser(options.Logfile, environment), workingDirectory) };
+                options = options with { Logfile = PythonPaths.AbsPath(ConfigValues.ExpandUser(options.Logfile, environment), workingDirectory) };
             }
 
-            return options with { Pidfile = PythonText.AbsPath(ConfigValues.ExpandUser(options.Pidfile, environment), workingDirectory) };
+            return options with { Pidfile = PythonPaths.AbsPath(ConfigValues.ExpandUser(options.Pidfile, environment), workingDirectory) };
         }
 
         private static string? NameAfterColon(string section)

@@ -34,22 +34,6 @@ internal static class ConfigValues
         ["blather"] = Supervisor.Abstractions.LogLevel.Blather,
     };
 
-    /// <summary>Every <c>SIG*</c> name of Python's <c>signal</c> module on Linux (including the <c>SIG_DFL</c>-style constants, hence 0).</summary>
-    private static readonly Dictionary<string, int> SignalsByName = new(StringComparer.Ordinal)
-    {
-        ["SIG_DFL"] = 0, ["SIG_BLOCK"] = 0, ["SIGHUP"] = 1, ["SIG_UNBLOCK"] = 1, ["SIG_IGN"] = 1,
-        ["SIGINT"] = 2, ["SIG_SETMASK"] = 2, ["SIGQUIT"] = 3, ["SIGILL"] = 4, ["SIGTRAP"] = 5,
-        ["SIGABRT"] = 6, ["SIGIOT"] = 6, ["SIGBUS"] = 7, ["SIGFPE"] = 8, ["SIGKILL"] = 9,
-        ["SIGUSR1"] = 10, ["SIGSEGV"] = 11, ["SIGUSR2"] = 12, ["SIGPIPE"] = 13, ["SIGALRM"] = 14,
-        ["SIGTERM"] = 15, ["SIGSTKFLT"] = 16, ["SIGCLD"] = 17, ["SIGCHLD"] = 17, ["SIGCONT"] = 18,
-        ["SIGSTOP"] = 19, ["SIGTSTP"] = 20, ["SIGTTIN"] = 21, ["SIGTTOU"] = 22, ["SIGURG"] = 23,
-        ["SIGXCPU"] = 24, ["SIGXFSZ"] = 25, ["SIGVTALRM"] = 26, ["SIGPROF"] = 27, ["SIGWINCH"] = 28,
-        ["SIGPOLL"] = 29, ["SIGIO"] = 29, ["SIGPWR"] = 30, ["SIGSYS"] = 31, ["SIGRTMIN"] = 34,
-        ["SIGRTMAX"] = 64,
-    };
-
-    private static readonly HashSet<int> SignalNumbers = [.. SignalsByName.Values];
-
     /// <summary><c>true yes on 1</c> / <c>false no off 0</c>, any case.</summary>
     public static Parsed<bool> Boolean(string value)
     {
@@ -70,7 +54,7 @@ internal static class ConfigValues
     /// <summary>Python <c>int(value)</c>: whitespace, sign, digits with single <c>_</c> separators. Values beyond 64 bits are clamped.</summary>
     public static Parsed<long> Integer(string value)
     {
-        if (!TryParsePythonInt(value, 10, out var number))
+        if (!PythonText.TryParseInt(value, out var number))
         {
             return Parsed<long>.Fail(IntError(value));
         }
@@ -88,13 +72,13 @@ internal static class ConfigValues
             if (lowered.EndsWith(suffix, StringComparison.Ordinal))
             {
                 var digits = lowered[..^suffix.Length];
-                return TryParsePythonInt(digits, 10, out var scaled)
+                return PythonText.TryParseInt(digits, out var scaled)
                     ? Parsed<long>.Ok(Clamp(scaled * multiplier))
                     : Parsed<long>.Fail(IntError(digits));
             }
         }
 
-        return TryParsePythonInt(lowered, 10, out var plain)
+        return PythonText.TryParseInt(lowered, out var plain)
             ? Parsed<long>.Ok(Clamp(plain))
             : Parsed<long>.Fail(IntError(lowered));
     }
@@ -102,7 +86,7 @@ internal static class ConfigValues
     /// <summary>Python <c>int(value, 8)</c>: <c>022</c>, <c>22</c>, <c>0o22</c>.</summary>
     public static Parsed<int> Octal(string value)
     {
-        if (TryParsePythonInt(value, 8, out var number) && number >= int.MinValue && number <= int.MaxValue)
+        if (PythonText.TryParseInt(value, out var number, radix: 8) && number >= int.MinValue && number <= int.MaxValue)
         {
             return Parsed<int>.Ok((int)number);
         }
@@ -110,31 +94,29 @@ internal static class ConfigValues
         return Parsed<int>.Fail($"{value} can not be converted to an octal type");
     }
 
-    /// <summary>A signal number, or a name with or without <c>SIG</c>, any case.</summary>
+    /// <summary>A signal number, or a name with or without <c>SIG</c>, any case (<see cref="SignalNames"/>).</summary>
     public static Parsed<int> SignalNumber(string value)
     {
         int number;
-        if (TryParsePythonInt(value, 10, out var parsed))
+        if (PythonText.TryParseInt(value, out var parsed))
         {
-            number = parsed >= int.MinValue && parsed <= int.MaxValue ? (int)parsed : -1;
+            if (!SignalNames.IsValid(Clamp(parsed)))
+            {
+                return Parsed<int>.Fail($"value {PythonText.Repr(value)} is not a valid signal number");
+            }
+
+            number = (int)parsed;
+        }
+        else if (SignalNames.Number(value) is { } named)
+        {
+            number = named;
         }
         else
         {
-            var name = value.Trim().ToUpperInvariant();
-            if (!name.StartsWith("SIG", StringComparison.Ordinal))
-            {
-                name = "SIG" + name;
-            }
-
-            if (!SignalsByName.TryGetValue(name, out number))
-            {
-                return Parsed<int>.Fail($"value {PythonText.Repr(value)} is not a valid signal name");
-            }
+            return Parsed<int>.Fail($"value {PythonText.Repr(value)} is not a valid signal name");
         }
 
-        return SignalNumbers.Contains(number)
-            ? Parsed<int>.Ok(number)
-            : Parsed<int>.Fail($"value {PythonText.Repr(value)} is not a valid signal number");
+        return Parsed<int>.Ok(number);
     }
 
     /// <summary>Comma-separated exit codes 0..255; empty gives an empty list.</summary>
@@ -145,7 +127,7 @@ internal static class ConfigValues
         {
             foreach (var part in value.Split(','))
             {
-                if (!TryParsePythonInt(part, 10, out var code) || code < 0 || code > 255)
+                if (!PythonText.TryParseInt(part, out var code) || code < 0 || code > 255)
                 {
                     return Parsed<IReadOnlyList<int>>.Fail("not a valid list of exit codes: " + PythonText.Repr(value));
                 }
@@ -195,7 +177,7 @@ internal static class ConfigValues
     public static Parsed<string> ExistingDirpath(string value, IReadOnlyDictionary<string, string> environment)
     {
         var expanded = ExpandUser(value, environment);
-        var directory = PythonText.Dirname(expanded);
+        var directory = PythonPaths.Dirname(expanded);
         if (directory.Length == 0 || Directory.Exists(directory))
         {
             return Parsed<string>.Ok(expanded);
@@ -207,7 +189,7 @@ internal static class ConfigValues
     /// <summary>A user name or a numeric uid that exists; returns the uid.</summary>
     public static Parsed<int> UserId(string value)
     {
-        if (TryParsePythonInt(value, 10, out var uid))
+        if (PythonText.TryParseInt(value, out var uid))
         {
             return UnixAccounts.UidExists(Clamp(uid))
                 ? Parsed<int>.Ok((int)uid)
@@ -222,7 +204,7 @@ internal static class ConfigValues
     /// <summary>A group name or a numeric gid that exists; returns the gid.</summary>
     public static Parsed<int> GroupId(string value)
     {
-        if (TryParsePythonInt(value, 10, out var gid))
+        if (PythonText.TryParseInt(value, out var gid))
         {
             return UnixAccounts.GidExists(Clamp(gid))
                 ? Parsed<int>.Ok((int)gid)
@@ -267,7 +249,7 @@ internal static class ConfigValues
     /// <summary>An integer port in 1..65535.</summary>
     public static Parsed<int> PortNumber(string value)
     {
-        if (!TryParsePythonInt(value, 10, out var port))
+        if (!PythonText.TryParseInt(value, out var port))
         {
             return Parsed<int>.Fail(IntError(value));
         }
@@ -370,69 +352,6 @@ internal static class ConfigValues
 
         var result = home.TrimEnd('/') + path[slash..];
         return result.Length == 0 ? "/" : result;
-    }
-
-    /// <summary>Python's <c>int(text, base)</c> for bases 8 and 10.</summary>
-    public static bool TryParsePythonInt(string text, int radix, out BigInteger value)
-    {
-        value = BigInteger.Zero;
-        var span = text.AsSpan().Trim();
-        var negative = false;
-        if (span.Length > 0 && (span[0] == '+' || span[0] == '-'))
-        {
-            negative = span[0] == '-';
-            span = span[1..];
-        }
-
-        var underscoreAllowed = false;
-        if (radix == 8 && span.Length >= 2 && span[0] == '0' && (span[1] == 'o' || span[1] == 'O'))
-        {
-            span = span[2..];
-            underscoreAllowed = true;
-        }
-
-        if (span.Length == 0)
-        {
-            return false;
-        }
-
-        var previousWasUnderscore = false;
-        var sawDigit = false;
-        foreach (var c in span)
-        {
-            if (c == '_')
-            {
-                if (previousWasUnderscore || (!sawDigit && !underscoreAllowed))
-                {
-                    return false;
-                }
-
-                previousWasUnderscore = true;
-                continue;
-            }
-
-            var digit = char.IsDigit(c) ? (int)char.GetNumericValue(c) : -1;
-            if (digit < 0 || digit >= radix)
-            {
-                return false;
-            }
-
-            value = (value * radix) + digit;
-            sawDigit = true;
-            previousWasUnderscore = false;
-        }
-
-        if (previousWasUnderscore || !sawDigit)
-        {
-            return false;
-        }
-
-        if (negative)
-        {
-            value = -value;
-        }
-
-        return true;
     }
 
     private static string IntError(string value) => "invalid literal for int() with base 10: " + PythonText.Repr(value);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Supervisor.Abstractions;
 
 namespace Supervisor.Host.Config;
 

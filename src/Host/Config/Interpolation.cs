@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text;
+using Supervisor.Abstractions;
 
 namespace Supervisor.Host.Config;
 
@@ -44,7 +45,7 @@ internal static class Interpolation
         var result = PercentFormat.Format(value, names, out var missingName, out var error);
         if (missingName is not null)
         {
-            var available = string.Join(", ", PythonText.Sorted(names.Keys));
+            var available = string.Join(", ", PythonPaths.Sorted(names.Keys));
             return Parsed<string>.Fail(
                 $"Format string {PythonText.Repr(value)} for {PythonText.Repr(where)} contains names ({PythonText.Repr(missingName)}) which cannot be expanded. Available names: {available}");
         }
@@ -216,7 +217,7 @@ internal static class PercentFormat
         switch (conversion)
         {
             case 's':
-                body = argument is MappingArgument mapping ? mapping.Repr() : Str(argument);
+                body = argument is MappingArgument mapping ? mapping.Repr() : PythonText.Str(argument);
                 if (spec.Precision is int maxLength && body.Length > maxLength)
                 {
                     body = body[..maxLength];
@@ -229,7 +230,7 @@ internal static class PercentFormat
                 {
                     string quoted => PythonText.Repr(quoted),
                     MappingArgument whole => whole.Repr(),
-                    _ => Str(argument),
+                    _ => PythonText.Str(argument),
                 };
                 if (spec.Precision is int reprLength && body.Length > reprLength)
                 {
@@ -377,12 +378,6 @@ internal static class PercentFormat
         return i > start ? int.Parse(format.AsSpan(start, i - start), CultureInfo.InvariantCulture) : null;
     }
 
-    private static string Str(object argument) => argument switch
-    {
-        long number => number.ToString(CultureInfo.InvariantCulture),
-        _ => argument.ToString() ?? string.Empty,
-    };
-
     private static string TypeName(object argument) => argument switch
     {
         string => "str",
@@ -406,6 +401,6 @@ internal static class PercentFormat
     private sealed class MappingArgument(IReadOnlyDictionary<string, object> names)
     {
         public string Repr() =>
-            "{" + string.Join(", ", names.Select(p => PythonText.Repr(p.Key) + ": " + (p.Value is string s ? PythonText.Repr(s) : Str(p.Value)))) + "}";
+            "{" + string.Join(", ", names.Select(p => PythonText.Repr(p.Key) + ": " + PythonText.Repr(p.Value))) + "}";
     }
 }

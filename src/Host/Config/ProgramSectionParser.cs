@@ -387,8 +387,8 @@ internal static class ProgramSections
         private Parsed<string> ExistingDirpath(string value)
         {
             var expanded = ConfigValues.ExpandUser(value, context.DaemonEnvironment);
-            var directory = PythonText.Dirname(expanded);
-            if (directory.Length == 0 || Directory.Exists(PythonText.AbsPath(directory, context.WorkingDirectory)))
+            var directory = PythonPaths.Dirname(expanded);
+            if (directory.Length == 0 || Directory.Exists(PythonPaths.AbsPath(directory, context.WorkingDirectory)))
             {
                 return Parsed<string>.Ok(expanded);
             }

@@ -54,10 +54,10 @@ internal static class PythonGlob
             }
             else
             {
-                names = Exists(PythonText.Join(parent, basename)) ? [basename] : [];
+                names = Exists(PythonPaths.Join(parent, basename)) ? [basename] : [];
             }
 
-            results.AddRange(names.Select(name => PythonText.Join(parent, name)));
+            results.AddRange(names.Select(name => PythonPaths.Join(parent, name)));
         }
 
         return results;
@@ -94,7 +94,7 @@ internal static class PythonGlob
     private static (string Head, string Tail) Split(string path)
     {
         var index = path.LastIndexOf('/') + 1;
-        return (PythonText.Dirname(path), path[index..]);
+        return (PythonPaths.Dirname(path), path[index..]);
     }
 
     private static Regex Translate(string pattern)

@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Reflection;
 using Supervisor.Abstractions;
@@ -100,8 +99,6 @@ internal static class XmlRpcTypes
         new(typeof(Memory<byte>), WireKind.Base64, static (w, v) => w.WriteBase64(((Memory<byte>)v).Span), static v => new Memory<byte>((byte[])v)),
         new(typeof(ArraySegment<byte>), WireKind.Base64, static (w, v) => w.WriteBase64((ArraySegment<byte>)v), static v => new ArraySegment<byte>((byte[])v)),
     }.ToFrozenDictionary(scalar => scalar.Type);
-
-    private static readonly ConcurrentDictionary<Type, string?> Refusals = new();
 
     /// <summary>Every scalar type of the table, for tests and documentation.</summary>
     public static IEnumerable<ScalarType> AllScalars => Scalars.Values;
@@ -211,7 +208,8 @@ internal static class XmlRpcTypes
     /// Why values of <paramref name="type"/> cannot be carried, looking through array elements, dictionary
     /// values and record members (<c>member 'timeout' of Options: ...</c>); null when they can.
     /// </summary>
-    public static string? WhyNot(Type type) => Refusals.GetOrAdd(type, static t => WhyNot(t, []));
+    /// <remarks>Asked when a plugin loads, and not cached: a cache would hold the plugin's types after it unloads.</remarks>
+    public static string? WhyNot(Type type) => WhyNot(type, []);
 
     /// <summary>The <c>T</c> of a string-keyed generic dictionary type, or null.</summary>
     public static Type? DictionaryValueType(Type type) =>

@@ -184,8 +184,8 @@ internal sealed class XmlRpcValueWriter
     public void WriteDouble(double number)
     {
         WriteRaw("<value><double>"u8);
-        var span = Reserve(32);
-        _position += PythonFloat.Format(number, span);
+        PythonText.TryFormat(number, Reserve(32), out var written);
+        _position += written;
         WriteRaw("</double></value>\n"u8);
     }
 

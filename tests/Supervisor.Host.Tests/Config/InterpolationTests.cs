@@ -1,3 +1,4 @@
+using Supervisor.Abstractions;
 using Supervisor.Host.Config;
 
 namespace Supervisor.Host.Tests.Config;

@@ -1,3 +1,4 @@
+using Supervisor.Abstractions;
 using Supervisor.Host.Processes.Spawning;
 
 namespace Supervisor.Host.Tests.Processes;

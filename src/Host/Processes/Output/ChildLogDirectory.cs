@@ -80,7 +80,7 @@ internal static class ChildLogDirectory
             }
 
             // os.path.join(childlogdir, filename): the directory as configured, not made absolute.
-            var pathname = PythonText.Join(childLogDir, Path.GetFileName(entry));
+            var pathname = PythonPaths.Join(childLogDir, Path.GetFileName(entry));
             try
             {
                 if (Directory.Exists(entry))

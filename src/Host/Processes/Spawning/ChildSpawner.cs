@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
+using Supervisor.Abstractions;
 using Supervisor.Host.Config;
 using Supervisor.Host.Platform;
 

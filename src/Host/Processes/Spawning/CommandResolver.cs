@@ -1,4 +1,5 @@
 using System.Text;
+using Supervisor.Abstractions;
 using Supervisor.Host.Config;
 using Supervisor.Host.Platform;
 
@@ -53,7 +54,7 @@ internal static class CommandResolver
         {
             foreach (var directory in SearchPath(programEnvironment, daemonEnvironment))
             {
-                var found = PythonText.Join(directory, program);
+                var found = PythonPaths.Join(directory, program);
                 mode = StatMode(found);
                 if (mode is not null)
                 {

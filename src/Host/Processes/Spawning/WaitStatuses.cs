@@ -1,4 +1,5 @@
 using System.Globalization;
+using Supervisor.Abstractions;
 
 namespace Supervisor.Host.Processes.Spawning;
 
