@@ -3,7 +3,7 @@ using Supervisor.Abstractions;
 namespace Supervisor.Host.Config;
 
 /// <summary>
-/// supervisord's command-line values (config.md §1.2). A null property (or false flag) was not
+/// supervisord's command-line values (Supervisor's <c>supervisor/options.py</c>, <c>ServerOptions.__init__</c> and <c>Options.realize</c>). A null property (or false flag) was not
 /// given; given values override the file's.
 /// </summary>
 internal sealed record CommandLineOptions
@@ -338,7 +338,7 @@ internal static class CommandLine
     private static ConfigError Error(string message) => new(null, null, message);
 }
 
-/// <summary>Where supervisord looks for its config file when <c>-c</c> is not given (config.md §1.1).</summary>
+/// <summary>Where supervisord looks for its config file when <c>-c</c> is not given (<c>supervisor/options.py</c>, <c>Options.__init__</c> <c>searchpaths</c> and <c>ServerOptions.default_configfile</c>).</summary>
 internal static class ConfigFileLocator
 {
     /// <summary>

@@ -5,7 +5,7 @@ namespace Supervisor.Host.Config;
 
 /// <summary>
 /// Reads <c>supervisord.conf</c> as the reference's <c>ServerOptions.read_config</c> and
-/// <c>realize</c> do (config.md §1-13), collecting every error instead of stopping at the
+/// <c>realize</c> do (<c>supervisor/options.py</c>, <c>ServerOptions.realize</c> and <c>read_config</c>), collecting every error instead of stopping at the
 /// first, in the order the reference would meet them.
 /// </summary>
 internal static class ConfigLoader
@@ -271,7 +271,7 @@ internal static class ConfigLoader
             return options;
         }
 
-        /// <summary><c>environment=</c> is expanded twice (config.md §4.2), then its keys become <c>ENV_x</c> names.</summary>
+        /// <summary><c>environment=</c> is expanded twice (<c>supervisor/options.py</c>, <c>ServerOptions.read_config</c>), then its keys become <c>ENV_x</c> names.</summary>
         private SupervisordOptions ReadEnvironment(Dictionary<string, object> names, SupervisordOptions options)
         {
             var raw = _document.Get(SupervisordSection, "environment") ?? string.Empty;

@@ -15,7 +15,7 @@ internal enum AutoRestart
 }
 
 /// <summary>
-/// The value types of config.md §3 (Python <c>supervisor/datatypes.py</c>): each parser
+/// The value types of the config file (Python <c>supervisor/datatypes.py</c>): each parser
 /// returns the value or the reference's exact error text.
 /// </summary>
 internal static class ConfigValues
@@ -297,7 +297,7 @@ internal static class ConfigValues
 
     /// <summary>
     /// <c>KEY=value,KEY2="value 2"</c> as the reference's <c>dict_of_key_value_pairs</c> reads it
-    /// (non-POSIX shlex tokens in groups of four; config.md §3.1). Later duplicates win.
+    /// (non-POSIX shlex tokens in groups of four; <c>supervisor/datatypes.py</c>, <c>dict_of_key_value_pairs</c>). Later duplicates win.
     /// </summary>
     public static Parsed<IReadOnlyDictionary<string, string>> KeyValuePairs(string value)
     {

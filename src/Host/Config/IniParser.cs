@@ -7,7 +7,7 @@ namespace Supervisor.Host.Config;
 /// <summary>
 /// Reads INI text into an <see cref="IniDocument"/> with the rules of Python's
 /// <c>RawConfigParser(inline_comment_prefixes=(';', '#'), strict=False)</c>, which the
-/// reference uses: see config.md §2.
+/// reference uses (<c>supervisor/options.py</c>, <c>UnhosedConfigParser</c>, over Python's <c>configparser.RawConfigParser</c>).
 /// </summary>
 internal static class IniParser
 {

@@ -7,7 +7,7 @@ namespace Supervisor.Host.Config;
 
 /// <summary>
 /// <c>%(name)s</c> expansion of config values: Python's <c>value % names</c> with the
-/// reference's error texts (config.md §4). Names map to a string or an integer
+/// reference's error texts (<c>supervisor/options.py</c>, <c>expand</c>). Names map to a string or an integer
 /// (<c>process_num</c>, <c>numprocs</c>); callers build the name set each key may use.
 /// </summary>
 internal static class Interpolation

@@ -11,7 +11,7 @@ internal enum GroupKind
 }
 
 /// <summary>
-/// Where one output channel of a process is logged (config.md §9, the six <c>stdout_*</c>/<c>stderr_*</c> keys).
+/// Where one output channel of a process is logged (<c>supervisor/options.py</c>, <c>ServerOptions._processes_from_section</c>; the six <c>stdout_*</c>/<c>stderr_*</c> keys).
 /// <see cref="File"/> is null for <c>NONE</c> (or a redirected stderr); <see cref="IsAuto"/> means
 /// <c>AUTO</c>: a file in <c>childlogdir</c> whose name is chosen when the group is activated.
 /// </summary>
@@ -44,7 +44,7 @@ internal sealed record ChildLogConfig
 }
 
 /// <summary>
-/// One process, every key expanded for its <c>process_num</c> and validated (config.md §9). Value
+/// One process, every key expanded for its <c>process_num</c> and validated (<c>supervisor/options.py</c>, <c>ServerOptions._processes_from_section</c>). Value
 /// equality (including the dictionaries and lists) is what <c>reloadConfig</c> compares; AUTO log
 /// names are not part of it because they are only chosen at activation.
 /// </summary>
@@ -127,7 +127,7 @@ internal sealed record ProcessConfig
 }
 
 /// <summary>
-/// Extra keys of an <c>[eventlistener:x]</c> pool (config.md §11). Event delivery itself belongs to
+/// Extra keys of an <c>[eventlistener:x]</c> pool (<c>supervisor/options.py</c>, <c>ServerOptions.process_groups_from_parser</c>). Event delivery itself belongs to
 /// the events work; the engine runs listener processes like programs until then.
 /// </summary>
 /// <param name="Events">The event type names, upper-cased, as listed.</param>

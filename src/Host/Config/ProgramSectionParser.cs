@@ -23,7 +23,7 @@ internal sealed record ProgramParseContext(
 
 /// <summary>
 /// Builds the processes of one <c>[program:x]</c> or <c>[eventlistener:x]</c> section as the
-/// reference's <c>ServerOptions._processes_from_section</c> does (config.md §4.2, §9, §9.1): same
+/// reference's <c>ServerOptions._processes_from_section</c> does: same
 /// defaults, same reading order, same expansion names per key, same error texts and warnings.
 /// </summary>
 internal static class ProgramSections
@@ -113,7 +113,7 @@ internal static class ProgramSections
 
             var programName = programNameResult.IsOk ? programNameResult.Value! : rawProgramName.Trim();
 
-            // Keys read once per section know these names only (no process_num: config.md §4.2).
+            // Keys read once per section know these names only (no process_num).
             var common = Interpolation.Combine(
                 context.EnvironmentNames,
                 ("here", context.Here),
@@ -165,7 +165,7 @@ internal static class ProgramSections
 
             var umask = Read<int?>("umask", null, v => ToNullable(ConfigValues.Octal(v)), common);
 
-            // process_name is validated as written, before any expansion (config.md §9).
+            // process_name is validated as written, before any expansion.
             var processNameResult = ConfigValues.Name(raw("process_name") ?? "%(program_name)s");
             if (!processNameResult.IsOk)
             {
@@ -443,7 +443,7 @@ internal static class ProgramSections
 /// <summary>
 /// Reads every <c>[group:x]</c>, <c>[program:x]</c>, <c>[eventlistener:x]</c> and
 /// <c>[fcgi-program:x]</c> section into process groups, as the reference's
-/// <c>ServerOptions.process_groups_from_parser</c> does (config.md §9-12), collecting every error
+/// <c>ServerOptions.process_groups_from_parser</c> does, collecting every error
 /// in the order the reference would meet them.
 /// </summary>
 internal static class ProcessGroupSections
@@ -507,7 +507,7 @@ internal static class ProcessGroupSections
             var priority = SectionValue(section, "priority", 999L, ConfigValues.Integer);
             var sectionSets = document.Sections.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
 
-            // Quirk (config.md §10): the reference reuses its loop variable, so once a program is
+            // Quirk: the reference reuses its loop variable, so once a program is
             // resolved, later errors name that program's section instead of the group.
             var label = section;
             var processes = new List<ProcessConfig>();
@@ -631,7 +631,7 @@ internal static class ProcessGroupSections
 
         /// <summary>
         /// Runs the per-process builder; its errors get the reference's wrap suffix naming the section
-        /// and the file it came from (config.md §1.3). Keys in <paramref name="ignoredKeys"/> already
+        /// and the file it came from (the reference's <c>ServerOptions.realize</c> reports config errors so). Keys in <paramref name="ignoredKeys"/> already
         /// failed at group level, where the reference stops.
         /// </summary>
         private List<ProcessConfig> BuildProcesses(string section, string groupName, IReadOnlySet<string> ignoredKeys)

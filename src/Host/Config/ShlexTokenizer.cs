@@ -4,7 +4,7 @@ namespace Supervisor.Host.Config;
 
 /// <summary>
 /// Python's <c>shlex.shlex(text)</c> in non-POSIX mode with <c>/.+-():</c> added to the word
-/// characters, as the reference's <c>environment=</c> parser uses it (config.md §3.1).
+/// characters, as the reference's <c>environment=</c> parser uses it (<c>supervisor/datatypes.py</c>, <c>dict_of_key_value_pairs</c>).
 /// </summary>
 internal static class ShlexTokenizer
 {

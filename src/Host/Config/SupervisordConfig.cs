@@ -46,7 +46,7 @@ internal sealed record SupervisordConfig
     public IReadOnlyList<ProcessGroupConfig> Groups { get; init; } = [];
 }
 
-/// <summary>The <c>[supervisord]</c> section (config.md §5), defaults as the reference's.</summary>
+/// <summary>The <c>[supervisord]</c> section, defaults as the reference's (<c>supervisor/options.py</c>, <c>ServerOptions.read_config</c>).</summary>
 internal sealed record SupervisordOptions
 {
     /// <summary>Absolute path of the main log, or <c>syslog</c>.</summary>
@@ -109,7 +109,7 @@ internal sealed record SupervisordOptions
 /// <summary>The <c>--profile_options</c> value: sort orders and the <c>callers</c> flag.</summary>
 internal sealed record ProfileOptions(IReadOnlyList<string> SortOrders, bool Callers);
 
-/// <summary>A <c>[unix_http_server*]</c> section (config.md §6).</summary>
+/// <summary>A <c>[unix_http_server*]</c> section (<c>supervisor/options.py</c>, <c>ServerOptions.server_configs_from_parser</c>).</summary>
 /// <param name="Section">The section name, e.g. <c>unix_http_server</c>.</param>
 /// <param name="Name">The text after the first colon, or null.</param>
 /// <param name="File">The socket path, absolute.</param>
@@ -121,7 +121,7 @@ internal sealed record ProfileOptions(IReadOnlyList<string> SortOrders, bool Cal
 internal sealed record UnixHttpServerConfig(
     string Section, string? Name, string File, int Chmod, int ChownUid, int ChownGid, string? Username, string? Password);
 
-/// <summary>An <c>[inet_http_server*]</c> section (config.md §6).</summary>
+/// <summary>An <c>[inet_http_server*]</c> section (<c>supervisor/options.py</c>, <c>ServerOptions.server_configs_from_parser</c>).</summary>
 /// <param name="Section">The section name, e.g. <c>inet_http_server</c>.</param>
 /// <param name="Name">The text after the first colon, or null.</param>
 /// <param name="Host">Lower-cased host, empty for all interfaces.</param>
@@ -131,7 +131,7 @@ internal sealed record UnixHttpServerConfig(
 internal sealed record InetHttpServerConfig(
     string Section, string? Name, string Host, int Port, string? Username, string? Password);
 
-/// <summary>An <c>[rpcinterface:x]</c> section (rpcinterface-plugins.md §1).</summary>
+/// <summary>An <c>[rpcinterface:x]</c> section (<c>supervisor/options.py</c>, <c>Options.get_plugins</c>).</summary>
 /// <param name="Section">The section name, e.g. <c>rpcinterface:supervisor</c>.</param>
 /// <param name="Name">The namespace: the text after the first colon.</param>
 /// <param name="FactorySpec">The <c>supervisor.rpcinterface_factory</c> value (<c>module:attr</c>), expanded.</param>

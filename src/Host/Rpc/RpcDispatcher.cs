@@ -121,7 +121,7 @@ internal sealed class RpcDispatcher(RpcRegistry registry, IMainLog log)
         }
         catch (Exception e)
         {
-            // The reference answers HTTP 500 here; a fault is what clients can handle (xmlrpc-api.md §0.2).
+            // The reference answers HTTP 500 here; a fault is what clients can handle (README, "Differences from Supervisor").
             log.Write(LogLevel.Critical, $"XML-RPC method {method.Name}() raised an unexpected exception: {e}");
             return RpcOutcome.Fault(FaultCode.Failed, $"{e.GetType().Name}: {e.Message}");
         }

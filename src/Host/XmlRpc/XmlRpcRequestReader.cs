@@ -4,7 +4,7 @@ namespace Supervisor.Host.XmlRpc;
 
 /// <summary>
 /// Server side: decodes a <c>methodCall</c> body into an <see cref="XmlRpcRequest"/>, streaming
-/// (no DOM), with the reference's leniency (transport.md §6): the root element's name is not
+/// (no DOM), with the reference's leniency (<c>supervisor/xmlrpc.py</c>, <c>supervisor_xmlrpc_handler.continue_request</c>, over Python's <c>xmlrpc.client.loads</c>): the root element's name is not
 /// checked, an absent <c>&lt;params&gt;</c> means no parameters, a <c>&lt;param&gt;</c> may hold a
 /// typed element without <c>&lt;value&gt;</c>, unknown elements read as their text.
 /// </summary>

@@ -4,7 +4,7 @@ namespace Supervisor.Host.XmlRpc;
 
 /// <summary>
 /// Server side: writes a <c>methodResponse</c> (one value, or a fault) as UTF-8 into a buffer, in
-/// the reference's exact layout (transport.md §4.1). The HTTP layer then sends the buffer with
+/// the reference's exact layout (Python's <c>xmlrpc.client.dumps</c> with <c>methodresponse=True</c>). The HTTP layer then sends the buffer with
 /// its Content-Length. Every document is well-formed XML 1.0 (see <see cref="XmlRpcText"/>).
 /// </summary>
 internal static class XmlRpcResponseWriter

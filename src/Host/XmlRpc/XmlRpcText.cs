@@ -7,7 +7,7 @@ namespace Supervisor.Host.XmlRpc;
 /// Text rules shared by the writers and by the log-reading methods.
 /// </summary>
 /// <remarks>
-/// Every document we write is well-formed XML 1.0 whatever the strings hold (xmlrpc-api.md §0.3):
+/// Every document we write is well-formed XML 1.0 whatever the strings hold (README, "Differences from Supervisor"):
 /// characters XML 1.0 forbids (C0 controls other than tab, LF and CR; U+FFFE; U+FFFF; surrogates
 /// that are not part of a pair) are written as U+FFFD REPLACEMENT CHARACTER. The reference writes
 /// them raw, which Python's client then rejects. Only <c>&amp;</c>, <c>&lt;</c> and <c>&gt;</c>

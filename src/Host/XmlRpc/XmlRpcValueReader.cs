@@ -4,7 +4,7 @@ namespace Supervisor.Host.XmlRpc;
 
 /// <summary>
 /// Decodes XML-RPC values to the CLR model of this folder's README, with the reference's leniency
-/// (transport.md §6), over a forward-only walk of the document (no DOM). The walk is the
+/// (Python's <c>xmlrpc.client.Unmarshaller</c>), over a forward-only walk of the document (no DOM). The walk is the
 /// subclass's: <see cref="XmlReaderValueReader"/> (System.Xml, for requests from the network)
 /// or <see cref="Utf8ValueReader"/> (a small parser straight over UTF-8, for responses).
 /// </summary>

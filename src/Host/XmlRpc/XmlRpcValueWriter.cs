@@ -11,7 +11,7 @@ namespace Supervisor.Host.XmlRpc;
 
 /// <summary>
 /// Writes XML-RPC values as UTF-8 straight into an <see cref="IBufferWriter{T}"/>, in the byte
-/// layout of Python's <c>xmlrpc.client</c> marshaller (transport.md §4.1): each value is
+/// layout of Python's <c>xmlrpc.client</c> marshaller (<c>xmlrpc.client.Marshaller</c>): each value is
 /// <c>&lt;value&gt;…&lt;/value&gt;\n</c> (<c>&lt;nil/&gt;</c> without the newline, as Python does).
 /// </summary>
 /// <remarks>
@@ -130,7 +130,7 @@ internal sealed class XmlRpcValueWriter
         WriteRaw("</int></value>\n"u8);
     }
 
-    /// <summary>Writes <c>&lt;int&gt;</c> when the number fits in 32 bits, else <c>&lt;i8&gt;</c> (ours, xmlrpc-api.md §0.4).</summary>
+    /// <summary>Writes <c>&lt;int&gt;</c> when the number fits in 32 bits, else <c>&lt;i8&gt;</c> (ours: README, "Differences from Supervisor").</summary>
     public void WriteLong(long number)
     {
         if (number is >= int.MinValue and <= int.MaxValue)

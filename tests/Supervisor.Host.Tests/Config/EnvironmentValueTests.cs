@@ -2,7 +2,7 @@ using Supervisor.Host.Config;
 
 namespace Supervisor.Host.Tests.Config;
 
-/// <summary><c>environment=</c> parsing (config.md §3.1); expected values come from the reference's parser.</summary>
+/// <summary><c>environment=</c> parsing (<c>supervisor/datatypes.py</c>, <c>dict_of_key_value_pairs</c>); expected values come from the reference's parser.</summary>
 public sealed class EnvironmentValueTests
 {
     private static IReadOnlyDictionary<string, string> Pairs(string text)

@@ -3,7 +3,7 @@ using Supervisor.Host.Events;
 
 namespace Supervisor.Host.Tests.Config;
 
-/// <summary><c>[eventlistener:x]</c> pools (config.md §11).</summary>
+/// <summary><c>[eventlistener:x]</c> pools (<c>supervisor/options.py</c>, <c>ServerOptions.process_groups_from_parser</c>).</summary>
 public sealed class EventListenerSectionTests : IDisposable
 {
     private readonly ProcessSectionLoader _loader = new();

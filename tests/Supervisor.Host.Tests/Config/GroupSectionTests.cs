@@ -2,7 +2,7 @@ using Supervisor.Host.Config;
 
 namespace Supervisor.Host.Tests.Config;
 
-/// <summary><c>[group:x]</c>, homogeneous groups and group ordering (config.md §9.1, §10, §12).</summary>
+/// <summary><c>[group:x]</c>, homogeneous groups and group ordering (<c>supervisor/options.py</c>, <c>ServerOptions.process_groups_from_parser</c>).</summary>
 public sealed class GroupSectionTests : IDisposable
 {
     private readonly ProcessSectionLoader _loader = new();

@@ -4,7 +4,7 @@ using Supervisor.Abstractions;
 
 namespace Supervisor.Host.Tests.Config;
 
-/// <summary><c>[include] files</c> with real files (config.md §13).</summary>
+/// <summary><c>[include] files</c> with real files (<c>supervisor/options.py</c>, <c>ServerOptions.read_config</c>).</summary>
 public sealed class IncludeTests : IDisposable
 {
     private static readonly Dictionary<string, string> Environment = new() { ["HOME"] = "/root", ["TMPDIR"] = "/tmp", ["SUB"] = "conf.d" };

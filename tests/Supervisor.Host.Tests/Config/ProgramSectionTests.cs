@@ -3,7 +3,7 @@ using Supervisor.Host.Config;
 
 namespace Supervisor.Host.Tests.Config;
 
-/// <summary><c>[program:x]</c> keys, their expansion names, numprocs and warnings (config.md §4.2, §9, §9.1).</summary>
+/// <summary><c>[program:x]</c> keys, their expansion names, numprocs and warnings (<c>supervisor/options.py</c>, <c>ServerOptions._processes_from_section</c>).</summary>
 public sealed class ProgramSectionTests : IDisposable
 {
     private readonly ProcessSectionLoader _loader = new();
@@ -362,7 +362,7 @@ public sealed class ProgramSectionTests : IDisposable
     [Fact]
     public void PriorityIsReadAtGroupLevelFirstUnwrappedAndOnce()
     {
-        // config.md §1.3: "priority=abc → Error: invalid literal for int() with base 10: 'abc'" (no suffix).
+        // As 4.2.5 prints it: "priority=abc → Error: invalid literal for int() with base 10: 'abc'" (no suffix).
         Assert.Equal(["invalid literal for int() with base 10: 'abc'"], _loader.Errors("[program:a]\ncommand=x\npriority=abc\n"));
         Assert.Equal(
             ["Format string '%(program_name)s' for 'program:a.priority' contains names ('program_name') which cannot be expanded. Available names: ENV_HOME, ENV_SITE, ENV_TMPDIR, here"],
