@@ -182,22 +182,12 @@ internal sealed record MainLogLines(string Pattern, Func<IReadOnlyList<string>, 
     /// 4.2.5 logs a child's SIGCHLD after its exit line, except when the child dies between the reap and the
     /// signal handling of one pass of its loop (<c>supervisor/supervisord.py</c>, <c>Supervisor.runforever</c>:
     /// <c>self.reap()</c>, then <c>self.handle_signal()</c>): then the SIGCHLD line comes first and the exit
-    /// line a pass later. Both orders are the reference's, so a SIGCHLD line right before an exit line is put
-    /// after it, on both sides.
+    /// line a pass later, and with two children the lines interleave either way. Where the SIGCHLD lines fall
+    /// is the reference's timing, so on both sides they are moved after the other lines (their number and the
+    /// other lines' order are still compared).
     /// </summary>
-    public static List<string> SigchldAfterItsExit(List<string> lines)
-    {
-        for (var i = 0; i + 1 < lines.Count; i++)
-        {
-            if (lines[i] == SigchldLine && lines[i + 1] is var next && (next.Contains(" exited: ", StringComparison.Ordinal) || next.Contains(" stopped: ", StringComparison.Ordinal)))
-            {
-                (lines[i], lines[i + 1]) = (next, lines[i]);
-                i++;
-            }
-        }
-
-        return lines;
-    }
+    public static List<string> SigchldAfterItsExit(List<string> lines) =>
+        [.. lines.Where(l => l != SigchldLine), .. lines.Where(l => l == SigchldLine)];
 
     public override async Task RunAsync(ScenarioRun run)
     {
