@@ -14,7 +14,7 @@ namespace Supervisor.Host;
 /// <summary>
 /// Everything that lives from one start (or restart) of the daemon to the next: the main log, the event
 /// bus, the plugins, the RPC table, the HTTP listeners and the process engine, read from one config.
-/// <see cref="OpenAsync"/> builds them in the reference's order; <see cref="Supervisord"/> decides when a
+/// <see cref="Open"/> builds them in the reference's order; <see cref="Supervisord"/> decides when a
 /// generation begins and ends.
 /// </summary>
 internal sealed class Generation : IAsyncDisposable

@@ -14,21 +14,21 @@ public sealed class CallTests(CtlDaemon daemon) : IClassFixture<CtlDaemon>
         await Clients.RunAsync(await CtlBinary.PathAsync(), ["-c", daemon.ConfigPath, .. words]);
 
     [Fact]
-    public async Task A_struct_result_prints_as_indented_json()
+    public async Task Astructresultprintsasindentedjson()
     {
         var run = await RunAsync("call", "supervisor.getState");
         Assert.Equal(new CtlRun(0, "{\n  \"statecode\": 1,\n  \"statename\": \"RUNNING\"\n}\n", ""), run);
     }
 
     [Fact]
-    public async Task A_string_result_prints_as_it_is_and_json_quotes_it()
+    public async Task Astringresultprintsasitisandjsonquotesit()
     {
         Assert.Equal(new CtlRun(0, "ctl-tests\n", ""), await RunAsync("call", "supervisor.getIdentification"));
         Assert.Equal(new CtlRun(0, "\"ctl-tests\"\n", ""), await RunAsync("call", "--json", "supervisor.getIdentification"));
     }
 
     [Fact]
-    public async Task Json_output_is_one_line_that_parses()
+    public async Task Jsonoutputisonelinethatparses()
     {
         var run = await RunAsync("call", "--json", "supervisor.getProcessInfo", "sleeper");
         Assert.Equal(0, run.ExitCode);
@@ -39,7 +39,7 @@ public sealed class CallTests(CtlDaemon daemon) : IClassFixture<CtlDaemon>
     }
 
     [Fact]
-    public async Task A_plugin_method_gets_its_argument_converted_to_the_signature_type()
+    public async Task Apluginmethodgetsitsargumentconvertedtothesignaturetype()
     {
         // another.attempt takes an int: "1" must arrive as <int>, or the plugin would answer INCORRECT_PARAMETERS.
         var run = await RunAsync("call", "--json", "another.attempt", "1");
@@ -47,7 +47,7 @@ public sealed class CallTests(CtlDaemon daemon) : IClassFixture<CtlDaemon>
     }
 
     [Fact]
-    public async Task Optional_parameters_may_be_left_out()
+    public async Task Optionalparametersmaybeleftout()
     {
         // another.echoLater(string text, int milliseconds = 100): its signature names both.
         Assert.Equal(new CtlRun(0, "12\n", ""), await RunAsync("call", "another.echoLater", "12"));
@@ -55,7 +55,7 @@ public sealed class CallTests(CtlDaemon daemon) : IClassFixture<CtlDaemon>
     }
 
     [Fact]
-    public async Task A_word_with_spaces_stays_one_argument()
+    public async Task Awordwithspacesstaysoneargument()
     {
         var run = await RunAsync("call", "another.log", "two words");
         Assert.Equal(new CtlRun(0, "true\n", ""), run);
@@ -64,28 +64,28 @@ public sealed class CallTests(CtlDaemon daemon) : IClassFixture<CtlDaemon>
     }
 
     [Fact]
-    public async Task An_argument_that_does_not_convert_is_an_error_naming_it()
+    public async Task Anargumentthatdoesnotconvertisanerrornamingit()
     {
         var run = await RunAsync("call", "another.attempt", "many");
         Assert.Equal(new CtlRun(1, "Error: argument 1 of another.attempt (many): expected an integer\n", ""), run);
     }
 
     [Fact]
-    public async Task A_wrong_number_of_arguments_is_an_error_naming_the_count()
+    public async Task Awrongnumberofargumentsisanerrornamingthecount()
     {
         var run = await RunAsync("call", "another.getRetries", "5");
         Assert.Equal(new CtlRun(1, "Error: another.getRetries takes at most 0 argument(s), 1 given (help another.getRetries)\n", ""), run);
     }
 
     [Fact]
-    public async Task A_fault_prints_as_the_reference_prints_an_unhandled_one()
+    public async Task Afaultprintsasthereferenceprintsanunhandledone()
     {
         var run = await RunAsync("call", "supervisor.getProcessInfo", "nosuch");
         Assert.Equal(new CtlRun(1, "error: <class 'xmlrpc.client.Fault'>, <Fault 10: 'BAD_NAME: nosuch'>\n", ""), run);
     }
 
     [Fact]
-    public async Task Without_a_method_name_call_explains_itself()
+    public async Task Withoutamethodnamecallexplainsitself()
     {
         var run = await RunAsync("call");
         Assert.Equal(1, run.ExitCode);
@@ -93,14 +93,14 @@ public sealed class CallTests(CtlDaemon daemon) : IClassFixture<CtlDaemon>
     }
 
     [Fact]
-    public async Task A_stopped_daemon_is_explained_as_the_upcheck_explains_it()
+    public async Task Astoppeddaemonisexplainedastheupcheckexplainsit()
     {
         var run = await Clients.RunAsync(await CtlBinary.PathAsync(), ["-s", "unix:///nonexistent.sock", "call", "supervisor.getState"]);
         Assert.Equal(new CtlRun(7, "unix:///nonexistent.sock no such file\n", ""), run);
     }
 
     [Fact]
-    public async Task Help_of_a_namespace_lists_its_methods_with_signature_and_help()
+    public async Task Helpofanamespacelistsitsmethodswithsignatureandhelp()
     {
         var run = await RunAsync("help", "another");
         Assert.Equal(0, run.ExitCode);
@@ -109,7 +109,7 @@ public sealed class CallTests(CtlDaemon daemon) : IClassFixture<CtlDaemon>
     }
 
     [Fact]
-    public async Task Help_of_one_method_shows_only_it()
+    public async Task Helpofonemethodshowsonlyit()
     {
         var run = await RunAsync("help", "supervisor.getState");
         Assert.Equal(0, run.ExitCode);
@@ -118,7 +118,7 @@ public sealed class CallTests(CtlDaemon daemon) : IClassFixture<CtlDaemon>
     }
 
     [Fact]
-    public async Task Call_in_the_shell_splits_quoted_words()
+    public async Task Callintheshellsplitsquotedwords()
     {
         var run = await Clients.RunAsync(await CtlBinary.PathAsync(), ["-c", daemon.ConfigPath], "call another.log 'said in the shell'\n");
         Assert.Contains("supervisor> true\n", run.Stdout, StringComparison.Ordinal);

@@ -83,7 +83,7 @@ public sealed class DifferentialTests(CtlDaemon daemon) : IClassFixture<CtlDaemo
     [ReferenceTheory]
     [InlineData("help")]
     [InlineData("?")]
-    public async Task Help_lists_the_reference_commands_then_call(string line)
+    public async Task Helpliststhereferencecommandsthencall(string line)
     {
         var ours = await CtlBinary.PathAsync();
         var reference = await Clients.RunAsync(ReferenceCtl.Path, ["-c", daemon.ConfigPath, line]);
@@ -96,7 +96,7 @@ public sealed class DifferentialTests(CtlDaemon daemon) : IClassFixture<CtlDaemo
     }
 
     [ReferenceFact]
-    public async Task Usage_exits_0_and_names_the_program_as_the_reference_does()
+    public async Task Usageexits0andnamestheprogramasthereferencedoes()
     {
         var ours = await CtlBinary.PathAsync();
         var reference = await Clients.RunAsync(ReferenceCtl.Path, ["-h"]);
@@ -112,7 +112,7 @@ public sealed class DifferentialTests(CtlDaemon daemon) : IClassFixture<CtlDaemo
     [ReferenceTheory]
     [InlineData("talker")]
     [InlineData("talker stderr")]
-    public async Task Tail_follow_until_interrupted_prints_as_the_reference(string arguments)
+    public async Task Tailfollowuntilinterruptedprintsasthereference(string arguments)
     {
         var ours = await CtlBinary.PathAsync();
         var expected = arguments.EndsWith("stderr", StringComparison.Ordinal) ? "err-line\n" : "out-line\n";
@@ -167,7 +167,7 @@ public sealed class DifferentialTests(CtlDaemon daemon) : IClassFixture<CtlDaemo
     }
 
     [ReferenceFact]
-    public async Task The_shell_reading_piped_lines_prints_as_the_reference()
+    public async Task Theshellreadingpipedlinesprintsasthereference()
     {
         const string Input = "version\nstatus sleeper\nnosuch\nhelp stop\n\nshutdown\nn\nstop nosuch\n";
         var ours = await CtlBinary.PathAsync();
@@ -178,7 +178,7 @@ public sealed class DifferentialTests(CtlDaemon daemon) : IClassFixture<CtlDaemo
     }
 
     [ReferenceFact]
-    public async Task The_config_file_is_found_in_the_working_directory_as_the_reference_finds_it()
+    public async Task Theconfigfileisfoundintheworkingdirectoryasthereferencefindsit()
     {
         var ours = await CtlBinary.PathAsync();
         var reference = await Clients.RunAsync(ReferenceCtl.Path, ["status", "sleeper"], workingDirectory: daemon.Directory.Path);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Supervisor.Abstractions;
 using Supervisor.Ctl.Transport;
-using Supervisor.Host.Config;
 using Supervisor.Ctl.XmlRpc;
 
 namespace Supervisor.Ctl;

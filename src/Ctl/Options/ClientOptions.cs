@@ -1,4 +1,5 @@
 using System.Collections;
+using Supervisor.Abstractions;
 using Supervisor.Host.Config;
 
 namespace Supervisor.Ctl.Options;

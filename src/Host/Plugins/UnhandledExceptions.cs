@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Runtime.Loader;
-using Supervisor.Abstractions;
 
 namespace Supervisor.Host.Plugins;
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Text;
-using Supervisor.Abstractions;
 using Supervisor.Host.XmlRpc;
 
 namespace Supervisor.Host.Rpc;

@@ -117,7 +117,7 @@ internal static class XmlRpcTypes
         _ => "any",
     };
 
-    /// <summary>The XML-RPC type name of values of <paramref name="type"/>, or null when XML-RPC cannot carry them (see <see cref="WhyNot"/>).</summary>
+    /// <summary>The XML-RPC type name of values of <paramref name="type"/>, or null when XML-RPC cannot carry them (see <see cref="WhyNot(Type)"/>).</summary>
     public static string? NameOf(Type type) =>
         WhyNot(type) is null && KindOf(type, out _) is { } kind ? Name(kind) : null;
 
@@ -129,7 +129,7 @@ internal static class XmlRpcTypes
 
     /// <summary>
     /// The kind values of <paramref name="type"/> travel as, judged from the type alone (what is inside an
-    /// array, a dictionary or a record is <see cref="WhyNot"/>'s business); null, with the reason, when none.
+    /// array, a dictionary or a record is <see cref="WhyNot(Type)"/>'s business); null, with the reason, when none.
     /// </summary>
     public static WireKind? KindOf(Type type, out string? refusal)
     {

@@ -15,7 +15,7 @@ public sealed class RegistryTests
     }
 
     [Fact]
-    public void Rejects_MethodNamesStartingWithUnderscore()
+    public void RejectsMethodNamesStartingWithUnderscore()
     {
         var error = Assert.Throws<RpcDeclarationException>(() => Build("bad", new UnderscoreNamespace()));
         Assert.Contains("namespace 'bad'", error.Message);
@@ -23,7 +23,7 @@ public sealed class RegistryTests
     }
 
     [Fact]
-    public void Rejects_VoidMethodsNamingThem()
+    public void RejectsVoidMethodsNamingThem()
     {
         var error = Assert.Throws<RpcDeclarationException>(() => Build("bad", new VoidNamespace()));
         Assert.Contains("VoidNamespace.Nothing", error.Message);
@@ -31,14 +31,14 @@ public sealed class RegistryTests
     }
 
     [Fact]
-    public void Rejects_DuplicateWireNames()
+    public void RejectsDuplicateWireNames()
     {
         var error = Assert.Throws<RpcDeclarationException>(() => Build("bad", new DuplicateNamespace()));
         Assert.Contains("'same' is declared twice", error.Message);
     }
 
     [Fact]
-    public void Rejects_APluginNamedSystem()
+    public void RejectsAPluginNamedSystem()
     {
         var error = Assert.Throws<RpcDeclarationException>(() => Build("system", new SampleNamespace()));
         Assert.Contains("reserved", error.Message);

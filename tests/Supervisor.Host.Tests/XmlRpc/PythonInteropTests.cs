@@ -11,7 +11,7 @@ namespace Supervisor.Host.Tests.XmlRpc;
 public class PythonInteropTests
 {
     [PythonFact]
-    public void Python_Reads_OurResponse()
+    public void PythonReadsOurResponse()
     {
         var value = new Dictionary<string, object?>
         {
@@ -39,7 +39,7 @@ public class PythonInteropTests
     }
 
     [PythonFact]
-    public void Python_Reads_OurFault()
+    public void PythonReadsOurFault()
     {
         var output = new System.Buffers.ArrayBufferWriter<byte>();
         XmlRpcResponseWriter.WriteFault(output, 10, "BAD_NAME: caf\u00e9");
@@ -52,7 +52,7 @@ public class PythonInteropTests
     }
 
     [PythonFact]
-    public void Python_WritesAResponse_ByteForByte_AsWeDo()
+    public void PythonWritesAResponseByteForByteAsWeDo()
     {
         const string Script =
             "import xmlrpc.client,sys; sys.stdout.buffer.write(xmlrpc.client.dumps(({'name': 'a&b', 'n': [1, True, 1.5, 'x'], 'e': ''},), methodresponse=True).encode())";
@@ -69,7 +69,7 @@ public class PythonInteropTests
     }
 
     [PythonFact]
-    public void We_Read_APythonRequest()
+    public void WeReadAPythonRequest()
     {
         const string Script =
             "import xmlrpc.client,sys,datetime; sys.stdout.buffer.write(xmlrpc.client.dumps(("

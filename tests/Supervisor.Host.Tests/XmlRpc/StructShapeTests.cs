@@ -12,7 +12,7 @@ public class StructShapeTests
     }
 
     [Fact]
-    public void Keys_AreRpcMemberNames_ElseCamelCase()
+    public void KeysAreRpcMemberNamesElseCamelCase()
     {
         var shape = StructShape.For(typeof(ProcessInfo));
 
@@ -20,7 +20,7 @@ public class StructShapeTests
     }
 
     [Fact]
-    public void Keys_LowerALeadingAcronymAsAWhole()
+    public void KeysLowerALeadingAcronymAsAWhole()
     {
         var shape = StructShape.For(typeof(Acronyms));
 
@@ -37,14 +37,14 @@ public class StructShapeTests
     [InlineData("X", "x")]
     [InlineData("x", "x")]
     [InlineData("", "")]
-    public void StructKeys_FollowSystemTextJsonCamelCase(string name, string expected)
+    public void StructKeysFollowSystemTextJsonCamelCase(string name, string expected)
     {
         Assert.Equal(expected, StructKeys.FromName(name));
         Assert.Equal(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(name), StructKeys.FromName(name));
     }
 
     [Fact]
-    public void Writes_RecordAsStruct_InPropertyOrder()
+    public void WritesRecordAsStructInPropertyOrder()
     {
         var info = new ProcessInfo("cat", "/tmp/cat.log", 0, State.Running, 5_000_000_000L, new DateTime(2024, 1, 2, 3, 4, 5), null);
 
@@ -62,17 +62,17 @@ public class StructShapeTests
     }
 
     [Fact]
-    public void Is_BuiltOncePerType() => Assert.Same(StructShape.For(typeof(ProcessInfo)), StructShape.For(typeof(ProcessInfo)));
+    public void IsBuiltOncePerType() => Assert.Same(StructShape.For(typeof(ProcessInfo)), StructShape.For(typeof(ProcessInfo)));
 
     [Fact]
-    public void Takes_OnlyPublicReadableInstanceProperties()
+    public void TakesOnlyPublicReadableInstanceProperties()
     {
         var shape = StructShape.For(typeof(Mixed));
         Assert.Equal(["visible", "readOnly"], shape.Members.Select(m => m.Key));
     }
 
     [Fact]
-    public void Puts_BaseProperties_First_AndLetsOverridesReplaceThem()
+    public void PutsBasePropertiesFirstAndLetsOverridesReplaceThem()
     {
         var shape = StructShape.For(typeof(Derived));
         Assert.Equal(["id", "label", "extra"], shape.Members.Select(m => m.Key));
@@ -80,7 +80,7 @@ public class StructShapeTests
     }
 
     [Fact]
-    public void Writes_NestedRecords_ListsAndNullableValues()
+    public void WritesNestedRecordsListsAndNullableValues()
     {
         var group = new Group("web", [new Member("a", 1), new Member("b", null)]);
         var text = Wire.Response(group);
@@ -90,11 +90,11 @@ public class StructShapeTests
     }
 
     [Fact]
-    public void Writes_AnonymousTypes() =>
+    public void WritesAnonymousTypes() =>
         Assert.Contains("<name>faultCode</name>\n<value><int>1</int></value>", Wire.Response(new { faultCode = 1 }));
 
     [Fact]
-    public void Getter_ReadsTheBoxedValue()
+    public void GetterReadsTheBoxedValue()
     {
         var member = StructShape.For(typeof(Member)).Members.Single(m => m.Key == "weight");
         Assert.Equal(7, member.GetValue(new Member("x", 7)));
@@ -103,7 +103,7 @@ public class StructShapeTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void Writes_RecordClassesAndStructs_AndEnumsOfEveryWidthAsTheirNumbers(bool asStruct)
+    public void WritesRecordClassesAndStructsAndEnumsOfEveryWidthAsTheirNumbers(bool asStruct)
     {
         var text = asStruct
             ? Wire.Response(new Widths(Small.Minus, Unsigned.Big, true, 2.5, 7))
@@ -117,7 +117,7 @@ public class StructShapeTests
     }
 
     [Fact]
-    public void Rejects_DuplicateKeys() =>
+    public void RejectsDuplicateKeys() =>
         Assert.Throws<NotSupportedException>(() => StructShape.For(typeof(Clash)));
 
     public sealed record ProcessInfo(

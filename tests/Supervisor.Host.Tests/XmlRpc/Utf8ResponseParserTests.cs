@@ -71,7 +71,7 @@ public class Utf8ResponseParserTests
 
     [Theory]
     [MemberData(nameof(Taken))]
-    public void Takes_PlainDocuments_AndReadsThemAsTheGeneralReaderDoes(string param)
+    public void TakesPlainDocumentsAndReadsThemAsTheGeneralReaderDoes(string param)
     {
         var body = Encoding.UTF8.GetBytes(Head + param + Tail);
 
@@ -81,7 +81,7 @@ public class Utf8ResponseParserTests
     }
 
     [Fact]
-    public void Takes_WhatTheWriterWrites()
+    public void TakesWhatTheWriterWrites()
     {
         var processes = Enumerable.Range(0, 50).Select(i => new Dictionary<string, object?>
         {
@@ -144,7 +144,7 @@ public class Utf8ResponseParserTests
 
     [Theory]
     [MemberData(nameof(Declined))]
-    public void Declines_OtherDocuments_WhichReadAsBefore(string param)
+    public void DeclinesOtherDocumentsWhichReadAsBefore(string param)
     {
         var body = Encoding.UTF8.GetBytes(Head + param + Tail);
 
@@ -161,7 +161,7 @@ public class Utf8ResponseParserTests
     [InlineData("<methodResponse><params/></methodResponse>")]
     [InlineData("<methodResponse><params><param><value>1</value></param><param><value>2</value></param></params></methodResponse>")]
     [InlineData("<other><params><param><value>1</value></param></params></other>")]
-    public void Declines_OtherDocumentShapes(string xml)
+    public void DeclinesOtherDocumentShapes(string xml)
     {
         var body = Encoding.UTF8.GetBytes(xml);
 
@@ -170,7 +170,7 @@ public class Utf8ResponseParserTests
     }
 
     [Fact]
-    public void Declines_WhatExceedsTheLimits_ForTheGeneralReaderToReport()
+    public void DeclinesWhatExceedsTheLimitsForTheGeneralReaderToReport()
     {
         var nested = Wire.ResponseBytes(new object?[] { new object?[] { new object?[] { 1 } } });
         var shallow = new XmlRpcLimits { MaxDepth = 8 };
@@ -195,7 +195,7 @@ public class Utf8ResponseParserTests
     }
 
     [Fact]
-    public void CountsDepthAndElements_AsTheGeneralReaderDoes()
+    public void CountsDepthAndElementsAsTheGeneralReaderDoes()
     {
         var body = Wire.ResponseBytes(new object?[]
         {
@@ -221,7 +221,7 @@ public class Utf8ResponseParserTests
 
     /// <summary>Every one-byte change of a plain document: the fast path with its fallback reads it as the general reader alone does.</summary>
     [Fact]
-    public void ReadsEveryMutation_AsTheGeneralReaderDoes()
+    public void ReadsEveryMutationAsTheGeneralReaderDoes()
     {
         var plain = Wire.ResponseBytes(new object?[]
         {

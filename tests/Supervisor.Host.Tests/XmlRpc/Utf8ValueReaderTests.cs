@@ -42,7 +42,7 @@ public class Utf8ValueReaderTests
 
     [Theory]
     [MemberData(nameof(SameAsXmlReader))]
-    public void Reads_Values_AsTheXmlReaderDoes(string param)
+    public void ReadsValuesAsTheXmlReaderDoes(string param)
     {
         var body = Encoding.UTF8.GetBytes($"<?xml version='1.0'?>\n<!-- before -->\n<methodResponse>\n<params>\n<param>{param}</param>\n</params>\n</methodResponse>\n<!-- after -->\n");
 
@@ -80,7 +80,7 @@ public class Utf8ValueReaderTests
 
     [Theory]
     [MemberData(nameof(Malformed))]
-    public void Rejects_MalformedDocuments_AsTheXmlReaderDoes(string xml)
+    public void RejectsMalformedDocumentsAsTheXmlReaderDoes(string xml)
     {
         var body = Encoding.UTF8.GetBytes(xml);
 
@@ -89,7 +89,7 @@ public class Utf8ValueReaderTests
     }
 
     [Fact]
-    public void Rejects_EveryTruncation()
+    public void RejectsEveryTruncation()
     {
         var full = Wire.ResponseBytes(new Dictionary<string, object?> { ["a"] = new object?[] { 1, "x&y", 2.5 }, ["b"] = true });
         var lastTag = Array.LastIndexOf(full, (byte)'<');
@@ -103,7 +103,7 @@ public class Utf8ValueReaderTests
     [InlineData(new byte[] { 0xE9 })]
     [InlineData(new byte[] { 0xC3 })]
     [InlineData(new byte[] { 0xED, 0xA0, 0x80 })]
-    public void Rejects_InvalidUtf8(byte[] bad)
+    public void RejectsInvalidUtf8(byte[] bad)
     {
         var body = "<methodResponse><params><param><value>caf"u8.ToArray().Concat(bad).Concat("</value></param></params></methodResponse>"u8.ToArray()).ToArray();
         var error = Assert.Throws<XmlRpcFormatException>(() => XmlRpcResponseReader.Read(body));
@@ -111,7 +111,7 @@ public class Utf8ValueReaderTests
     }
 
     [Fact]
-    public void Rejects_BillionLaughs()
+    public void RejectsBillionLaughs()
     {
         var xml = "<?xml version='1.0'?>\n<!DOCTYPE lolz [\n<!ENTITY lol 'lol'>\n<!ENTITY lol1 '&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;'>\n]>\n"
             + "<methodResponse><params><param><value>&lol1;</value></param></params></methodResponse>";
@@ -120,7 +120,7 @@ public class Utf8ValueReaderTests
     }
 
     [Fact]
-    public void Enforces_TheLimits()
+    public void EnforcesTheLimits()
     {
         var nested = Wire.ResponseBytes(new object?[] { new object?[] { new object?[] { 1 } } });
         Assert.NotNull(XmlRpcResponseReader.Read(nested).Value);
@@ -135,7 +135,7 @@ public class Utf8ValueReaderTests
     }
 
     [Fact]
-    public void Reads_SegmentedBodies_AndAByteOrderMark()
+    public void ReadsSegmentedBodiesAndAByteOrderMark()
     {
         var bytes = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Wire.ResponseBytes("\u4e2d\u6587")).ToArray();
         var inside = Array.IndexOf(bytes, (byte)0xE4) + 1;
@@ -144,7 +144,7 @@ public class Utf8ValueReaderTests
     }
 
     [Fact]
-    public void Reuses_RecentShortTexts_WithoutMixingThemUp()
+    public void ReusesRecentShortTextsWithoutMixingThemUp()
     {
         // Many distinct short texts compete for the reader's small cache of recent ones.
         var values = Enumerable.Range(0, 3000)

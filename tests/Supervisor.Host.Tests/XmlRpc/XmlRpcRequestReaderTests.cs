@@ -6,7 +6,7 @@ namespace Supervisor.Host.Tests.XmlRpc;
 public class XmlRpcRequestReaderTests
 {
     [Fact]
-    public void Reads_MethodName_And_Parameters()
+    public void ReadsMethodNameAndParameters()
     {
         var request = Wire.ReadCall(
             "<?xml version='1.0'?>\n<methodCall>\n<methodName>supervisor.startProcess</methodName>\n<params>\n"
@@ -25,16 +25,16 @@ public class XmlRpcRequestReaderTests
     [InlineData("<value><int>\n+42\t</int></value>", 42)]
     [InlineData("<value><int>2147483647</int></value>", int.MaxValue)]
     [InlineData("<value><int>-2147483648</int></value>", int.MinValue)]
-    public void Reads_Int(string markup, int expected) => Assert.Equal(expected, Wire.ReadParam(markup));
+    public void ReadsInt(string markup, int expected) => Assert.Equal(expected, Wire.ReadParam(markup));
 
     [Theory]
     [InlineData("<value><int>99999999999</int></value>", 99999999999L)]
     [InlineData("<value><int>2147483648</int></value>", 2147483648L)]
     [InlineData("<value><i4>-2147483649</i4></value>", -2147483649L)]
-    public void Keeps_IntBeyond32Bits_AsLong_SoTheBinderCanFaultIt(string markup, long expected) => Assert.Equal(expected, Wire.ReadParam(markup));
+    public void KeepsIntBeyond32BitsAsLongSoTheBinderCanFaultIt(string markup, long expected) => Assert.Equal(expected, Wire.ReadParam(markup));
 
     [Fact]
-    public void Keeps_IntBeyond64Bits_AsItsDigits() =>
+    public void KeepsIntBeyond64BitsAsItsDigits() =>
         Assert.Equal("123456789012345678901234567890", Wire.ReadParam("<value><int> 123456789012345678901234567890 </int></value>"));
 
     [Theory]
@@ -42,13 +42,13 @@ public class XmlRpcRequestReaderTests
     [InlineData("<value><int>1.5</int></value>")]
     [InlineData("<value><int></int></value>")]
     [InlineData("<value><int/></value>")]
-    public void Rejects_BadInt(string markup) => Assert.Throws<XmlRpcFormatException>(() => Wire.ReadParam(markup));
+    public void RejectsBadInt(string markup) => Assert.Throws<XmlRpcFormatException>(() => Wire.ReadParam(markup));
 
     [Fact]
-    public void Reads_I8_AsLong() => Assert.Equal(5_000_000_000L, Wire.ReadParam("<value><i8>5000000000</i8></value>"));
+    public void ReadsI8AsLong() => Assert.Equal(5_000_000_000L, Wire.ReadParam("<value><i8>5000000000</i8></value>"));
 
     [Fact]
-    public void Reads_I8_WithExtensionPrefix() =>
+    public void ReadsI8WithExtensionPrefix() =>
         Assert.Equal(5L, Wire.ReadParam("<value><ex:i8 xmlns:ex='http://ws.apache.org/xmlrpc/namespaces/extensions'>5</ex:i8></value>"));
 
     [Theory]
@@ -57,14 +57,14 @@ public class XmlRpcRequestReaderTests
     [InlineData("true", true)]
     [InlineData("false", false)]
     [InlineData(" 1 ", true)]
-    public void Reads_Boolean(string text, bool expected) =>
+    public void ReadsBoolean(string text, bool expected) =>
         Assert.Equal(expected, Wire.ReadParam($"<value><boolean>{text}</boolean></value>"));
 
     [Theory]
     [InlineData("2")]
     [InlineData("yes")]
     [InlineData("")]
-    public void Rejects_BadBoolean(string text) =>
+    public void RejectsBadBoolean(string text) =>
         Assert.Throws<XmlRpcFormatException>(() => Wire.ReadParam($"<value><boolean>{text}</boolean></value>"));
 
     [Theory]
@@ -79,10 +79,10 @@ public class XmlRpcRequestReaderTests
     [InlineData("<value><string>a &amp; b &lt;c&gt; &#233;</string></value>", "a & b <c> é")]
     [InlineData("<value><string><![CDATA[<raw> & ]]>tail</string></value>", "<raw> & tail")]
     [InlineData("<value><string>caf\u00e9 \u4e2d\U0001F600</string></value>", "caf\u00e9 \u4e2d\U0001F600")]
-    public void Reads_String(string markup, string expected) => Assert.Equal(expected, Wire.ReadParam(markup));
+    public void ReadsString(string markup, string expected) => Assert.Equal(expected, Wire.ReadParam(markup));
 
     [Fact]
-    public void Reads_TypedValue_IgnoringWhitespaceAround() =>
+    public void ReadsTypedValueIgnoringWhitespaceAround() =>
         Assert.Equal(3, Wire.ReadParam("<value>\n  <int>3</int>\n</value>"));
 
     [Theory]
@@ -91,11 +91,11 @@ public class XmlRpcRequestReaderTests
     [InlineData("10", 10.0)]
     [InlineData("inf", double.PositiveInfinity)]
     [InlineData("-inf", double.NegativeInfinity)]
-    public void Reads_Double(string text, double expected) =>
+    public void ReadsDouble(string text, double expected) =>
         Assert.Equal(expected, Wire.ReadParam($"<value><double>{text}</double></value>"));
 
     [Fact]
-    public void Rejects_BadDouble() =>
+    public void RejectsBadDouble() =>
         Assert.Throws<XmlRpcFormatException>(() => Wire.ReadParam("<value><double>1,5</double></value>"));
 
     [Theory]
@@ -103,7 +103,7 @@ public class XmlRpcRequestReaderTests
     [InlineData("2024-01-31T23:59:58")]
     [InlineData("20240131T23:59:58Z")]
     [InlineData("2024-01-31T23:59:58Z")]
-    public void Reads_DateTime(string text)
+    public void ReadsDateTime(string text)
     {
         var value = Assert.IsType<DateTime>(Wire.ReadParam($"<value><dateTime.iso8601>{text}</dateTime.iso8601></value>"));
         Assert.Equal(new DateTime(2024, 1, 31, 23, 59, 58), value);
@@ -114,7 +114,7 @@ public class XmlRpcRequestReaderTests
     [InlineData("2024-01-31 23:59:58")]
     [InlineData("20240131")]
     [InlineData("20241331T00:00:00")]
-    public void Rejects_BadDateTime(string text) =>
+    public void RejectsBadDateTime(string text) =>
         Assert.Throws<XmlRpcFormatException>(() => Wire.ReadParam($"<value><dateTime.iso8601>{text}</dateTime.iso8601></value>"));
 
     [Theory]
@@ -126,7 +126,7 @@ public class XmlRpcRequestReaderTests
     [InlineData("!!!", "")]
     [InlineData("", "")]
     [InlineData("QQ==QUJD", "A")]
-    public void Reads_Base64_LikePython(string text, string expected)
+    public void ReadsBase64LikePython(string text, string expected)
     {
         var value = Assert.IsType<byte[]>(Wire.ReadParam($"<value><base64>{text}</base64></value>"));
         Assert.Equal(expected, Encoding.ASCII.GetString(value));
@@ -135,21 +135,21 @@ public class XmlRpcRequestReaderTests
     [Theory]
     [InlineData("QQ")]
     [InlineData("QUJDR")]
-    public void Rejects_Base64_WithIncorrectPadding(string text) =>
+    public void RejectsBase64WithIncorrectPadding(string text) =>
         Assert.Throws<XmlRpcFormatException>(() => Wire.ReadParam($"<value><base64>{text}</base64></value>"));
 
     [Theory]
     [InlineData("<value><nil/></value>")]
     [InlineData("<value><nil></nil></value>")]
     [InlineData("<value><ex:nil xmlns:ex='urn:x'/></value>")]
-    public void Reads_Nil_AsNull(string markup) => Assert.Null(Wire.ReadParam(markup));
+    public void ReadsNilAsNull(string markup) => Assert.Null(Wire.ReadParam(markup));
 
     [Fact]
-    public void Reads_UnknownElement_AsItsText() =>
+    public void ReadsUnknownElementAsItsText() =>
         Assert.Equal("whatever", Wire.ReadParam("<value><unknowntype>whatever</unknowntype></value>"));
 
     [Fact]
-    public void Reads_Array()
+    public void ReadsArray()
     {
         var value = Wire.ReadParam(
             "<value><array><data>\n<value><int>1</int></value>\n<value><string>two</string></value>\n"
@@ -164,10 +164,10 @@ public class XmlRpcRequestReaderTests
     [Theory]
     [InlineData("<value><array><data/></array></value>")]
     [InlineData("<value><array/></value>")]
-    public void Reads_EmptyArray(string markup) => Assert.Empty(Assert.IsType<object?[]>(Wire.ReadParam(markup)));
+    public void ReadsEmptyArray(string markup) => Assert.Empty(Assert.IsType<object?[]>(Wire.ReadParam(markup)));
 
     [Fact]
-    public void Reads_Struct_WithOrdinalKeys()
+    public void ReadsStructWithOrdinalKeys()
     {
         var value = Wire.ReadParam(
             "<value><struct>\n<member>\n<name>name</name>\n<value><string>cat</string></value>\n</member>\n"
@@ -183,18 +183,18 @@ public class XmlRpcRequestReaderTests
     }
 
     [Fact]
-    public void Rejects_StructMember_WithoutValue() =>
+    public void RejectsStructMemberWithoutValue() =>
         Assert.Throws<XmlRpcFormatException>(() => Wire.ReadParam("<value><struct><member><name>a</name></member></struct></value>"));
 
     [Fact]
-    public void Accepts_ParamStruct_WithoutValue()
+    public void AcceptsParamStructWithoutValue()
     {
         var value = Wire.ReadParam("<struct><member><name>a</name><value><int>1</int></value></member></struct>");
         Assert.Equal(1, Assert.IsType<Dictionary<string, object?>>(value)["a"]);
     }
 
     [Fact]
-    public void Reads_AbsentParams_AsNoParameters()
+    public void ReadsAbsentParamsAsNoParameters()
     {
         var request = Wire.ReadCall("<methodCall><methodName>supervisor.getState</methodName></methodCall>");
         Assert.Equal("supervisor.getState", request.MethodName);
@@ -202,11 +202,11 @@ public class XmlRpcRequestReaderTests
     }
 
     [Fact]
-    public void Reads_EmptyParams_AsNoParameters() =>
+    public void ReadsEmptyParamsAsNoParameters() =>
         Assert.Empty(Wire.ReadCall("<methodCall><methodName>a.b</methodName><params/></methodCall>").Params);
 
     [Fact]
-    public void Accepts_AnyRootElement() =>
+    public void AcceptsAnyRootElement() =>
         Assert.Equal("a.b", Wire.ReadCall("<anything><methodName>a.b</methodName></anything>").MethodName);
 
     [Theory]
@@ -214,18 +214,18 @@ public class XmlRpcRequestReaderTests
     [InlineData("<methodCall><methodName></methodName></methodCall>")]
     [InlineData("<methodCall><methodName/></methodCall>")]
     [InlineData("<methodCall/>")]
-    public void Rejects_MissingOrEmptyMethodName(string xml)
+    public void RejectsMissingOrEmptyMethodName(string xml)
     {
         var error = Assert.Throws<XmlRpcFormatException>(() => Wire.ReadCall(xml));
         Assert.Contains("method name", error.Message);
     }
 
     [Fact]
-    public void Rejects_ParamWithoutValue() =>
+    public void RejectsParamWithoutValue() =>
         Assert.Throws<XmlRpcFormatException>(() => Wire.ReadCall("<methodCall><methodName>a.b</methodName><params><param/></params></methodCall>"));
 
     [Fact]
-    public void Rejects_Dtd()
+    public void RejectsDtd()
     {
         var xml = "<?xml version='1.0'?><!DOCTYPE methodCall [<!ENTITY a 'x'>]><methodCall><methodName>&a;</methodName></methodCall>";
         var error = Assert.Throws<XmlRpcFormatException>(() => Wire.ReadCall(xml));
@@ -233,7 +233,7 @@ public class XmlRpcRequestReaderTests
     }
 
     [Fact]
-    public void Rejects_BillionLaughs()
+    public void RejectsBillionLaughs()
     {
         var xml = "<?xml version='1.0'?>\n<!DOCTYPE lolz [\n<!ENTITY lol 'lol'>\n"
             + string.Concat(Enumerable.Range(1, 9).Select(i =>
@@ -244,18 +244,18 @@ public class XmlRpcRequestReaderTests
     }
 
     [Fact]
-    public void Rejects_ExternalEntity()
+    public void RejectsExternalEntity()
     {
         var xml = "<?xml version='1.0'?><!DOCTYPE m [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><methodCall><methodName>&x;</methodName></methodCall>";
         Assert.Throws<XmlRpcFormatException>(() => Wire.ReadCall(xml));
     }
 
     [Fact]
-    public void Rejects_UndefinedEntity() =>
+    public void RejectsUndefinedEntity() =>
         Assert.Throws<XmlRpcFormatException>(() => Wire.ReadCall("<methodCall><methodName>&nbsp;</methodName></methodCall>"));
 
     [Fact]
-    public void Rejects_NestingDeeperThanTheLimit()
+    public void RejectsNestingDeeperThanTheLimit()
     {
         static string Nested(int levels) =>
             string.Concat(Enumerable.Repeat("<value><array><data>", levels)) + "<value>x</value>"
@@ -273,7 +273,7 @@ public class XmlRpcRequestReaderTests
     }
 
     [Fact]
-    public void Rejects_DeepNesting_InsideSkippedElements()
+    public void RejectsDeepNestingInsideSkippedElements()
     {
         var xml = "<methodCall><methodName>a.b</methodName><junk>"
             + string.Concat(Enumerable.Repeat("<x>", 10_000)) + string.Concat(Enumerable.Repeat("</x>", 10_000))
@@ -282,7 +282,7 @@ public class XmlRpcRequestReaderTests
     }
 
     [Fact]
-    public void Rejects_MoreElementsThanTheLimit()
+    public void RejectsMoreElementsThanTheLimit()
     {
         var values = string.Concat(Enumerable.Repeat("<value><int>1</int></value>", 100));
         var xml = $"<methodCall><methodName>a.b</methodName><params><param><value><array><data>{values}</data></array></value></param></params></methodCall>";
@@ -293,7 +293,7 @@ public class XmlRpcRequestReaderTests
     }
 
     [Fact]
-    public void Rejects_StringLongerThanTheLimit()
+    public void RejectsStringLongerThanTheLimit()
     {
         var limits = new XmlRpcLimits { MaxStringLength = 10 };
         Assert.Equal("0123456789", Assert.Single(Wire.ReadCall(
@@ -311,10 +311,10 @@ public class XmlRpcRequestReaderTests
     [InlineData("<methodCall><methodName>a.b</methodName></wrong>")]
     [InlineData("<methodCall><methodName>a.b</methodName></methodCall><second/>")]
     [InlineData("<methodCall><methodName a=1>a.b</methodName></methodCall>")]
-    public void Rejects_MalformedXml(string xml) => Assert.Throws<XmlRpcFormatException>(() => Wire.ReadCall(xml));
+    public void RejectsMalformedXml(string xml) => Assert.Throws<XmlRpcFormatException>(() => Wire.ReadCall(xml));
 
     [Fact]
-    public void Rejects_TruncatedXml()
+    public void RejectsTruncatedXml()
     {
         var full = Encoding.UTF8.GetBytes(
             "<?xml version='1.0'?>\n<methodCall>\n<methodName>a.b</methodName>\n<params>\n<param>\n<value><string>x</string></value>\n</param>\n</params>\n</methodCall>\n");
@@ -330,7 +330,7 @@ public class XmlRpcRequestReaderTests
     [InlineData(new byte[] { 0xC3 })]
     [InlineData(new byte[] { 0xED, 0xA0, 0x80 })]
     [InlineData(new byte[] { 0xFF, 0xFE })]
-    public void Rejects_InvalidUtf8(byte[] bad)
+    public void RejectsInvalidUtf8(byte[] bad)
     {
         var body = Encoding.UTF8.GetBytes("<methodCall><methodName>a.b</methodName><params><param><value>caf")
             .Concat(bad)
@@ -342,14 +342,14 @@ public class XmlRpcRequestReaderTests
     }
 
     [Fact]
-    public void Rejects_Utf16Body()
+    public void RejectsUtf16Body()
     {
         var body = Encoding.Unicode.GetBytes("<methodCall><methodName>a.b</methodName></methodCall>");
         Assert.Throws<XmlRpcFormatException>(() => XmlRpcRequestReader.Read(body));
     }
 
     [Fact]
-    public void Reads_Utf8_WhateverTheDeclarationSays()
+    public void ReadsUtf8WhateverTheDeclarationSays()
     {
         var body = Encoding.UTF8.GetBytes(
             "<?xml version='1.0' encoding='ISO-8859-1'?><methodCall><methodName>a.b</methodName><params><param><value>caf\u00e9</value></param></params></methodCall>");
@@ -358,7 +358,7 @@ public class XmlRpcRequestReaderTests
     }
 
     [Fact]
-    public void Reads_Utf8_WithByteOrderMark()
+    public void ReadsUtf8WithByteOrderMark()
     {
         var body = new byte[] { 0xEF, 0xBB, 0xBF }
             .Concat(Encoding.UTF8.GetBytes("<?xml version='1.0'?><methodCall><methodName>a.b</methodName></methodCall>"))
@@ -373,11 +373,11 @@ public class XmlRpcRequestReaderTests
     [InlineData("a&#x1b;b")]
     [InlineData("a&#xD800;b")]
     [InlineData("a&#xFFFE;b")]
-    public void Rejects_CharactersXmlForbids(string text) =>
+    public void RejectsCharactersXmlForbids(string text) =>
         Assert.Throws<XmlRpcFormatException>(() => Wire.ReadParam($"<value><string>{text}</string></value>"));
 
     [Fact]
-    public void Reads_SegmentedBody_CutInsideACharacter()
+    public void ReadsSegmentedBodyCutInsideACharacter()
     {
         var bytes = Encoding.UTF8.GetBytes("<methodCall><methodName>a.b</methodName><params><param><value>\u4e2d\u6587</value></param></params></methodCall>");
         var firstCharacter = Array.IndexOf(bytes, (byte)0xE4);
@@ -388,7 +388,7 @@ public class XmlRpcRequestReaderTests
     }
 
     [Fact]
-    public void Keeps_LastValue_WhenStructKeysAreDuplicate()
+    public void KeepsLastValueWhenStructKeysAreDuplicate()
     {
         var value = Wire.ReadParam("<value><struct><member><name>a</name><value>1</value></member><member><name>a</name><value>2</value></member></struct></value>");
         Assert.Equal("2", Assert.IsType<Dictionary<string, object?>>(value)["a"]);

@@ -15,13 +15,13 @@ public class XmlRpcResponseWriterTests
     }
 
     [Fact]
-    public void Writes_SimpleResponse_InTheReferenceLayout() =>
+    public void WritesSimpleResponseInTheReferenceLayout() =>
         Assert.Equal(
             "<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n<value><int>7889</int></value>\n</param>\n</params>\n</methodResponse>\n",
             Wire.Response(7889));
 
     [Fact]
-    public void Writes_Fault_InTheReferenceLayout() =>
+    public void WritesFaultInTheReferenceLayout() =>
         Assert.Equal(
             "<?xml version='1.0'?>\n<methodResponse>\n<fault>\n<value><struct>\n"
             + "<member>\n<name>faultCode</name>\n<value><int>10</int></value>\n</member>\n"
@@ -30,7 +30,7 @@ public class XmlRpcResponseWriterTests
             Wire.Fault(10, "BAD_NAME: foo"));
 
     [Fact]
-    public void Writes_StructsAndArrays_InTheReferenceLayout()
+    public void WritesStructsAndArraysInTheReferenceLayout()
     {
         var value = new Dictionary<string, object?>
         {
@@ -49,7 +49,7 @@ public class XmlRpcResponseWriterTests
     }
 
     [Fact]
-    public void Writes_Scalars_AsPythonDoes()
+    public void WritesScalarsAsPythonDoes()
     {
         Assert.Contains("<value><boolean>0</boolean></value>\n", Wire.Response(false));
         Assert.Contains("<value><nil/></value></param>", Wire.Response(null));
@@ -60,7 +60,7 @@ public class XmlRpcResponseWriterTests
     }
 
     [Fact]
-    public void Writes_Base64_In76CharacterLines_LikePythonEncodebytes()
+    public void WritesBase64In76CharacterLinesLikePythonEncodebytes()
     {
         var bytes = Enumerable.Range(0, 100).Select(i => (byte)i).ToArray();
         var expected = Convert.ToBase64String(bytes);
@@ -75,11 +75,11 @@ public class XmlRpcResponseWriterTests
     [InlineData(-2147483649L, "<i8>-2147483649</i8>")]
     [InlineData(5000000000L, "<i8>5000000000</i8>")]
     [InlineData(long.MaxValue, "<i8>9223372036854775807</i8>")]
-    public void Writes_Long_AsIntWhenItFits_ElseI8(long number, string expected) =>
+    public void WritesLongAsIntWhenItFitsElseI8(long number, string expected) =>
         Assert.Contains($"<value>{expected}</value>", Wire.Response(number));
 
     [Fact]
-    public void Writes_OtherIntegerTypes_AndEnums_AsNumbers()
+    public void WritesOtherIntegerTypesAndEnumsAsNumbers()
     {
         Assert.Contains("<int>7</int>", Wire.Response((short)7));
         Assert.Contains("<int>255</int>", Wire.Response((byte)255));
@@ -115,11 +115,11 @@ public class XmlRpcResponseWriterTests
     [InlineData(double.PositiveInfinity, "inf")]
     [InlineData(double.NegativeInfinity, "-inf")]
     [InlineData(double.NaN, "nan")]
-    public void Writes_Double_AsPythonRepr(double number, string expected) =>
+    public void WritesDoubleAsPythonRepr(double number, string expected) =>
         Assert.Contains($"<value><double>{expected}</double></value>", Wire.Response(number));
 
     [Fact]
-    public void Writes_AFrozenResult_AsTheValueItHolds_EncodedOnlyTheFirstTime()
+    public void WritesAFrozenResultAsTheValueItHoldsEncodedOnlyTheFirstTime()
     {
         var points = new List<object?> { 1, "two" };
         var frozen = new FrozenResult<List<object?>>(points);
@@ -137,7 +137,7 @@ public class XmlRpcResponseWriterTests
     }
 
     [Fact]
-    public void Writes_AFrozenResultThatContainsItself_FailsAtTheDepthLimit()
+    public void WritesAFrozenResultThatContainsItselfFailsAtTheDepthLimit()
     {
         var items = new object?[1];
         var frozen = new FrozenResult<object?[]>(items);
@@ -148,7 +148,7 @@ public class XmlRpcResponseWriterTests
     }
 
     [Fact]
-    public void Writes_AFrozenResultThatCannotBeEncoded_FailsEveryTime()
+    public void WritesAFrozenResultThatCannotBeEncodedFailsEveryTime()
     {
         var frozen = new FrozenResult<ulong>(ulong.MaxValue);
         Assert.Throws<NotSupportedException>(() => Wire.Response(frozen));
@@ -156,27 +156,27 @@ public class XmlRpcResponseWriterTests
     }
 
     [Fact]
-    public void Writes_FloatAndDecimal_AsDouble()
+    public void WritesFloatAndDecimalAsDouble()
     {
         Assert.Contains("<double>0.5</double>", Wire.Response(0.5f));
         Assert.Contains("<double>2.25</double>", Wire.Response(2.25m));
     }
 
     [Fact]
-    public void Writes_DateTimeOffset_InUtc() =>
+    public void WritesDateTimeOffsetInUtc() =>
         Assert.Contains(
             "<dateTime.iso8601>20240131T21:00:00</dateTime.iso8601>",
             Wire.Response(new DateTimeOffset(2024, 1, 31, 23, 0, 0, TimeSpan.FromHours(2))));
 
     [Fact]
-    public void Writes_ByteMemory_AsBase64()
+    public void WritesByteMemoryAsBase64()
     {
         Assert.Contains("<base64>\nQUJD\n</base64>", Wire.Response(new ReadOnlyMemory<byte>("xABCx"u8.ToArray(), 1, 3)));
         Assert.Contains("<base64>\nQUJD\n</base64>", Wire.Response(new ArraySegment<byte>("xABCx"u8.ToArray(), 1, 3)));
     }
 
     [Fact]
-    public void Escapes_OnlyAmpersandAndAngleBrackets_AndWritesNonAsciiRaw()
+    public void EscapesOnlyAmpersandAndAngleBracketsAndWritesNonAsciiRaw()
     {
         var bytes = Wire.ResponseBytes("a&b<c>d \"q\" 's' caf\u00e9 \u4e2d \U0001F600");
         var text = Encoding.UTF8.GetString(bytes);
@@ -197,7 +197,7 @@ public class XmlRpcResponseWriterTests
     [InlineData("pair {D83D}{DE00} kept", "pair \U0001F600 kept")]
     [InlineData("non-characters \uFFFE\uFFFF", "non-characters \uFFFD\uFFFD")]
     [InlineData("high before special {D83D}<", "high before special \uFFFD<")]
-    public void Replaces_CharactersXmlForbids_SoTheOutputIsWellFormed(string input, string expected)
+    public void ReplacesCharactersXmlForbidsSoTheOutputIsWellFormed(string input, string expected)
     {
         var bytes = Wire.ResponseBytes(Wire.Chars(input));
 
@@ -209,7 +209,7 @@ public class XmlRpcResponseWriterTests
     }
 
     [Fact]
-    public void Replaces_ForbiddenCharacters_InStructKeys_AndFaultStrings()
+    public void ReplacesForbiddenCharactersInStructKeysAndFaultStrings()
     {
         var response = Wire.ResponseBytes(new Dictionary<string, object?> { ["k\u0001\uD800"] = "v" });
         Wire.AssertWellFormed(response);
@@ -221,7 +221,7 @@ public class XmlRpcResponseWriterTests
     }
 
     [Fact]
-    public void Writes_LongStrings_AcrossChunks_WithoutSplittingSurrogatePairs()
+    public void WritesLongStringsAcrossChunksWithoutSplittingSurrogatePairs()
     {
         foreach (var padding in new[] { 2047, 2048, 4095, 4096, 10_000 })
         {
@@ -234,7 +234,7 @@ public class XmlRpcResponseWriterTests
     }
 
     [Fact]
-    public void Writes_IntoABufferWriterThatGivesOnlyWhatItIsAskedFor()
+    public void WritesIntoABufferWriterThatGivesOnlyWhatItIsAskedFor()
     {
         var value = new Dictionary<string, object?> { ["text"] = new string('x', 9000) + "\U0001F600", ["n"] = 5_000_000_000L, ["d"] = 1e-7 };
         var expected = Wire.ResponseBytes(value);
@@ -246,7 +246,7 @@ public class XmlRpcResponseWriterTests
     }
 
     [Fact]
-    public void Writes_Dictionary_InInsertionOrder()
+    public void WritesDictionaryInInsertionOrder()
     {
         var value = new Dictionary<string, int> { ["zeta"] = 1, ["alpha"] = 2, ["mid"] = 3 };
         var text = Wire.Response(value);
@@ -255,7 +255,7 @@ public class XmlRpcResponseWriterTests
     }
 
     [Fact]
-    public void Writes_ReadOnlyDictionaries_AsStructs()
+    public void WritesReadOnlyDictionariesAsStructs()
     {
         IReadOnlyDictionary<string, string> readOnly = new ReadOnlyDictionary<string, string>(new Dictionary<string, string> { ["a"] = "b" });
         Assert.Contains("<name>a</name>\n<value><string>b</string></value>", Wire.Response(readOnly));
@@ -265,11 +265,11 @@ public class XmlRpcResponseWriterTests
     }
 
     [Fact]
-    public void Rejects_Dictionary_WithNonStringKeys() =>
+    public void RejectsDictionaryWithNonStringKeys() =>
         Assert.Throws<NotSupportedException>(() => Wire.Response(new Dictionary<int, string> { [1] = "a" }));
 
     [Fact]
-    public void Writes_Enumerables_AsArrays()
+    public void WritesEnumerablesAsArrays()
     {
         Assert.Contains("<array><data>\n<value><int>1</int></value>\n<value><int>2</int></value>\n</data></array>", Wire.Response(new[] { 1, 2 }));
         Assert.Contains("<array><data>\n<value><string>a</string></value>\n</data></array>", Wire.Response(new List<string> { "a" }));
@@ -277,14 +277,14 @@ public class XmlRpcResponseWriterTests
     }
 
     [Fact]
-    public void Rejects_FrameworkTypesWithoutAnXmlRpcForm()
+    public void RejectsFrameworkTypesWithoutAnXmlRpcForm()
     {
         Assert.Throws<NotSupportedException>(() => Wire.Response(TimeSpan.FromSeconds(1)));
         Assert.Throws<NotSupportedException>(() => Wire.Response(new Version(1, 2)));
     }
 
     [Fact]
-    public void Rejects_Cycles()
+    public void RejectsCycles()
     {
         var list = new List<object?>();
         list.Add(list);

@@ -39,11 +39,11 @@ public class XmlRpcRoundTripTests
 
     [Theory]
     [MemberData(nameof(Values))]
-    public void Response_RoundTrips(object? value) => Assert.Equal(value, Wire.RoundTrip(value));
+    public void ResponseRoundTrips(object? value) => Assert.Equal(value, Wire.RoundTrip(value));
 
     [Theory]
     [MemberData(nameof(Values))]
-    public void Request_RoundTrips(object? value)
+    public void RequestRoundTrips(object? value)
     {
         var request = XmlRpcRequestReader.Read(XmlRpcRequestWriter.ToArray("ns.method", value, "second"));
 
@@ -52,7 +52,7 @@ public class XmlRpcRoundTripTests
     }
 
     [Fact]
-    public void Struct_RoundTrips_InOrder()
+    public void StructRoundTripsInOrder()
     {
         var value = new Dictionary<string, object?>
         {
@@ -73,13 +73,13 @@ public class XmlRpcRoundTripTests
     }
 
     [Fact]
-    public void NaN_RoundTrips() => Assert.True(double.IsNaN(Assert.IsType<double>(Wire.RoundTrip(double.NaN))));
+    public void NaNRoundTrips() => Assert.True(double.IsNaN(Assert.IsType<double>(Wire.RoundTrip(double.NaN))));
 
     [Fact]
-    public void Infinity_RoundTrips() => Assert.Equal(double.NegativeInfinity, Wire.RoundTrip(double.NegativeInfinity));
+    public void InfinityRoundTrips() => Assert.Equal(double.NegativeInfinity, Wire.RoundTrip(double.NegativeInfinity));
 
     [Fact]
-    public void Fault_RoundTrips()
+    public void FaultRoundTrips()
     {
         var output = new ArrayBufferWriter<byte>();
         XmlRpcResponseWriter.WriteFault(output, 70, "NOT_RUNNING: cat & <dog>");
@@ -92,7 +92,7 @@ public class XmlRpcRoundTripTests
     }
 
     [Fact]
-    public void Request_WithoutParameters_RoundTrips()
+    public void RequestWithoutParametersRoundTrips()
     {
         var bytes = XmlRpcRequestWriter.ToArray("supervisor.getState");
 
@@ -105,7 +105,7 @@ public class XmlRpcRoundTripTests
     }
 
     [Fact]
-    public void ResponseReader_Rejects_ResponsesWithoutExactlyOneValue()
+    public void ResponseReaderRejectsResponsesWithoutExactlyOneValue()
     {
         Assert.Throws<XmlRpcFormatException>(() => XmlRpcResponseReader.Read("<methodResponse><params/></methodResponse>"u8.ToArray()));
         Assert.Throws<XmlRpcFormatException>(() => XmlRpcResponseReader.Read("<methodResponse/>"u8.ToArray()));
@@ -116,6 +116,6 @@ public class XmlRpcRoundTripTests
     }
 
     [Fact]
-    public void ForbiddenCharacters_ComeBack_AsReplacementCharacters() =>
+    public void ForbiddenCharactersComeBackAsReplacementCharacters() =>
         Assert.Equal("a\uFFFDb\uFFFDc", Wire.RoundTrip("a\u0007b\uD800c"));
 }

@@ -6,15 +6,15 @@ namespace Supervisor.Host.Tests.XmlRpc;
 public class XmlRpcTextTests
 {
     [Fact]
-    public void DecodeLenient_ReadsValidUtf8() =>
+    public void DecodeLenientReadsValidUtf8() =>
         Assert.Equal("caf\u00e9 \U0001F600", XmlRpcText.DecodeLenient(Encoding.UTF8.GetBytes("caf\u00e9 \U0001F600")));
 
     [Fact]
-    public void DecodeLenient_ReplacesInvalidBytes() =>
+    public void DecodeLenientReplacesInvalidBytes() =>
         Assert.Equal("caf\uFFFD!", XmlRpcText.DecodeLenient([(byte)'c', (byte)'a', (byte)'f', 0xE9, (byte)'!']));
 
     [Fact]
-    public void DecodeLenient_ReplacesACharacterCutAtEitherEnd()
+    public void DecodeLenientReplacesACharacterCutAtEitherEnd()
     {
         var bytes = Encoding.UTF8.GetBytes("\u4e2dx\u6587");
 
@@ -23,11 +23,11 @@ public class XmlRpcTextTests
     }
 
     [Fact]
-    public void DecodeLenient_ReplacesEncodedSurrogates() =>
+    public void DecodeLenientReplacesEncodedSurrogates() =>
         Assert.DoesNotContain(XmlRpcText.DecodeLenient([0xED, 0xA0, 0x80]), char.IsSurrogate);
 
     [Fact]
-    public void LogBytes_WithInvalidUtf8_AndControlCharacters_GiveAWellFormedResponse()
+    public void LogBytesWithInvalidUtf8AndControlCharactersGiveAWellFormedResponse()
     {
         byte[] log = [.. "\u001b[31mred\u001b[0m "u8, 0xC3, 0x28, .. " ok\n"u8, 0xE4, 0xB8];
         var text = XmlRpcText.DecodeLenient(log);
@@ -44,6 +44,6 @@ public class XmlRpcTextTests
     [InlineData("lone {D800}", false)]
     [InlineData("lone {DC00}", false)]
     [InlineData("\uFFFF", false)]
-    public void IsXmlSafe_TellsWhetherAnythingWouldBeReplaced(string text, bool safe) =>
+    public void IsXmlSafeTellsWhetherAnythingWouldBeReplaced(string text, bool safe) =>
         Assert.Equal(safe, XmlRpcText.IsXmlSafe(Wire.Chars(text)));
 }

@@ -1,9 +1,7 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Unicode;
 using Supervisor.Abstractions;
-using Supervisor.Host.Config;
 using Supervisor.Host.Logging;
 
 namespace Supervisor.Host.Processes.Output;

@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 using Supervisor.Abstractions;
-using Supervisor.Host.Config;
 using Supervisor.Host.Platform;
 
 namespace Supervisor.Host.Processes.Spawning;
