@@ -34,7 +34,8 @@ internal sealed class ConnectionGuard : IDisposable
     private readonly LinkedList<TrackedConnection> _pending = [];
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
 
-    private readonly Timer _sweep;
+    private readonly TimeProvider _clock;
+    private readonly ITimer _sweep;
     private readonly TimeSpan _pendingTimeout;
     private bool _refusing;
     private bool _disposed;
@@ -42,14 +43,16 @@ internal sealed class ConnectionGuard : IDisposable
 
     /// <param name="descriptorLimit">The soft RLIMIT_NOFILE the daemon runs with.</param>
     /// <param name="descriptorsInUse">How many descriptors the daemon holds already (assemblies, pipes, logs).</param>
-    public ConnectionGuard(IMainLog log, long descriptorLimit, long descriptorsInUse, TimeSpan? pendingTimeout = null)
+    /// <param name="clock">Ages pending connections and runs the sweep (the system clock when null; a fake one in tests).</param>
+    public ConnectionGuard(IMainLog log, long descriptorLimit, long descriptorsInUse, TimeSpan? pendingTimeout = null, TimeProvider? clock = null)
     {
         _log = log;
+        _clock = clock ?? TimeProvider.System;
         DescriptorLimit = descriptorLimit;
         Reserve = ReserveFor(descriptorLimit);
         MaxPending = MaxPendingFor(descriptorLimit, Reserve, descriptorsInUse);
         _pendingTimeout = pendingTimeout ?? PendingTimeout;
-        _sweep = new Timer(_ => ClosePendingOlderThan(_pendingTimeout));
+        _sweep = _clock.CreateTimer(_ => ClosePendingOlderThan(_pendingTimeout), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     public long DescriptorLimit { get; }
@@ -149,7 +152,7 @@ internal sealed class ConnectionGuard : IDisposable
     /// <summary>Starts tracking a new connection as pending; drops the oldest pending one if there are too many.</summary>
     public TrackedConnection Track(ConnectionContext connection, ListenerConfig listener)
     {
-        var tracked = new TrackedConnection(this, connection, listener, Environment.TickCount64);
+        var tracked = new TrackedConnection(this, connection, listener, _clock.GetTimestamp());
         TrackedConnection? evicted = null;
         lock (_gate)
         {
@@ -193,11 +196,10 @@ internal sealed class ConnectionGuard : IDisposable
     /// <summary>Closes every pending connection older than <paramref name="age"/> (run by the sweep timer every second).</summary>
     internal void ClosePendingOlderThan(TimeSpan age)
     {
-        var cutoff = Environment.TickCount64 - (long)age.TotalMilliseconds;
         List<TrackedConnection>? expired = null;
         lock (_gate)
         {
-            while (_pending.First is { } oldest && oldest.Value.OpenedAt <= cutoff)
+            while (_pending.First is { } oldest && _clock.GetElapsedTime(oldest.Value.OpenedAt) >= age)
             {
                 (expired ??= []).Add(oldest.Value);
                 RemovePending(oldest.Value);
@@ -205,7 +207,7 @@ internal sealed class ConnectionGuard : IDisposable
 
             if (_pending.Count == 0 && !_disposed)
             {
-                _sweep.Change(Timeout.Infinite, Timeout.Infinite);
+                _sweep.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             }
         }
 
@@ -263,6 +265,7 @@ internal sealed class TrackedConnection(ConnectionGuard guard, ConnectionContext
 
     public ListenerConfig Listener { get; } = listener;
 
+    /// <summary>When it was accepted, as a timestamp of the guard's clock (<see cref="TimeProvider.GetTimestamp"/>).</summary>
     public long OpenedAt { get; } = openedAt;
 
     /// <summary>Its place in the pending list, or null once trusted or closed (guarded by the guard's lock).</summary>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Time.Testing;
 using Supervisor.Host.Http;
 using Supervisor.Host.Tests.Support;
 
@@ -37,16 +38,22 @@ public sealed class ConnectionGuardTests
     }
 
     [Fact]
-    public async Task APendingConnectionIsClosedAfterTheTimeoutAndATrustedOneIsNot()
+    public async Task APendingConnectionIsClosedOnceTheTimeoutHasPassedAndATrustedOneIsNot()
     {
-        using var guard = new ConnectionGuard(new RecordingLog(), 1024, 100, pendingTimeout: TimeSpan.FromMilliseconds(200));
+        var clock = new FakeTimeProvider();
+        using var guard = new ConnectionGuard(new RecordingLog(), 1024, 100, pendingTimeout: TimeSpan.FromSeconds(10), clock: clock);
         var pending = new DefaultConnectionContext();
         var trusted = new DefaultConnectionContext();
         guard.Track(pending, Listener);
         guard.Track(trusted, Listener).MarkTrusted();
 
-        await WaitClosedAsync(pending);
+        // The sweep runs every second; until ten seconds have passed it leaves the pending connection open.
+        clock.Advance(TimeSpan.FromSeconds(9));
+        Assert.Equal(1, guard.PendingCount);
+
+        clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(0, guard.PendingCount);
+        await WaitClosedAsync(pending);
         Assert.False(trusted.ConnectionClosed.IsCancellationRequested);
     }
 
