@@ -109,27 +109,8 @@ internal sealed class ClientOptions
         return options;
     }
 
-    /// <summary>
-    /// The reference's search list: <c>&lt;prefix&gt;/etc/supervisord.conf</c>, <c>&lt;prefix&gt;/supervisord.conf</c>,
-    /// <c>supervisord.conf</c>, <c>etc/supervisord.conf</c>, <c>/etc/supervisord.conf</c>,
-    /// <c>/etc/supervisor/supervisord.conf</c>, prefix being the directory above the executable's;
-    /// none found means no file (the client's defaults), unlike the daemon.
-    /// </summary>
-    public static IReadOnlyList<string> SearchPaths(string argv0)
-    {
-        var prefix = PythonPaths.Dirname(PythonPaths.Dirname(argv0));
-        return
-        [
-            PythonPaths.Join(PythonPaths.Join(prefix, "etc"), "supervisord.conf"),
-            PythonPaths.Join(prefix, "supervisord.conf"),
-            "supervisord.conf",
-            "etc/supervisord.conf",
-            "/etc/supervisord.conf",
-            "/etc/supervisor/supervisord.conf",
-        ];
-    }
-
-    private static string? DefaultConfigFile(string argv0) => SearchPaths(argv0).FirstOrDefault(Path.Exists);
+    // None found means no file (the client's defaults), unlike the daemon, which stops.
+    private static string? DefaultConfigFile(string argv0) => ConfigFileLocator.DefaultSearchPaths(argv0).FirstOrDefault(Path.Exists);
 
     /// <summary>The reference's <c>datatypes.url</c> check: a scheme and something after it.</summary>
     private static bool LooksLikeUrl(string value)
