@@ -14,21 +14,21 @@ public sealed class CallTests(CtlDaemon daemon) : IClassFixture<CtlDaemon>
         await Clients.RunAsync(await CtlBinary.PathAsync(), ["-c", daemon.ConfigPath, .. words]);
 
     [Fact]
-    public async Task Astructresultprintsasindentedjson()
+    public async Task AStructResultPrintsAsIndentedJson()
     {
         var run = await RunAsync("call", "supervisor.getState");
         Assert.Equal(new CtlRun(0, "{\n  \"statecode\": 1,\n  \"statename\": \"RUNNING\"\n}\n", ""), run);
     }
 
     [Fact]
-    public async Task Astringresultprintsasitisandjsonquotesit()
+    public async Task AStringResultPrintsAsItIsAndJsonQuotesIt()
     {
         Assert.Equal(new CtlRun(0, "ctl-tests\n", ""), await RunAsync("call", "supervisor.getIdentification"));
         Assert.Equal(new CtlRun(0, "\"ctl-tests\"\n", ""), await RunAsync("call", "--json", "supervisor.getIdentification"));
     }
 
     [Fact]
-    public async Task Jsonoutputisonelinethatparses()
+    public async Task JsonOutputIsOneLineThatParses()
     {
         var run = await RunAsync("call", "--json", "supervisor.getProcessInfo", "sleeper");
         Assert.Equal(0, run.ExitCode);
@@ -39,7 +39,7 @@ public sealed class CallTests(CtlDaemon daemon) : IClassFixture<CtlDaemon>
     }
 
     [Fact]
-    public async Task Apluginmethodgetsitsargumentconvertedtothesignaturetype()
+    public async Task APluginMethodGetsItsArgumentConvertedToTheSignatureType()
     {
         // another.attempt takes an int: "1" must arrive as <int>, or the plugin would answer INCORRECT_PARAMETERS.
         var run = await RunAsync("call", "--json", "another.attempt", "1");
@@ -47,7 +47,7 @@ public sealed class CallTests(CtlDaemon daemon) : IClassFixture<CtlDaemon>
     }
 
     [Fact]
-    public async Task Optionalparametersmaybeleftout()
+    public async Task OptionalParametersMayBeLeftOut()
     {
         // another.echoLater(string text, int milliseconds = 100): its signature names both.
         Assert.Equal(new CtlRun(0, "12\n", ""), await RunAsync("call", "another.echoLater", "12"));
@@ -55,7 +55,7 @@ public sealed class CallTests(CtlDaemon daemon) : IClassFixture<CtlDaemon>
     }
 
     [Fact]
-    public async Task Awordwithspacesstaysoneargument()
+    public async Task AWordWithSpacesStaysOneArgument()
     {
         var run = await RunAsync("call", "another.log", "two words");
         Assert.Equal(new CtlRun(0, "true\n", ""), run);
@@ -64,28 +64,28 @@ public sealed class CallTests(CtlDaemon daemon) : IClassFixture<CtlDaemon>
     }
 
     [Fact]
-    public async Task Anargumentthatdoesnotconvertisanerrornamingit()
+    public async Task AnArgumentThatDoesNotConvertIsAnErrorNamingIt()
     {
         var run = await RunAsync("call", "another.attempt", "many");
         Assert.Equal(new CtlRun(1, "Error: argument 1 of another.attempt (many): expected an integer\n", ""), run);
     }
 
     [Fact]
-    public async Task Awrongnumberofargumentsisanerrornamingthecount()
+    public async Task AWrongNumberOfArgumentsIsAnErrorNamingTheCount()
     {
         var run = await RunAsync("call", "another.getRetries", "5");
         Assert.Equal(new CtlRun(1, "Error: another.getRetries takes at most 0 argument(s), 1 given (help another.getRetries)\n", ""), run);
     }
 
     [Fact]
-    public async Task Afaultprintsasthereferenceprintsanunhandledone()
+    public async Task AFaultPrintsAsTheReferencePrintsAnUnhandledOne()
     {
         var run = await RunAsync("call", "supervisor.getProcessInfo", "nosuch");
         Assert.Equal(new CtlRun(1, "error: <class 'xmlrpc.client.Fault'>, <Fault 10: 'BAD_NAME: nosuch'>\n", ""), run);
     }
 
     [Fact]
-    public async Task Withoutamethodnamecallexplainsitself()
+    public async Task WithoutAMethodNameCallExplainsItself()
     {
         var run = await RunAsync("call");
         Assert.Equal(1, run.ExitCode);
@@ -93,14 +93,14 @@ public sealed class CallTests(CtlDaemon daemon) : IClassFixture<CtlDaemon>
     }
 
     [Fact]
-    public async Task Astoppeddaemonisexplainedastheupcheckexplainsit()
+    public async Task AStoppedDaemonIsExplainedAsTheUpcheckExplainsIt()
     {
         var run = await Clients.RunAsync(await CtlBinary.PathAsync(), ["-s", "unix:///nonexistent.sock", "call", "supervisor.getState"]);
         Assert.Equal(new CtlRun(7, "unix:///nonexistent.sock no such file\n", ""), run);
     }
 
     [Fact]
-    public async Task Helpofanamespacelistsitsmethodswithsignatureandhelp()
+    public async Task HelpOfANamespaceListsItsMethodsWithSignatureAndHelp()
     {
         var run = await RunAsync("help", "another");
         Assert.Equal(0, run.ExitCode);
@@ -109,7 +109,7 @@ public sealed class CallTests(CtlDaemon daemon) : IClassFixture<CtlDaemon>
     }
 
     [Fact]
-    public async Task Helpofonemethodshowsonlyit()
+    public async Task HelpOfOneMethodShowsOnlyIt()
     {
         var run = await RunAsync("help", "supervisor.getState");
         Assert.Equal(0, run.ExitCode);
@@ -118,7 +118,7 @@ public sealed class CallTests(CtlDaemon daemon) : IClassFixture<CtlDaemon>
     }
 
     [Fact]
-    public async Task Callintheshellsplitsquotedwords()
+    public async Task CallInTheShellSplitsQuotedWords()
     {
         var run = await Clients.RunAsync(await CtlBinary.PathAsync(), ["-c", daemon.ConfigPath], "call another.log 'said in the shell'\n");
         Assert.Contains("supervisor> true\n", run.Stdout, StringComparison.Ordinal);

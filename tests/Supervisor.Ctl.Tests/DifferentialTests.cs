@@ -1,5 +1,6 @@
 using System.Text;
 using Supervisor.Ctl.Tests.Support;
+using Supervisor.Host.Tests.Support;
 
 namespace Supervisor.Ctl.Tests;
 
@@ -83,7 +84,7 @@ public sealed class DifferentialTests(CtlDaemon daemon) : IClassFixture<CtlDaemo
     [ReferenceTheory]
     [InlineData("help")]
     [InlineData("?")]
-    public async Task Helpliststhereferencecommandsthencall(string line)
+    public async Task HelpListsTheReferenceCommandsThenCall(string line)
     {
         var ours = await CtlBinary.PathAsync();
         var reference = await Clients.RunAsync(ReferenceCtl.Path, ["-c", daemon.ConfigPath, line]);
@@ -96,14 +97,14 @@ public sealed class DifferentialTests(CtlDaemon daemon) : IClassFixture<CtlDaemo
     }
 
     [ReferenceFact]
-    public async Task Usageexits0andnamestheprogramasthereferencedoes()
+    public async Task UsageExits0AndNamesTheProgramAsTheReferenceDoes()
     {
         var ours = await CtlBinary.PathAsync();
         var reference = await Clients.RunAsync(ReferenceCtl.Path, ["-h"]);
         var our = await Clients.RunAsync(ours, ["-h"]);
         Assert.Equal((0, ""), (reference.ExitCode, reference.Stderr));
         Assert.Equal((0, ""), (our.ExitCode, our.Stderr));
-        Assert.Equal(reference.Stdout.Split('\n')[..3], Transcript.Normalize(our.Stdout, ours).Split('\n')[..3]
+        Assert.Equal(reference.Stdout.Split('\n')[..3], Transcript.Normalize(our.Stdout, programPath: ours).Split('\n')[..3]
             .Select(l => l.Replace("PROG", ReferenceCtl.Path, StringComparison.Ordinal)));
         Assert.Contains("-r/--history_file", our.Stdout, StringComparison.Ordinal);
     }
@@ -112,7 +113,7 @@ public sealed class DifferentialTests(CtlDaemon daemon) : IClassFixture<CtlDaemo
     [ReferenceTheory]
     [InlineData("talker")]
     [InlineData("talker stderr")]
-    public async Task Tailfollowuntilinterruptedprintsasthereference(string arguments)
+    public async Task TailFollowUntilInterruptedPrintsAsTheReference(string arguments)
     {
         var ours = await CtlBinary.PathAsync();
         var expected = arguments.EndsWith("stderr", StringComparison.Ordinal) ? "err-line\n" : "out-line\n";
@@ -124,50 +125,30 @@ public sealed class DifferentialTests(CtlDaemon daemon) : IClassFixture<CtlDaemo
 
     private async Task<string> FollowAsync(string program, string arguments, string expected)
     {
-        var info = Supervisor.Host.Tests.Support.CommandRun.Info(program, ["-c", daemon.ConfigPath, "tail", "-f", .. arguments.Split(' ')]);
+        var info = CommandRun.Info(program, ["-c", daemon.ConfigPath, "tail", "-f", .. arguments.Split(' ')]);
         using var process = System.Diagnostics.Process.Start(info)!;
-        var stdout = new StringBuilder();
-        var reading = Task.Run(async () =>
-        {
-            var buffer = new char[4096];
-            int read;
-            while ((read = await process.StandardOutput.ReadAsync(buffer)) > 0)
-            {
-                lock (stdout)
-                {
-                    stdout.Append(buffer, 0, read);
-                }
-            }
-        });
+        var stdout = new OutputCapture(process.StandardOutput);
         var stderr = process.StandardError.ReadToEndAsync();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
+        while (!stdout.Text.EndsWith(expected, StringComparison.Ordinal))
         {
-            lock (stdout)
-            {
-                if (stdout.ToString().EndsWith(expected, StringComparison.Ordinal))
-                {
-                    break;
-                }
-            }
-
             if (clock.Elapsed.TotalSeconds > 30 || process.HasExited)
             {
-                throw new Xunit.Sdk.XunitException($"{program} tail -f never printed {expected}: {stdout}\n{await stderr}");
+                throw new Xunit.Sdk.XunitException($"{program} tail -f never printed {expected}: {stdout.Text}\n{await stderr}");
             }
 
             await Task.Delay(20);
         }
 
-        Assert.Equal(0, Supervisor.Host.Tests.Support.Signals.Send(process.Id, Supervisor.Host.Tests.Support.Signals.Int));
+        Assert.Equal(0, Signals.Send(process.Id, Signals.Int));
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await process.WaitForExitAsync(cancel.Token);
-        await reading;
-        return $"exit {process.ExitCode}\n{stdout}{await stderr}";
+        await stdout.Completion;
+        return $"exit {process.ExitCode}\n{stdout.Text}{await stderr}";
     }
 
     [ReferenceFact]
-    public async Task Theshellreadingpipedlinesprintsasthereference()
+    public async Task TheShellReadingPipedLinesPrintsAsTheReference()
     {
         const string Input = "version\nstatus sleeper\nnosuch\nhelp stop\n\nshutdown\nn\nstop nosuch\n";
         var ours = await CtlBinary.PathAsync();
@@ -178,7 +159,7 @@ public sealed class DifferentialTests(CtlDaemon daemon) : IClassFixture<CtlDaemo
     }
 
     [ReferenceFact]
-    public async Task Theconfigfileisfoundintheworkingdirectoryasthereferencefindsit()
+    public async Task TheConfigFileIsFoundInTheWorkingDirectoryAsTheReferenceFindsIt()
     {
         var ours = await CtlBinary.PathAsync();
         var reference = await Clients.RunAsync(ReferenceCtl.Path, ["status", "sleeper"], workingDirectory: daemon.Directory.Path);
@@ -212,8 +193,8 @@ public sealed class DifferentialTests(CtlDaemon daemon) : IClassFixture<CtlDaemo
 
     private static string Describe(CtlRun run, string program, bool sorted = false)
     {
-        var stdout = Transcript.Normalize(run.Stdout, program);
-        return $"exit {run.ExitCode}\n--- stdout\n{(sorted ? Transcript.SortLines(stdout) : stdout)}--- stderr\n{Transcript.Normalize(run.Stderr, program)}";
+        var stdout = Transcript.Normalize(run.Stdout, programPath: program);
+        return $"exit {run.ExitCode}\n--- stdout\n{(sorted ? Transcript.SortLines(stdout) : stdout)}--- stderr\n{Transcript.Normalize(run.Stderr, programPath: program)}";
     }
 
     /// <summary>The words of a line, placeholders filled; <c>-c CONFIG</c> first unless the line names its own <c>-c</c>.</summary>
@@ -229,7 +210,7 @@ public sealed class DifferentialTests(CtlDaemon daemon) : IClassFixture<CtlDaemo
     }
 
     /// <summary>A loopback port nothing listens on (taken once; nothing in these tests listens on it later).</summary>
-    private static readonly Lazy<int> ClosedPort = new(Supervisor.Host.Tests.Support.FreePort.Next);
+    private static readonly Lazy<int> ClosedPort = new(FreePort.Next);
 
     /// <summary>Config files for the option cases: no [supervisorctl] section, a bad expansion, and %(here)s in serverurl.</summary>
     private void PrepareConfigs()

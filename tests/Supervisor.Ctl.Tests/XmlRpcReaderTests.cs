@@ -9,7 +9,7 @@ public sealed class XmlRpcReaderTests
     private static object? Read(string xml) => XmlRpcReader.ReadResponse(Encoding.UTF8.GetBytes(xml));
 
     [Fact]
-    public void Valuesofeverytypedecodeaspythondecodesthem()
+    public void ValuesOfEveryTypeDecodeAsPythonDecodesThem()
     {
         var value = Read("""
             <?xml version='1.0'?>
@@ -40,7 +40,7 @@ public sealed class XmlRpcReaderTests
     }
 
     [Fact]
-    public void Afaultisthrownwithitscodeandpythontext()
+    public void AFaultIsThrownWithItsCodeAndPythonText()
     {
         var fault = Assert.Throws<XmlRpcFault>(() => Read(
             "<?xml version='1.0'?><methodResponse><fault><value><struct><member><name>faultCode</name><value><int>10</int></value></member>" +
@@ -50,14 +50,14 @@ public sealed class XmlRpcReaderTests
     }
 
     [Fact]
-    public void Adocumenttypedeclarationisrefused()
+    public void ADocumentTypeDeclarationIsRefused()
     {
         var error = Assert.Throws<PythonException>(() => Read("<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'b'>]><methodResponse/>"));
         Assert.Equal("xml.parsers.expat.ExpatError", error.PythonClass);
     }
 
     [Fact]
-    public void Awrittencallreadsback()
+    public void AWrittenCallReadsBack()
     {
         var body = Encoding.UTF8.GetString(XmlRpcWriter.MethodCall("ns.m", ["a<&>", 5L, true, new List<object?> { 1L }]));
         Assert.Contains("<methodName>ns.m</methodName>", body, StringComparison.Ordinal);

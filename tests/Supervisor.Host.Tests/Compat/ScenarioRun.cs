@@ -97,42 +97,23 @@ internal sealed partial class ScenarioRun : IAsyncDisposable
     public async Task<(int ExitCode, string Stdout, string Stderr)> CtlInterruptedAsync(IEnumerable<string> words, TimeSpan after)
     {
         using var process = Process.Start(CommandRun.Supervisorctl(ConfigPath, words))!;
-        var stdout = new StringBuilder();
-        var reading = Task.Run(async () =>
-        {
-            var buffer = new char[4096];
-            int read;
-            while ((read = await process.StandardOutput.ReadAsync(buffer)) > 0)
-            {
-                lock (stdout)
-                {
-                    stdout.Append(buffer, 0, read);
-                }
-            }
-        });
+        var stdout = new OutputCapture(process.StandardOutput);
         var stderr = process.StandardError.ReadToEndAsync();
-        string Seen()
-        {
-            lock (stdout)
-            {
-                return stdout.ToString();
-            }
-        }
 
         var deadline = DateTime.UtcNow + WaitLimit;
-        while (!process.HasExited && !Seen().Contains('\n', StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        while (!process.HasExited && !stdout.Text.Contains('\n', StringComparison.Ordinal) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
         }
 
         var bannerAt = DateTime.UtcNow;
-        var (length, quietSince) = (Seen().Length, DateTime.UtcNow);
+        var (length, quietSince) = (stdout.Text.Length, DateTime.UtcNow);
         while (!process.HasExited && DateTime.UtcNow < deadline && (DateTime.UtcNow - bannerAt < after || DateTime.UtcNow - quietSince < TimeSpan.FromSeconds(0.7)))
         {
             await Task.Delay(50);
-            if (Seen().Length != length)
+            if (stdout.Text.Length != length)
             {
-                (length, quietSince) = (Seen().Length, DateTime.UtcNow);
+                (length, quietSince) = (stdout.Text.Length, DateTime.UtcNow);
             }
         }
 
@@ -151,8 +132,8 @@ internal sealed partial class ScenarioRun : IAsyncDisposable
             process.Kill();
         }
 
-        await reading;
-        return (process.ExitCode, Seen(), await stderr);
+        await stdout.Completion;
+        return (process.ExitCode, stdout.Text, await stderr);
     }
 
     /// <summary>The process lines of <c>supervisorctl status</c>, or null when it printed anything else (daemon restarting, down...).</summary>

@@ -1,27 +1,39 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Supervisor.Host.Tests.Compat;
+namespace Supervisor.Host.Tests.Support;
 
 /// <summary>
-/// Normalization of what supervisorctl printed (so two runs of the same scenario compare equal) and a
-/// readable line diff for when they do not.
+/// Normalization of what supervisorctl printed (so two runs of the same scenario, or the reference client's and
+/// ours, compare equal) and a readable line diff for when they do not. The client's tests compile this file in.
 /// </summary>
 internal static partial class Transcript
 {
     /// <summary>
-    /// Replaces what legitimately differs between two runs: the temp directory, pids, uptimes, dates,
-    /// log timestamps, the random suffix of AUTO log files and the loopback port.
+    /// Replaces what legitimately differs between two runs: the temp directory, the client's own path (it names
+    /// itself in usage and error lines), pids, uptimes, dates, log timestamps, the random suffix of AUTO log files,
+    /// the loopback port, and the Python source location the reference client adds to an unhandled error (ours
+    /// does not: README, Differences from Supervisor).
     /// </summary>
-    public static string Normalize(string text, string directory)
+    public static string Normalize(string text, string? directory = null, string? programPath = null)
     {
-        text = text.Replace(directory, "<DIR>", StringComparison.Ordinal);
+        if (programPath is not null)
+        {
+            text = text.Replace(programPath, "PROG", StringComparison.Ordinal);
+        }
+
+        if (directory is not null)
+        {
+            text = text.Replace(directory, "<DIR>", StringComparison.Ordinal);
+        }
+
         text = PidPattern().Replace(text, "pid <PID>");
         text = UptimePattern().Replace(text, "uptime <UPTIME>");
         text = DatePattern().Replace(text, "<DATE>");
         text = TimestampPattern().Replace(text, "<TS>");
         text = AutoLogPattern().Replace(text, "---$1-<RANDOM>.log");
         text = PortPattern().Replace(text, "127.0.0.1:<PORT>");
+        text = SourceLocation().Replace(text, "");
         return text;
     }
 
@@ -147,6 +159,9 @@ internal static partial class Transcript
 
     [GeneratedRegex(@"127\.0\.0\.1:\d+")]
     private static partial Regex PortPattern();
+
+    [GeneratedRegex(@": file: [^\n]* line: \d+$", RegexOptions.Multiline)]
+    private static partial Regex SourceLocation();
 
     [GeneratedRegex(@"^[1-9]\d*$", RegexOptions.Multiline)]
     private static partial Regex BarePidLine();
