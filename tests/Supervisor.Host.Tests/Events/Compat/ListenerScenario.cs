@@ -98,7 +98,9 @@ internal sealed record ListenerScenario(
             ]),
 
         // b. Non-ASCII names and output (fixture issue-565): len counts characters; undecodable bytes. The startsecs
-        // keep the order fixed on a loaded machine: output (at once), then tëst RUNNING (1 s), then rec RUNNING (4 s).
+        // keep the order fixed on a loaded machine: output (at once), then tëst RUNNING (3 s), then rec RUNNING (6 s).
+        // With 1 s, a machine loaded enough that the shell script took over a second to print let the reference
+        // report RUNNING before the output (a clean-suite run beside three builds did).
         // The reference checks start-up times once per poll (about 1 s apart under load) and, when two are due in
         // the same poll, reports them in name order (rec before tëst), so the two must be more than a poll apart.
         new("non-ascii",
@@ -106,12 +108,12 @@ internal sealed record ListenerScenario(
             [eventlistener:rec]
             command = {listener} {dir}/rec.jsonl
             events = PROCESS_LOG,PROCESS_STATE_RUNNING
-            startsecs = 4
+            startsecs = 6
 
             [program:tëst]
             command = {dir}/hello.sh
             stdout_events_enabled = true
-            startsecs = 1
+            startsecs = 3
 
             [program:raw]
             command = {dir}/raw.sh
