@@ -92,6 +92,16 @@ internal sealed partial class Controller : IDisposable
     public void Dispose() => _proxy?.Dispose();
 
     /// <summary>
+    /// Tab's candidates for one line: the commands but <c>EOF</c> (the reference's vocabulary is its plugins'
+    /// commands and <c>help</c>), and the server's processes and methods, asked for at most once per line (the
+    /// reference forgets its cache at each command, <c>Controller.onecmd</c>).
+    /// </summary>
+    public LineEditing.Completion Completion() => new(
+        [.. _commands.Keys.Where(name => name != "EOF").Order(StringComparer.Ordinal)],
+        () => [.. Values.List(Supervisor().Call("supervisor.getAllProcessInfo")).Select(Values.Struct).Select(i => (i.Str("group"), i.Str("name")))],
+        () => [.. Values.List(Supervisor().Call("system.listMethods")).Select(Values.Text)]);
+
+    /// <summary>
     /// The reference's <c>onecmd</c> error handling: a 401 prints <c>Server requires authentication</c>
     /// (the shell asks for credentials and tries again; a one-shot run runs the command once more and
     /// prints that run's error, as 4.2.5 does); anything else a command does not handle is printed.
