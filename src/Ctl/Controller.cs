@@ -30,6 +30,9 @@ internal sealed partial class Controller : IDisposable
 
     public int ExitStatus { get; set; }
 
+    /// <summary>The shell's line editor when it runs on a terminal; <c>fg</c> reads the process's input with it too.</summary>
+    public LineEditing.LineEditor? Editor { get; set; }
+
     /// <summary>A command: what it does with its argument text (true ends the shell), and its help.</summary>
     private sealed record Command(Func<string, bool> Run, Action Help);
 

@@ -18,6 +18,7 @@ internal static class Shell
         {
             controller.OneCmd("status");
             var editor = Console.IsInputRedirected || Console.IsOutputRedirected ? null : new LineEditor(controller.Out, history);
+            controller.Editor = editor;
             while (true)
             {
                 var prompt = controller.Options.Prompt + "> ";
@@ -41,7 +42,7 @@ internal static class Shell
         }
         catch (KeyboardInterruptException)
         {
-            // The editor has ended the line already; the reference prints '' after the interrupted prompt line.
+            controller.Output("");
         }
         finally
         {

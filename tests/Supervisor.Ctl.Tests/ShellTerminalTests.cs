@@ -49,6 +49,14 @@ public sealed class ShellTerminalTests(CtlDaemon daemon) : IClassFixture<CtlDaem
     public Task CtrlDOnAnEmptyLineEndsTheShell() => SameScreenAsync(["\u0004"]);
 
     [ReferenceFact]
+    public Task CtrlCInFgReturnsToTheShell() =>
+        SameScreenAsync(["fg sleeper\r", Wait("<==", "hello\r"), Wait("hello", "\u0003"), "version\r", "quit\r"]);
+
+    [ReferenceFact]
+    public Task CtrlDInFgReturnsToTheShell() =>
+        SameScreenAsync(["fg sleeper\r", Wait("<==", "\u0004"), "version\r", "quit\r"]);
+
+    [ReferenceFact]
     public async Task TheHistoryFileIsReadAtStartAndWrittenAtTheEndAsTheReferencesIs()
     {
         var reference = await HistoryRoundTripAsync(ReferenceCtl.Path, "reference");
@@ -83,7 +91,10 @@ public sealed class ShellTerminalTests(CtlDaemon daemon) : IClassFixture<CtlDaem
         }
     }
 
-    private async Task SameScreenAsync(string[] lines)
+    /// <summary>Keys typed once <paramref name="marker"/> shows, for lines that follow no prompt (fg's input).</summary>
+    private static string[] Wait(string marker, string keys) => [marker, keys];
+
+    private async Task SameScreenAsync(object[] lines)
     {
         var reference = await SessionAsync(ReferenceCtl.Path, lines);
         var ours = await SessionAsync(await CtlBinary.PathAsync(), lines);
@@ -107,7 +118,7 @@ public sealed class ShellTerminalTests(CtlDaemon daemon) : IClassFixture<CtlDaem
 
     /// <summary>Types <paramref name="lines"/> into <paramref name="program"/> on a pseudo-terminal; its exit status and final screen, normalised.</summary>
     /// <remarks>The daemon's config file unless <paramref name="options"/> name one with <c>-c</c>.</remarks>
-    private async Task<(int Exit, string Screen)> SessionAsync(string program, string[] lines, params string[] options)
+    private async Task<(int Exit, string Screen)> SessionAsync(string program, object[] lines, params string[] options)
     {
         var capture = daemon.Directory.File($"pty-{Guid.NewGuid():N}");
         var driver = Path.Combine(TestPaths.RepositoryRoot, "tests", "Supervisor.Ctl.Tests", "Support", "pty_session.py");

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Supervisor.Ctl.LineEditing;
 
-/// <summary>Ctrl-C at the prompt: the reference's shell ends on it (Python's <c>KeyboardInterrupt</c>), printing an empty line.</summary>
+/// <summary>Ctrl-C while a line is read (Python's <c>KeyboardInterrupt</c>): at the prompt the shell ends, in <c>fg</c> the command does.</summary>
 internal sealed class KeyboardInterruptException : Exception
 {
 }
@@ -62,14 +62,12 @@ internal sealed class LineEditor(Output output, History history)
                 history.Add(entered);
                 return (entered, true);
             case ('\x03', _):
-                output.Write("\n");
-                output.Flush();
+                // Nothing is printed here: the shell prints the reference's empty line, fg its "Exiting foreground".
                 throw new KeyboardInterruptException();
             case ('\x04', _):
                 if (_line.Length == 0)
                 {
-                    output.Write("\n");
-                    output.Flush();
+                    // As readline: nothing printed; the shell's EOF command prints the empty line.
                     return (null, true);
                 }
 

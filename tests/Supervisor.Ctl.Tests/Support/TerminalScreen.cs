@@ -60,7 +60,8 @@ internal static class TerminalScreen
             }
         }
 
-        return string.Join('\n', rows.Select(r => r.ToString().TrimEnd(' '))).TrimEnd('\n') + "\n";
+        // Every row is kept, empty ones at the end included: an extra newline is a difference too.
+        return string.Join('\n', rows.Select(r => r.ToString().TrimEnd(' '))) + "\n";
     }
 
     /// <summary>Applies the sequence starting at <paramref name="start"/>; returns the index of its last character.</summary>

@@ -5,7 +5,8 @@ usage: pty_session.py CAPTURE LINES_JSON PROGRAM [ARG...]
 
 LINES_JSON is a JSON list of strings, each the keys of one line (escape sequences included, e.g. "sta\\t"
 or "\\u001b[A\\r"). Each is typed once the program shows its prompt ("> " at the end of its output) and
-has been quiet for a moment, so typed keys never race the output of the command before. Everything the
+has been quiet for a moment, so typed keys never race the output of the command before. An entry
+[MARKER, KEYS] waits instead for MARKER to appear after what was typed last (e.g. fg's banner). Everything the
 program wrote goes to CAPTURE (raw bytes); the exit status is the program's, 124 when it did not end
 within 60 s after the last line.
 """
@@ -47,7 +48,8 @@ def read(timeout):
     return True
 
 
-def wait_for_prompt(limit=60.0):
+def wait_for(shown, limit=60.0):
+    """Waits until shown(output since the last keys) holds and the program has been quiet for 0.3 s."""
     deadline = time.monotonic() + limit
     seen = len(output)
     quiet_since = time.monotonic()
@@ -56,16 +58,23 @@ def wait_for_prompt(limit=60.0):
             return False
         if len(output) != seen:
             seen, quiet_since = len(output), time.monotonic()
-        elif escapes.sub(b"", bytes(output)).endswith(b"> ") and time.monotonic() - quiet_since > 0.3:
+        elif shown(escapes.sub(b"", bytes(output[typed_at:]))) and time.monotonic() - quiet_since > 0.3:
             return True
     return False
 
 
 alive = True
-for keys in lines:
-    if not wait_for_prompt():
+typed_at = 0
+for entry in lines:
+    marker, keys = entry if isinstance(entry, list) else (None, entry)
+    if marker is None:
+        ready = wait_for(lambda text: text.endswith(b"> "))
+    else:
+        ready = wait_for(lambda text: marker.encode() in text)
+    if not ready:
         alive = False
         break
+    typed_at = len(output)
     os.write(master, keys.encode())
 
 deadline = time.monotonic() + 60
