@@ -30,6 +30,9 @@ internal sealed partial class Controller : IDisposable
 
     public int ExitStatus { get; set; }
 
+    /// <summary>The shell's line editor when it runs on a terminal; <c>fg</c> reads the process's input with it too.</summary>
+    public LineEditing.LineEditor? Editor { get; set; }
+
     /// <summary>A command: what it does with its argument text (true ends the shell), and its help.</summary>
     private sealed record Command(Func<string, bool> Run, Action Help);
 
@@ -90,6 +93,16 @@ internal sealed partial class Controller : IDisposable
     }
 
     public void Dispose() => _proxy?.Dispose();
+
+    /// <summary>
+    /// Tab's candidates for one line: the commands but <c>EOF</c> (the reference's vocabulary is its plugins'
+    /// commands and <c>help</c>), and the server's processes and methods, asked for at most once per line (the
+    /// reference forgets its cache at each command, <c>Controller.onecmd</c>).
+    /// </summary>
+    public LineEditing.Completion Completion() => new(
+        [.. _commands.Keys.Where(name => name != "EOF").Order(StringComparer.Ordinal)],
+        () => [.. Values.List(Supervisor().Call("supervisor.getAllProcessInfo")).Select(Values.Struct).Select(i => (i.Str("group"), i.Str("name")))],
+        () => [.. Values.List(Supervisor().Call("system.listMethods")).Select(Values.Text)]);
 
     /// <summary>
     /// The reference's <c>onecmd</c> error handling: a 401 prints <c>Server requires authentication</c>

@@ -306,9 +306,10 @@ internal sealed partial class Controller
         }) { IsBackground = true }).ToList();
         threads.ForEach(t => t.Start());
 
-        // Ctrl-C cannot interrupt the blocking read of the next input line: it ends the client there
-        // (the reference returns to its shell's prompt).
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+        // On a terminal the line editor reads the input and sees Ctrl-C as a key, so fg ends and the shell goes
+        // on, as the reference's KeyboardInterrupt does. Without one (input from a pipe) nothing can interrupt the
+        // blocking read: SIGINT ends the client there.
+        using var sigint = Editor is not null ? null : PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
         {
             context.Cancel = true;
             lock (writeLock)
@@ -323,7 +324,16 @@ internal sealed partial class Controller
         {
             while (true)
             {
-                var line = In.ReadLine();
+                string? line;
+                try
+                {
+                    line = Editor is not null ? Editor.ReadLine("", Completion()) : In.ReadLine();
+                }
+                catch (LineEditing.KeyboardInterruptException)
+                {
+                    break;
+                }
+
                 if (line is null)
                 {
                     break;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Supervisor.Ctl.Transport;
 using Supervisor.Ctl.XmlRpc;
 
 namespace Supervisor.Ctl;
@@ -202,14 +203,18 @@ internal sealed partial class Controller
             return false;
         }
 
-        foreach (var name in names)
+        var outcomes = CallEach(names, name => SplitNamespec(name) is (var group, null)
+            ? ("supervisor.startProcessGroup", group)
+            : ("supervisor.startProcess", name));
+        for (var i = 0; i < names.Length; i++)
         {
+            var name = names[i];
             var (group, process) = SplitNamespec(name);
             if (process is null)
             {
                 try
                 {
-                    BulkResults(supervisor.Call("supervisor.startProcessGroup", group), r => StartResult(ResultName(r), r.Int("status")), Faults.AlreadyStarted);
+                    BulkResults(outcomes[i](), r => StartResult(ResultName(r), r.Int("status")), Faults.AlreadyStarted);
                 }
                 catch (XmlRpcFault e) when (e.Code == Faults.BadName)
                 {
@@ -227,7 +232,7 @@ internal sealed partial class Controller
 
             try
             {
-                supervisor.Call("supervisor.startProcess", name);
+                outcomes[i]();
             }
             catch (XmlRpcFault e)
             {
@@ -274,14 +279,18 @@ internal sealed partial class Controller
             return false;
         }
 
-        foreach (var name in names)
+        var outcomes = CallEach(names, name => SplitNamespec(name) is (var group, null)
+            ? ("supervisor.stopProcessGroup", group)
+            : ("supervisor.stopProcess", name));
+        for (var i = 0; i < names.Length; i++)
         {
+            var name = names[i];
             var (group, process) = SplitNamespec(name);
             if (process is null)
             {
                 try
                 {
-                    BulkResults(supervisor.Call("supervisor.stopProcessGroup", group), stopped, Faults.NotRunning);
+                    BulkResults(outcomes[i](), stopped, Faults.NotRunning);
                 }
                 catch (XmlRpcFault e)
                 {
@@ -299,7 +308,7 @@ internal sealed partial class Controller
 
             try
             {
-                supervisor.Call("supervisor.stopProcess", name);
+                outcomes[i]();
             }
             catch (XmlRpcFault e)
             {
@@ -468,5 +477,39 @@ internal sealed partial class Controller
         Output("clear <name>\t\tClear a process' log files.");
         Output("clear <name> <name>\tClear multiple process' log files");
         Output("clear all\t\tClear all process' log files");
+    }
+
+    /// <summary>
+    /// One call per name (<paramref name="request"/> gives its method and argument), made side by side on
+    /// connections of their own, so that <c>start a b c</c> waits for the slowest start rather than for the sum of
+    /// them (each start waits for its startsecs). Each outcome, a function that returns the result or throws the
+    /// call's error, is taken in the names' order, so what is printed, and when, is the reference's order. One name
+    /// is called on the shell's connection, when asked for. At most eight calls run at once.
+    /// </summary>
+    private List<Func<object?>> CallEach(string[] names, Func<string, (string Method, string Argument)> request)
+    {
+        if (names.Length == 1)
+        {
+            var (method, argument) = request(names[0]);
+            return [() => Supervisor().Call(method, argument)];
+        }
+
+        var url = ServerUrl.Parse(Options.ServerUrl) ?? throw new PythonException("ValueError", $"Unknown protocol for serverurl {Options.ServerUrl}");
+        var slots = new SemaphoreSlim(8);
+        var calls = names.Select(name => Task.Run(async () =>
+        {
+            var (method, argument) = request(name);
+            await slots.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                using var proxy = new ServerProxy(url, Options.Username, Options.Password);
+                return proxy.Call(method, argument);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        })).ToList();
+        return [.. calls.Select(call => (Func<object?>)(() => call.GetAwaiter().GetResult()))];
     }
 }
