@@ -108,7 +108,7 @@ internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, HttpPi
     {
         foreach (var listener in listeners.Where(l => l.Username is null))
         {
-            log.Write(LogLevel.Critical, $"Server '{listener.Section}' running without any HTTP authentication checking");
+            log.Write(MainLogLevel.Critical, $"Server '{listener.Section}' running without any HTTP authentication checking");
         }
     }
 
@@ -248,7 +248,7 @@ file sealed class Application(HttpPipeline handler, QuietTrim quietTrim, IMainLo
         quietTrim.Touch();
         if (exception is not null && !context.RequestAborted.IsCancellationRequested)
         {
-            log.Write(LogLevel.Critical, $"HTTP request {context.Request.Method} {context.Request.Path} failed: {exception}");
+            log.Write(MainLogLevel.Critical, $"HTTP request {context.Request.Method} {context.Request.Path} failed: {exception}");
         }
 
         context.Uninitialize();

@@ -1,21 +1,32 @@
+using Supervisor.Abstractions;
+
 namespace Supervisor.Host.Plugins;
 
 /// <summary>
-/// The services a plugin factory can ask for by parameter type (<see cref="FactoryInvoker"/>): a fixed
-/// set of instances, and the provider itself. A dependency-injection container would add nothing but
-/// start-up time (loading it and its event source cost about 20 ms).
+/// The services a plugin can ask for, in a Microsoft.Extensions.DependencyInjection container: by a
+/// factory parameter of a registered type (<see cref="FactoryInvoker"/>), or in a plugin class's
+/// constructor through <c>ActivatorUtilities</c> with the <see cref="IServiceProvider"/> a factory receives.
+/// One container per daemon generation; every service is the generation's own instance, so disposing
+/// the container disposes none of them.
 /// </summary>
-internal sealed class HostServices : IServiceProvider
+internal static class HostServices
 {
-    private readonly Dictionary<Type, object> _services = [];
-
-    public HostServices Add<T>(T instance)
-        where T : class
-    {
-        _services[typeof(T)] = instance;
-        return this;
-    }
-
-    public object? GetService(Type serviceType) =>
-        serviceType == typeof(IServiceProvider) ? this : _services.GetValueOrDefault(serviceType);
+    public static ServiceProvider Build(
+        ISupervisord supervisord,
+        IMainLog mainLog,
+        IEventBus events,
+        IProcessTable processes,
+        ISupervisorConfig config,
+        TimeProvider clock,
+        ILoggerFactory loggers) =>
+        new ServiceCollection()
+            .AddSingleton(supervisord)
+            .AddSingleton(mainLog)
+            .AddSingleton(events)
+            .AddSingleton(processes)
+            .AddSingleton(config)
+            .AddSingleton(clock)
+            .AddSingleton(loggers)
+            .AddSingleton(typeof(ILogger<>), typeof(Logger<>))
+            .BuildServiceProvider();
 }
