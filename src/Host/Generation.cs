@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Supervisor.Abstractions;
 using Supervisor.Host.Events;
 using Supervisor.Host.Facade;
@@ -27,6 +26,7 @@ internal sealed class Generation : IAsyncDisposable
         LogFacade = new MainLogFacade(log);
         Events = new EventBus(LogFacade);
         Config = new ConfigView(settings.ConfigFile, settings.Sections);
+        Loggers = MainLogLoggerProvider.CreateFactory(LogFacade);
     }
 
     public RuntimeSettings Settings { get; }
@@ -44,7 +44,7 @@ internal sealed class Generation : IAsyncDisposable
     public ServiceProvider? Services { get; private set; }
 
     /// <summary><see cref="ILogger"/>s for plugins and Kestrel.</summary>
-    public ILoggerFactory Loggers { get; } = NullLoggerFactory.Instance;
+    public ILoggerFactory Loggers { get; }
 
     public PluginHost? Plugins { get; private set; }
 
@@ -102,7 +102,7 @@ internal sealed class Generation : IAsyncDisposable
             if (settings.Listeners.Count > 0)
             {
                 var handler = new HttpPipeline(ready.Task, log, XmlRpcLimits.Default, BodyBudget.MaxBodyBytes, new BodyBudget(BodyBudget.DefaultCapacity), XmlRpcEndpoint.DefaultBodyTimeout, processes, trimmer);
-                var http = new HttpServer(settings.Listeners, handler, log, trimmer);
+                var http = new HttpServer(settings.Listeners, handler, log, trimmer, Loggers);
                 Http = http;
                 opening = Task.Run(() => http.StartAsync(CancellationToken.None));
             }
@@ -192,6 +192,8 @@ internal sealed class Generation : IAsyncDisposable
         {
             await Services.DisposeAsync();
         }
+
+        Loggers.Dispose();
 
         Log.Dispose();
     }
