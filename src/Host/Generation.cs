@@ -26,7 +26,7 @@ internal sealed class Generation : IAsyncDisposable
         LogFacade = new MainLogFacade(log);
         Events = new EventBus(LogFacade);
         Config = new ConfigView(settings.ConfigFile, settings.Sections);
-        Loggers = MainLogLoggerProvider.CreateFactory(LogFacade);
+        Loggers = new MainLogLoggerFactory(LogFacade);
     }
 
     public RuntimeSettings Settings { get; }
@@ -41,7 +41,7 @@ internal sealed class Generation : IAsyncDisposable
     public ConfigView Config { get; }
 
     /// <summary>What plugins are given (<see cref="HostServices"/>), built once the facade exists.</summary>
-    public ServiceProvider? Services { get; private set; }
+    public HostServices? Services { get; private set; }
 
     /// <summary><see cref="ILogger"/>s for plugins and Kestrel.</summary>
     public ILoggerFactory Loggers { get; }
@@ -107,7 +107,7 @@ internal sealed class Generation : IAsyncDisposable
                 opening = Task.Run(() => http.StartAsync(CancellationToken.None));
             }
 
-            Services = HostServices.Build(facade, log, Events, processes, Config, clock, Loggers);
+            Services = new HostServices(facade, log, Events, processes, Config, clock, Loggers);
             Plugins = new PluginHost(new PluginCatalog(PluginFolders(settings)), facade, Services, log);
             var namespaces = new List<(string, object)>();
             foreach (var section in settings.RpcInterfaces)

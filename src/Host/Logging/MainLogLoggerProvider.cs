@@ -34,13 +34,27 @@ internal sealed class MainLogLoggerProvider(IMainLog log) : ILoggerProvider
         LogLevel.Trace => httpServer ? MainLogLevel.Blather : MainLogLevel.Trace,
         _ => null,
     };
+}
 
-    /// <summary>
-    /// A factory with this provider alone and no filters of its own (the main log's level is the filter),
-    /// made without a container: <c>LoggerFactory.Create</c> would build one just for itself.
-    /// </summary>
-    public static ILoggerFactory CreateFactory(IMainLog log) =>
-        new LoggerFactory([new MainLogLoggerProvider(log)], new LoggerFilterOptions { MinLevel = LogLevel.Trace });
+/// <summary>
+/// The daemon's <see cref="ILoggerFactory"/>: this provider's loggers and nothing else, the main log's
+/// level as the only filter. Microsoft's <c>LoggerFactory</c> (filter rules, options, change tokens,
+/// several providers) cost more start-up than the daemon's whole plugin loading, for nothing it uses here.
+/// </summary>
+internal sealed class MainLogLoggerFactory(IMainLog log) : ILoggerFactory
+{
+    private readonly MainLogLoggerProvider _provider = new(log);
+
+    public ILogger CreateLogger(string categoryName) => _provider.CreateLogger(categoryName);
+
+    /// <summary>Providers are not added: every line goes to the main log, and nowhere else.</summary>
+    public void AddProvider(ILoggerProvider provider) =>
+        throw new NotSupportedException("the daemon's loggers write to the main log only");
+
+    public void Dispose()
+    {
+        // Nothing to release: the main log belongs to the daemon's generation.
+    }
 }
 
 /// <summary>One category's logger: the category prefixes the message, an exception follows it on the next lines.</summary>
