@@ -11,8 +11,8 @@ namespace Supervisor.Host.Plugins;
 /// of the same name (<c>max_retries</c> fills <c>maxRetries</c>), converted to its type, or its default;
 /// an <c>IReadOnlyDictionary&lt;string,string&gt;</c> parameter receives all keys, an <see cref="IConfiguration"/>
 /// parameter receives them as configuration (so <c>config.Get&lt;MyOptions&gt;()</c> binds an options class);
-/// any other type comes from the host's service provider (<see cref="HostServices"/>). Unlike Serilog's settings binder, an unmatched key is an error, as in
-/// the reference (where the factory's signature rejects it).
+/// any other type comes from the host's service provider (<see cref="HostServices"/>). Unlike Serilog's
+/// settings binder, an unmatched key is an error, as in the reference (where the factory's signature rejects it).
 /// </summary>
 internal static class FactoryInvoker
 {
