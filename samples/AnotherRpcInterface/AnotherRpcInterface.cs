@@ -133,7 +133,7 @@ public sealed class AnotherRpcInterface : IDisposable
     [return: RpcReturn("result", "always true")]
     public bool Log([RpcParam("the message to write")] string message)
     {
-        _supervisord.MainLog.Write(LogLevel.Info, "another: " + message);
+        _supervisord.MainLog.Write(MainLogLevel.Info, "another: " + message);
         return true;
     }
 }

@@ -1,7 +1,11 @@
 namespace Supervisor.Abstractions;
 
-/// <summary>Log levels of Supervisor's main log, with the reference's numeric values.</summary>
-public enum LogLevel
+/// <summary>
+/// Log levels of Supervisor's main log, with the reference's numeric values. Named apart from
+/// <c>Microsoft.Extensions.Logging.LogLevel</c> so a plugin can use both namespaces; a plugin that logs
+/// through <c>ILogger&lt;T&gt;</c> reaches the same main log.
+/// </summary>
+public enum MainLogLevel
 {
     /// <summary>CRIT</summary>
     Critical = 50,
@@ -32,13 +36,13 @@ public interface IMainLog
     string? FilePath { get; }
 
     /// <summary>The configured level; messages below it are dropped.</summary>
-    LogLevel Level { get; }
+    MainLogLevel Level { get; }
 
     /// <summary>True when a message at <paramref name="level"/> would be written.</summary>
-    bool IsEnabled(LogLevel level);
+    bool IsEnabled(MainLogLevel level);
 
     /// <summary>Writes one message in the reference's line format (<c>2026-11-21 06:04:01,123 INFO text</c>).</summary>
-    void Write(LogLevel level, string message);
+    void Write(MainLogLevel level, string message);
 
     /// <summary>
     /// Deletes the current log file and reopens it empty (rotated backups are kept). As the reference's
@@ -53,17 +57,17 @@ public interface IMainLog
 public static class MainLogExtensions
 {
     /// <summary>Writes at CRIT.</summary>
-    public static void Critical(this IMainLog log, string message) => log.Write(LogLevel.Critical, message);
+    public static void Critical(this IMainLog log, string message) => log.Write(MainLogLevel.Critical, message);
 
     /// <summary>Writes at ERRO.</summary>
-    public static void Error(this IMainLog log, string message) => log.Write(LogLevel.Error, message);
+    public static void Error(this IMainLog log, string message) => log.Write(MainLogLevel.Error, message);
 
     /// <summary>Writes at WARN.</summary>
-    public static void Warn(this IMainLog log, string message) => log.Write(LogLevel.Warn, message);
+    public static void Warn(this IMainLog log, string message) => log.Write(MainLogLevel.Warn, message);
 
     /// <summary>Writes at INFO.</summary>
-    public static void Info(this IMainLog log, string message) => log.Write(LogLevel.Info, message);
+    public static void Info(this IMainLog log, string message) => log.Write(MainLogLevel.Info, message);
 
     /// <summary>Writes at DEBG.</summary>
-    public static void Debug(this IMainLog log, string message) => log.Write(LogLevel.Debug, message);
+    public static void Debug(this IMainLog log, string message) => log.Write(MainLogLevel.Debug, message);
 }

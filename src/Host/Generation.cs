@@ -26,6 +26,7 @@ internal sealed class Generation : IAsyncDisposable
         LogFacade = new MainLogFacade(log);
         Events = new EventBus(LogFacade);
         Config = new ConfigView(settings.ConfigFile, settings.Sections);
+        Loggers = new MainLogLoggerFactory(LogFacade);
     }
 
     public RuntimeSettings Settings { get; }
@@ -38,6 +39,12 @@ internal sealed class Generation : IAsyncDisposable
     public EventBus Events { get; }
 
     public ConfigView Config { get; }
+
+    /// <summary>What plugins are given (<see cref="HostServices"/>), built once the facade exists.</summary>
+    public HostServices? Services { get; private set; }
+
+    /// <summary><see cref="ILogger"/>s for plugins and Kestrel.</summary>
+    public ILoggerFactory Loggers { get; }
 
     public PluginHost? Plugins { get; private set; }
 
@@ -82,7 +89,7 @@ internal sealed class Generation : IAsyncDisposable
         {
             if (Native.GetUid() == 0 && settings.UserIds is null)
             {
-                log.Write(LogLevel.Critical, "Supervisor is running as root.  Privileges were not dropped because no user is specified in the config file.  If you intend to run as root, you can set user=root in the config file to avoid this message.");
+                log.Write(MainLogLevel.Critical, "Supervisor is running as root.  Privileges were not dropped because no user is specified in the config file.  If you intend to run as root, you can set user=root in the config file to avoid this message.");
             }
 
             foreach (var (level, text) in settings.Notices)
@@ -95,19 +102,13 @@ internal sealed class Generation : IAsyncDisposable
             if (settings.Listeners.Count > 0)
             {
                 var handler = new HttpPipeline(ready.Task, log, XmlRpcLimits.Default, BodyBudget.MaxBodyBytes, new BodyBudget(BodyBudget.DefaultCapacity), XmlRpcEndpoint.DefaultBodyTimeout, processes, trimmer);
-                var http = new HttpServer(settings.Listeners, handler, log, trimmer);
+                var http = new HttpServer(settings.Listeners, handler, log, trimmer, Loggers);
                 Http = http;
                 opening = Task.Run(() => http.StartAsync(CancellationToken.None));
             }
 
-            var services = new HostServices()
-                .Add(facade)
-                .Add(log)
-                .Add<IEventBus>(Events)
-                .Add<IProcessTable>(processes)
-                .Add<ISupervisorConfig>(Config)
-                .Add(clock);
-            Plugins = new PluginHost(new PluginCatalog(PluginFolders(settings)), facade, services, log);
+            Services = new HostServices(facade, log, Events, processes, Config, clock, Loggers);
+            Plugins = new PluginHost(new PluginCatalog(PluginFolders(settings)), facade, Services, log);
             var namespaces = new List<(string, object)>();
             foreach (var section in settings.RpcInterfaces)
             {
@@ -118,7 +119,7 @@ internal sealed class Generation : IAsyncDisposable
                 }
                 catch (PluginLoadException e)
                 {
-                    log.Write(LogLevel.Warn, e.InnerException is null ? e.Message : $"{e.Message}\n{e.InnerException}");
+                    log.Write(MainLogLevel.Warn, e.InnerException is null ? e.Message : $"{e.Message}\n{e.InnerException}");
                     throw new StartupException(e.Message);
                 }
             }
@@ -187,6 +188,13 @@ internal sealed class Generation : IAsyncDisposable
 
         await Events.DisposeAsync();
         Plugins?.Dispose();
+        if (Services is not null)
+        {
+            await Services.DisposeAsync();
+        }
+
+        Loggers.Dispose();
+
         Log.Dispose();
     }
 

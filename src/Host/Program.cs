@@ -78,7 +78,7 @@ internal static class Program
             return 2;
         }
 
-        settings = settings with { Notices = [.. notices.Select(n => (LogLevel.Info, n)), .. settings.Notices] };
+        settings = settings with { Notices = [.. notices.Select(n => (MainLogLevel.Info, n)), .. settings.Notices] };
 
         var daemon = new Supervisord(() => ConfigLoader.LoadForCommandLine(options, argv0, CurrentEnvironment()), Console.Out, TimeProvider.System);
         UnhandledExceptions.Install(daemon.LogCritical, daemon.CleanUpAfterCrash);

@@ -20,7 +20,7 @@ internal sealed record RuntimeSettings
 
     public string? LogFile { get; init; }
 
-    public LogLevel LogLevel { get; init; } = Defaults.Loglevel;
+    public MainLogLevel LogLevel { get; init; } = Defaults.Loglevel;
 
     public long LogMaxBytes { get; init; } = Defaults.LogfileMaxbytes;
 
@@ -55,7 +55,7 @@ internal sealed record RuntimeSettings
     public IReadOnlyList<ConfigSection> Sections { get; init; } = [];
 
     /// <summary>Messages the config reader produced (include notices), logged once the main log is open.</summary>
-    public IReadOnlyList<(LogLevel Level, string Text)> Notices { get; init; } = [];
+    public IReadOnlyList<(MainLogLevel Level, string Text)> Notices { get; init; } = [];
 
     /// <summary>The whole typed configuration (process groups, childlogdir, identifier...), or null in tests that need none.</summary>
     public SupervisordConfig? Config { get; init; }

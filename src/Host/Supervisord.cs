@@ -67,7 +67,7 @@ internal sealed class Supervisord : IDaemonLifecycle
     public void RequestStopFromSignal(SupervisorState target, string signalName)
     {
         var what = target == SupervisorState.Shutdown ? "exit" : "restart";
-        _current?.Log.Write(LogLevel.Warn, $"received {signalName} indicating {what} request");
+        _current?.Log.Write(MainLogLevel.Warn, $"received {signalName} indicating {what} request");
         lock (_stateLock)
         {
             if (State == SupervisorState.Running)
@@ -83,15 +83,15 @@ internal sealed class Supervisord : IDaemonLifecycle
     {
         if (_current is { } generation)
         {
-            generation.Log.Write(LogLevel.Info, "received SIGUSR2 indicating log reopen request");
+            generation.Log.Write(MainLogLevel.Info, "received SIGUSR2 indicating log reopen request");
             generation.Log.Reopen();
-            generation.Log.Write(LogLevel.Info, "supervisord logreopen");
+            generation.Log.Write(MainLogLevel.Info, "supervisord logreopen");
             generation.Engine?.ReopenLogs();
         }
     }
 
     /// <summary>A CRIT line in the current main log; throws <see cref="InvalidOperationException"/> when there is none.</summary>
-    public void LogCritical(string text) => Current.Log.Write(LogLevel.Critical, text);
+    public void LogCritical(string text) => Current.Log.Write(MainLogLevel.Critical, text);
 
     /// <summary>The process is ending on an exception nothing caught: remove what a stopped daemon leaves no trace of.</summary>
     public void CleanUpAfterCrash()
@@ -184,7 +184,7 @@ internal sealed class Supervisord : IDaemonLifecycle
         await generation.StartAsync(Facade, _processes, _eventSerials, _clock);
 
         WritePidFile(settings, generation.LogFacade);
-        generation.Log.Write(LogLevel.Info, $"supervisord started with pid {Pid}");
+        generation.Log.Write(MainLogLevel.Info, $"supervisord started with pid {Pid}");
         generation.Events.Publish(new SupervisorEvent("SUPERVISOR_STATE_CHANGE_RUNNING", ""));
         generation.Engine?.Run();
         return generation;
@@ -203,7 +203,7 @@ internal sealed class Supervisord : IDaemonLifecycle
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            log.Write(LogLevel.Critical, $"could not write pidfile {settings.PidFile}");
+            log.Write(MainLogLevel.Critical, $"could not write pidfile {settings.PidFile}");
         }
     }
 

@@ -76,7 +76,7 @@ internal static class CaptureBenchmark
             return 1;
         }
 
-        using var mainLogFile = new MainLog(Path.Combine(dir, "main.log"), debug ? LogLevel.Debug : LogLevel.Info, 50 * 1024 * 1024, 1, null, TimeProvider.System);
+        using var mainLogFile = new MainLog(Path.Combine(dir, "main.log"), debug ? MainLogLevel.Debug : MainLogLevel.Info, 50 * 1024 * 1024, 1, null, TimeProvider.System);
         var mainLog = new MainLogFacade(mainLogFile);
         using var log = new ChildOutputLog(new ChildOutputOptions("bench", OutputChannel.Stdout, logFile, maxBytes, backups, Syslog: false, stripAnsi), mainLog);
         using var loop = new ChildIoLoop(mainLog);

@@ -37,7 +37,7 @@ public class EventBusBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _log = new MainLog(null, LogLevel.Info, 0, 0, null, TimeProvider.System);
+        _log = new MainLog(null, MainLogLevel.Info, 0, 0, null, TimeProvider.System);
         _bus = new EventBus(new MainLogFacade(_log));
         foreach (var type in OtherTypes.Take(Others))
         {

@@ -28,7 +28,7 @@ internal sealed record CommandLineOptions
 
     public long? LogfileBackups { get; init; }
 
-    public LogLevel? Loglevel { get; init; }
+    public MainLogLevel? Loglevel { get; init; }
 
     public string? Pidfile { get; init; }
 

@@ -28,7 +28,7 @@ internal sealed record ConfigError(string? Section, string? Key, string Message)
 /// <summary>A message found while reading the configuration, to be logged once logging is up.</summary>
 /// <param name="Level">Warn for an include pattern with no match, Info for each included file.</param>
 /// <param name="Text">The reference's log text.</param>
-internal sealed record ConfigMessage(LogLevel Level, string Text);
+internal sealed record ConfigMessage(MainLogLevel Level, string Text);
 
 /// <summary>Renders configuration errors as supervisord prints them to stderr before exiting with status 2.</summary>
 internal static class ConfigErrorFormatter

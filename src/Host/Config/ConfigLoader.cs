@@ -212,13 +212,13 @@ internal static class ConfigLoader
                 var matches = PythonGlob.Glob(joined);
                 if (matches.Count == 0)
                 {
-                    _messages.Add(new ConfigMessage(LogLevel.Warn, $"No file matches via include \"{joined}\""));
+                    _messages.Add(new ConfigMessage(MainLogLevel.Warn, $"No file matches via include \"{joined}\""));
                     continue;
                 }
 
                 foreach (var file in PythonPaths.Sorted(matches))
                 {
-                    _messages.Add(new ConfigMessage(LogLevel.Info, $"Included extra file \"{file}\" during parsing"));
+                    _messages.Add(new ConfigMessage(MainLogLevel.Info, $"Included extra file \"{file}\" during parsing"));
                     string text;
                     try
                     {

@@ -23,15 +23,15 @@ internal static class ConfigValues
     private static readonly string[] TruthyStrings = ["yes", "true", "on", "1"];
     private static readonly string[] FalsyStrings = ["no", "false", "off", "0"];
 
-    private static readonly Dictionary<string, LogLevel> LevelsByDescription = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, MainLogLevel> LevelsByDescription = new(StringComparer.Ordinal)
     {
-        ["critical"] = Supervisor.Abstractions.LogLevel.Critical,
-        ["error"] = Supervisor.Abstractions.LogLevel.Error,
-        ["warn"] = Supervisor.Abstractions.LogLevel.Warn,
-        ["info"] = Supervisor.Abstractions.LogLevel.Info,
-        ["debug"] = Supervisor.Abstractions.LogLevel.Debug,
-        ["trace"] = Supervisor.Abstractions.LogLevel.Trace,
-        ["blather"] = Supervisor.Abstractions.LogLevel.Blather,
+        ["critical"] = Supervisor.Abstractions.MainLogLevel.Critical,
+        ["error"] = Supervisor.Abstractions.MainLogLevel.Error,
+        ["warn"] = Supervisor.Abstractions.MainLogLevel.Warn,
+        ["info"] = Supervisor.Abstractions.MainLogLevel.Info,
+        ["debug"] = Supervisor.Abstractions.MainLogLevel.Debug,
+        ["trace"] = Supervisor.Abstractions.MainLogLevel.Trace,
+        ["blather"] = Supervisor.Abstractions.MainLogLevel.Blather,
     };
 
     /// <summary><c>true yes on 1</c> / <c>false no off 0</c>, any case.</summary>
@@ -159,10 +159,10 @@ internal static class ConfigValues
     }
 
     /// <summary><c>critical error warn info debug trace blather</c>, any case (<c>warning</c> is not one).</summary>
-    public static Parsed<LogLevel> LogLevel(string value) =>
+    public static Parsed<MainLogLevel> LogLevel(string value) =>
         LevelsByDescription.TryGetValue(value.ToLowerInvariant(), out var level)
-            ? Parsed<LogLevel>.Ok(level)
-            : Parsed<LogLevel>.Fail("bad logging level name " + PythonText.Repr(value));
+            ? Parsed<MainLogLevel>.Ok(level)
+            : Parsed<MainLogLevel>.Fail("bad logging level name " + PythonText.Repr(value));
 
     /// <summary>A directory that exists, after <c>~</c> expansion; returns the expanded path.</summary>
     public static Parsed<string> ExistingDirectory(string value, IReadOnlyDictionary<string, string> environment)

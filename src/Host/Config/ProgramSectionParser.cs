@@ -650,7 +650,7 @@ internal static class ProcessGroupSections
                         errors.Add(new ConfigError(section, key, message + suffix));
                     }
                 },
-                text => messages.Add(new ConfigMessage(LogLevel.Warn, text)));
+                text => messages.Add(new ConfigMessage(MainLogLevel.Warn, text)));
         }
 
         private void ReportUnsupported(string section)

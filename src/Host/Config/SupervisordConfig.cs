@@ -56,7 +56,7 @@ internal sealed record SupervisordOptions
 
     public long LogfileBackups { get; init; } = 10;
 
-    public LogLevel Loglevel { get; init; } = LogLevel.Info;
+    public MainLogLevel Loglevel { get; init; } = MainLogLevel.Info;
 
     /// <summary>Absolute path of the pid file.</summary>
     public string Pidfile { get; init; } = "supervisord.pid";

@@ -78,7 +78,7 @@ internal sealed class EventBus : IEventBus, IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            _log.Write(LogLevel.Warn, "event handlers still busy after 5 seconds; pending events were dropped");
+            _log.Write(MainLogLevel.Warn, "event handlers still busy after 5 seconds; pending events were dropped");
         }
     }
 
@@ -107,7 +107,7 @@ internal sealed class EventBus : IEventBus, IAsyncDisposable
                 }
                 catch (Exception e)
                 {
-                    _log.Write(LogLevel.Error, $"event handler for {subscription.EventType} failed on {supervisorEvent.Type}: {e}");
+                    _log.Write(MainLogLevel.Error, $"event handler for {subscription.EventType} failed on {supervisorEvent.Type}: {e}");
                 }
             }
         }

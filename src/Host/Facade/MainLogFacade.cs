@@ -12,11 +12,11 @@ internal sealed class MainLogFacade(MainLog log) : IMainLog
 {
     public string? FilePath => log.FilePath;
 
-    public LogLevel Level => log.Level;
+    public MainLogLevel Level => log.Level;
 
-    public bool IsEnabled(LogLevel level) => log.IsEnabled(level);
+    public bool IsEnabled(MainLogLevel level) => log.IsEnabled(level);
 
-    public void Write(LogLevel level, string message) => log.Write(level, message);
+    public void Write(MainLogLevel level, string message) => log.Write(level, message);
 
     public void Clear()
     {

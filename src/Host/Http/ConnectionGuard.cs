@@ -126,7 +126,7 @@ internal sealed class ConnectionGuard : IDisposable
             return true;
         }
 
-        _log.Write(LogLevel.Warn, string.Create(
+        _log.Write(MainLogLevel.Warn, string.Create(
             CultureInfo.InvariantCulture,
             $"refusing connections to '{section}': descriptor {descriptor} is within the {Reserve} kept in reserve below the limit of {DescriptorLimit} open files"));
         return false;
@@ -146,7 +146,7 @@ internal sealed class ConnectionGuard : IDisposable
             _refusing = true;
         }
 
-        _log.Write(LogLevel.Warn, $"cannot accept connections to '{section}': {error.Message} (limit {DescriptorLimit.ToString(CultureInfo.InvariantCulture)} open files); retrying until descriptors are free");
+        _log.Write(MainLogLevel.Warn, $"cannot accept connections to '{section}': {error.Message} (limit {DescriptorLimit.ToString(CultureInfo.InvariantCulture)} open files); retrying until descriptors are free");
     }
 
     /// <summary>Starts tracking a new connection as pending; drops the oldest pending one if there are too many.</summary>
@@ -251,7 +251,7 @@ internal sealed class ConnectionGuard : IDisposable
             _refusedInEpisode = 0;
         }
 
-        _log.Write(LogLevel.Info, string.Create(CultureInfo.InvariantCulture, $"accepting connections to '{section}' again ({refused} refused while descriptors were short)"));
+        _log.Write(MainLogLevel.Info, string.Create(CultureInfo.InvariantCulture, $"accepting connections to '{section}' again ({refused} refused while descriptors were short)"));
     }
 }
 

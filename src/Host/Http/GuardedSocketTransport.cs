@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
-using Microsoft.Extensions.Logging.Abstractions;
 using Supervisor.Host.Platform;
 
 namespace Supervisor.Host.Http;
@@ -21,12 +20,13 @@ namespace Supervisor.Host.Http;
 /// </list>
 /// </summary>
 /// <param name="listeners">Each configured listener with the endpoint Kestrel will ask us to bind for it.</param>
-internal sealed class GuardedSocketTransport(IReadOnlyList<(EndPoint Endpoint, ListenerConfig Listener)> listeners, ConnectionGuard guard) : IConnectionListenerFactory, IDisposable
+/// <param name="transportLog">Where the socket transport reports (the main log through <see cref="Logging.MainLogLoggerProvider"/>).</param>
+internal sealed class GuardedSocketTransport(IReadOnlyList<(EndPoint Endpoint, ListenerConfig Listener)> listeners, ConnectionGuard guard, ILogger transportLog) : IConnectionListenerFactory, IDisposable
 {
     /// <summary>The accept queue the kernel keeps for each listener (Kestrel's default).</summary>
     public const int Backlog = 512;
 
-    private readonly SocketConnectionContextFactory _connections = new(new SocketConnectionFactoryOptions(), NullLogger.Instance);
+    private readonly SocketConnectionContextFactory _connections = new(new SocketConnectionFactoryOptions(), transportLog);
 
     public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
     {

@@ -20,9 +20,12 @@ namespace Supervisor.Host.Http;
 /// dependency injection, routing): the daemon needs none of it, and the host cost about 50 ms of
 /// start-up and 7 MiB of memory.</para>
 /// </summary>
-internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, HttpPipeline handler, IMainLog log, MemoryTrimmer? trimmer = null) : IAsyncDisposable
+internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, HttpPipeline handler, IMainLog log, MemoryTrimmer? trimmer = null, ILoggerFactory? loggers = null) : IAsyncDisposable
 {
     public const string PortInUseMessage = "Another program is already listening on a port that one of our HTTP servers is configured to use.  Shut this program down first before starting supervisord.";
+
+    /// <summary>The category Kestrel's own socket transport logs under.</summary>
+    private const string TransportCategory = "Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets";
 
     private readonly List<string> _claimedSocketPaths = [];
     private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
@@ -60,9 +63,10 @@ internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, HttpPi
             }
         }
 
-        var loggers = NullLoggerFactory.Instance;
-        var transport = new GuardedSocketTransport(bindings, _guard);
-        var server = new KestrelServer(Options.Create(options), transport, loggers);
+        // Kestrel's own diagnostics (bad requests, application errors, slow heartbeats) go to the main log.
+        var kestrelLoggers = loggers ?? NullLoggerFactory.Instance;
+        var transport = new GuardedSocketTransport(bindings, _guard, kestrelLoggers.CreateLogger(TransportCategory));
+        var server = new KestrelServer(Options.Create(options), transport, kestrelLoggers);
         try
         {
             await server.StartAsync(new Application(handler, _quietTrim, log), cancellationToken);
@@ -108,7 +112,7 @@ internal sealed class HttpServer(IReadOnlyList<ListenerConfig> listeners, HttpPi
     {
         foreach (var listener in listeners.Where(l => l.Username is null))
         {
-            log.Write(LogLevel.Critical, $"Server '{listener.Section}' running without any HTTP authentication checking");
+            log.Write(MainLogLevel.Critical, $"Server '{listener.Section}' running without any HTTP authentication checking");
         }
     }
 
@@ -248,7 +252,7 @@ file sealed class Application(HttpPipeline handler, QuietTrim quietTrim, IMainLo
         quietTrim.Touch();
         if (exception is not null && !context.RequestAborted.IsCancellationRequested)
         {
-            log.Write(LogLevel.Critical, $"HTTP request {context.Request.Method} {context.Request.Path} failed: {exception}");
+            log.Write(MainLogLevel.Critical, $"HTTP request {context.Request.Method} {context.Request.Path} failed: {exception}");
         }
 
         context.Uninitialize();

@@ -77,7 +77,7 @@ internal sealed class QuietTrim(
             return;
         }
 
-        if (result.Trimmed && log.IsEnabled(LogLevel.Debug))
+        if (result.Trimmed && log.IsEnabled(MainLogLevel.Debug))
         {
             log.Debug(string.Create(
                 CultureInfo.InvariantCulture,

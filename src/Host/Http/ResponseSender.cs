@@ -171,11 +171,11 @@ internal sealed class ResponseSender(IMainLog log, long maxResponseBytes)
     {
         if (e is ResponseTooLargeException)
         {
-            log.Write(LogLevel.Warn, $"XML-RPC result not sent: {LimitText}");
+            log.Write(MainLogLevel.Warn, $"XML-RPC result not sent: {LimitText}");
             return RpcOutcome.Fault(FaultCode.Failed, LimitText);
         }
 
-        log.Write(LogLevel.Critical, $"XML-RPC result could not be encoded: {e}");
+        log.Write(MainLogLevel.Critical, $"XML-RPC result could not be encoded: {e}");
         return RpcOutcome.Fault(FaultCode.Failed, $"result cannot be encoded: {e.Message}");
     }
 

@@ -92,7 +92,7 @@ internal sealed class XmlRpcEndpoint(Task<RpcDispatcher> ready, IMainLog log, Xm
                     if (!bodies.TryReserve(buffer.Length))
                     {
                         reader.AdvanceTo(buffer.End);
-                        log.Write(LogLevel.Warn, $"XML-RPC request refused: request bodies still arriving already hold the {bodies.Capacity / (1024 * 1024)} MiB allowed");
+                        log.Write(MainLogLevel.Warn, $"XML-RPC request refused: request bodies still arriving already hold the {bodies.Capacity / (1024 * 1024)} MiB allowed");
                         await ErrorPages.WriteAsync(context, 503);
                         return null;
                     }
@@ -141,7 +141,7 @@ internal sealed class XmlRpcEndpoint(Task<RpcDispatcher> ready, IMainLog log, Xm
         }
         catch (XmlRpcFormatException e)
         {
-            log.Write(LogLevel.Error, $"XML-RPC request data is invalid: {e.Message}");
+            log.Write(MainLogLevel.Error, $"XML-RPC request data is invalid: {e.Message}");
             return null;
         }
     }
@@ -155,7 +155,7 @@ internal sealed class XmlRpcEndpoint(Task<RpcDispatcher> ready, IMainLog log, Xm
     /// <summary>408 and a closed connection for a body that took too long; the main log says whose.</summary>
     private async Task RefuseSlowBodyAsync(HttpContext context, string why)
     {
-        log.Write(LogLevel.Warn, $"XML-RPC request from {context.Connection.RemoteIpAddress?.ToString() ?? "a unix socket client"} refused: its body was {why}");
+        log.Write(MainLogLevel.Warn, $"XML-RPC request from {context.Connection.RemoteIpAddress?.ToString() ?? "a unix socket client"} refused: its body was {why}");
         context.Response.Headers.Connection = "close";
         try
         {

@@ -24,7 +24,7 @@ internal sealed class MainLog : IDisposable
     private FileStream? _file;
     private bool _failing;
 
-    public MainLog(string? filePath, LogLevel level, long maxBytes, int backups, TextWriter? echo, TimeProvider clock)
+    public MainLog(string? filePath, MainLogLevel level, long maxBytes, int backups, TextWriter? echo, TimeProvider clock)
     {
         _syslog = filePath == Syslog.LogfileKeyword;
         FilePath = filePath is null || _syslog ? null : Path.GetFullPath(filePath);
@@ -41,11 +41,11 @@ internal sealed class MainLog : IDisposable
 
     public string? FilePath { get; }
 
-    public LogLevel Level { get; }
+    public MainLogLevel Level { get; }
 
-    public bool IsEnabled(LogLevel level) => level >= Level;
+    public bool IsEnabled(MainLogLevel level) => level >= Level;
 
-    public void Write(LogLevel level, string message)
+    public void Write(MainLogLevel level, string message)
     {
         if (!IsEnabled(level))
         {
@@ -124,9 +124,9 @@ internal sealed class MainLog : IDisposable
 
             // The reference's clearLog (rpcinterface.py) logs this after removing the file and before its
             // handler reopens it: the line goes to the removed file (and the console), the new file starts empty.
-            if (IsEnabled(LogLevel.Info))
+            if (IsEnabled(MainLogLevel.Info))
             {
-                var line = Format(_clock.GetLocalNow(), LogLevel.Info, "reopening log file");
+                var line = Format(_clock.GetLocalNow(), MainLogLevel.Info, "reopening log file");
                 try
                 {
                     _file?.Write(Encoding.UTF8.GetBytes(line));
@@ -181,17 +181,17 @@ internal sealed class MainLog : IDisposable
     }
 
     /// <summary>The reference's line: local time with milliseconds after a comma, a 4-letter level, the message.</summary>
-    internal static string Format(DateTimeOffset time, LogLevel level, string message) =>
+    internal static string Format(DateTimeOffset time, MainLogLevel level, string message) =>
         string.Create(CultureInfo.InvariantCulture, $"{time:yyyy-MM-dd HH:mm:ss},{time.Millisecond:000} {LevelName(level)} {message}\n");
 
-    internal static string LevelName(LogLevel level) => level switch
+    internal static string LevelName(MainLogLevel level) => level switch
     {
-        LogLevel.Critical => "CRIT",
-        LogLevel.Error => "ERRO",
-        LogLevel.Warn => "WARN",
-        LogLevel.Info => "INFO",
-        LogLevel.Debug => "DEBG",
-        LogLevel.Trace => "TRAC",
+        MainLogLevel.Critical => "CRIT",
+        MainLogLevel.Error => "ERRO",
+        MainLogLevel.Warn => "WARN",
+        MainLogLevel.Info => "INFO",
+        MainLogLevel.Debug => "DEBG",
+        MainLogLevel.Trace => "TRAC",
         _ => "BLAT",
     };
 

@@ -9,9 +9,10 @@ namespace Supervisor.Host.Plugins;
 /// Calls a factory the way Supervisor calls <c>factory(supervisord, **section)</c>, with C# types:
 /// the first parameter receives <see cref="ISupervisord"/>; every other parameter takes the section key
 /// of the same name (<c>max_retries</c> fills <c>maxRetries</c>), converted to its type, or its default;
-/// an <c>IReadOnlyDictionary&lt;string,string&gt;</c> parameter receives all keys; any other type comes from
-/// the host's service provider. Unlike Serilog's settings binder, an unmatched key is an error, as in
-/// the reference (where the factory's signature rejects it).
+/// an <c>IReadOnlyDictionary&lt;string,string&gt;</c> parameter receives all keys, an <see cref="IConfiguration"/>
+/// parameter receives them as configuration (so <c>config.Get&lt;MyOptions&gt;()</c> binds an options class);
+/// any other type comes from the host's service provider (<see cref="HostServices"/>). Unlike Serilog's
+/// settings binder, an unmatched key is an error, as in the reference (where the factory's signature rejects it).
 /// </summary>
 internal static class FactoryInvoker
 {
@@ -37,6 +38,13 @@ internal static class FactoryInvoker
             if (type.IsAssignableFrom(typeof(Dictionary<string, string>)) && type != typeof(object))
             {
                 arguments[i] = keys;
+                takesAllKeys = true;
+                continue;
+            }
+
+            if (type == typeof(IConfiguration))
+            {
+                arguments[i] = SectionConfiguration(keys);
                 takesAllKeys = true;
                 continue;
             }
@@ -78,6 +86,27 @@ internal static class FactoryInvoker
             var inner = e.InnerException;
             throw new PluginLoadException(section, FactorySpec.Key, $"the factory {Describe(factory)} failed: {inner.GetType().Name}: {inner.Message}", inner);
         }
+    }
+
+    /// <summary>
+    /// The section's keys as configuration. The binder matches property names ignoring case but not
+    /// underscores, so a Python-style key (<c>max_retries</c>) is also given under its joined spelling
+    /// (<c>maxretries</c>), which binds <c>MaxRetries</c>.
+    /// </summary>
+    internal static IConfiguration SectionConfiguration(IReadOnlyDictionary<string, string> keys)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in keys)
+        {
+            values[key] = value;
+        }
+
+        foreach (var (key, value) in keys)
+        {
+            values.TryAdd(key.Replace("_", "", StringComparison.Ordinal), value);
+        }
+
+        return new ConfigurationBuilder().AddInMemoryCollection(values).Build();
     }
 
     internal static string Describe(MethodInfo method) => $"{method.DeclaringType?.FullName}.{method.Name}";

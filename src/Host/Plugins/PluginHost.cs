@@ -52,8 +52,8 @@ internal sealed class PluginHost(PluginCatalog catalog, ISupervisord supervisord
 
         var keysForFactory = keys.Where(k => k.Key != FactorySpec.Key).ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal);
         var target = FactoryInvoker.Invoke(section, candidates[0], supervisord, keysForFactory, services);
-        log.Write(LogLevel.Debug, $"RPC interface '{name}' made by {FactoryInvoker.Describe(candidates[0])} from {found.AssemblyPath}");
-        log.Write(LogLevel.Info, $"RPC interface '{name}' initialized");
+        log.Write(MainLogLevel.Debug, $"RPC interface '{name}' made by {FactoryInvoker.Describe(candidates[0])} from {found.AssemblyPath}");
+        log.Write(MainLogLevel.Info, $"RPC interface '{name}' initialized");
         var plugin = new PluginNamespace(name, target, found.AssemblyPath);
         _namespaces.Add(plugin);
         return plugin;
@@ -83,7 +83,7 @@ internal sealed class PluginHost(PluginCatalog catalog, ISupervisord supervisord
             }
             catch (Exception e)
             {
-                log.Write(LogLevel.Error, $"RPC interface '{plugin.Name}' failed to dispose: {e}");
+                log.Write(MainLogLevel.Error, $"RPC interface '{plugin.Name}' failed to dispose: {e}");
             }
         }
 

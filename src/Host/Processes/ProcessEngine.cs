@@ -248,7 +248,7 @@ internal sealed class ProcessEngine : IAsyncDisposable
     private void TrimAfterSettling()
     {
         var result = _trimmer.TryTrim();
-        if (result.Trimmed && _log.IsEnabled(LogLevel.Debug))
+        if (result.Trimmed && _log.IsEnabled(MainLogLevel.Debug))
         {
             _log.Debug(string.Create(
                 CultureInfo.InvariantCulture,

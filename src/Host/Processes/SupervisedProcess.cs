@@ -289,7 +289,7 @@ internal sealed class SupervisedProcess
             Delay = 0;
             ExitStatus = exitCode;
             ChangeState(ProcessState.Stopped);
-            _services.Log.Write(expected ? LogLevel.Info : LogLevel.Warn, $"stopped: {Name} ({statusText})");
+            _services.Log.Write(expected ? MainLogLevel.Info : MainLogLevel.Warn, $"stopped: {Name} ({statusText})");
             KillSurvivingDescendants();
         }
         else if (tooQuickly && State == ProcessState.Starting)
@@ -628,7 +628,7 @@ internal sealed class SupervisedProcess
     /// </summary>
     private ChildOutputLog? OpenLog(OutputChannel channel, string? path, ChildLogConfig config, ChunkObserver? onChunk = null, bool protocolChannel = false)
     {
-        var needsBytes = path is not null || config.Syslog || _services.Log.IsEnabled(LogLevel.Debug) || onChunk is not null || protocolChannel
+        var needsBytes = path is not null || config.Syslog || _services.Log.IsEnabled(MainLogLevel.Debug) || onChunk is not null || protocolChannel
             || config.EventsEnabled || config.CaptureMaxBytes > 0;
         if (!needsBytes)
         {

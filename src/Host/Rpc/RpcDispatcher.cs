@@ -88,18 +88,18 @@ internal sealed class RpcDispatcher(RpcRegistry registry, IMainLog log)
     /// <summary>The trace line the reference writes for a call (only at <c>loglevel = blather</c>).</summary>
     public void TraceCalled(string methodName)
     {
-        if (log.IsEnabled(LogLevel.Trace))
+        if (log.IsEnabled(MainLogLevel.Trace))
         {
-            log.Write(LogLevel.Trace, $"XML-RPC method called: {methodName}()");
+            log.Write(MainLogLevel.Trace, $"XML-RPC method called: {methodName}()");
         }
     }
 
     /// <summary>The trace line for how a call ended.</summary>
     public void TraceReturned(string methodName, in RpcOutcome outcome)
     {
-        if (log.IsEnabled(LogLevel.Trace))
+        if (log.IsEnabled(MainLogLevel.Trace))
         {
-            log.Write(LogLevel.Trace, outcome.IsFault
+            log.Write(MainLogLevel.Trace, outcome.IsFault
                 ? $"XML-RPC method {methodName}() returned fault: [{outcome.FaultCode}] {outcome.FaultString}"
                 : $"XML-RPC method {methodName}() returned successfully");
         }
@@ -122,7 +122,7 @@ internal sealed class RpcDispatcher(RpcRegistry registry, IMainLog log)
         catch (Exception e)
         {
             // The reference answers HTTP 500 here; a fault is what clients can handle (README, "Differences from Supervisor").
-            log.Write(LogLevel.Critical, $"XML-RPC method {method.Name}() raised an unexpected exception: {e}");
+            log.Write(MainLogLevel.Critical, $"XML-RPC method {method.Name}() raised an unexpected exception: {e}");
             return RpcOutcome.Fault(FaultCode.Failed, $"{e.GetType().Name}: {e.Message}");
         }
     }

@@ -44,7 +44,7 @@ internal sealed class FuzzDaemon : ISupervisord, IProcessTable, IAsyncDisposable
         Directory.CreateDirectory(directory);
 
         // Rotation at 8 KiB with one backup: readLog(0, 0) stays small however many inputs ran.
-        _mainLog = new MainLog(Path.Combine(directory, "supervisord.log"), LogLevel.Info, maxBytes: 8 * 1024, backups: 1, echo: null, TimeProvider.System);
+        _mainLog = new MainLog(Path.Combine(directory, "supervisord.log"), MainLogLevel.Info, maxBytes: 8 * 1024, backups: 1, echo: null, TimeProvider.System);
         MainLog = new MainLogFacade(_mainLog);
         _events = new EventBus(MainLog);
 

@@ -27,7 +27,7 @@ public sealed class CommandLineTests
     {
         var options = Parse("-c", "/etc/s.conf", "-edebug", "-i", "id", "-a", "99", "-y", "1MB", "-z", "4", "-m", "077");
         Assert.Equal("/etc/s.conf", options.ConfigFile);
-        Assert.Equal(LogLevel.Debug, options.Loglevel);
+        Assert.Equal(MainLogLevel.Debug, options.Loglevel);
         Assert.Equal("id", options.Identifier);
         Assert.Equal(99, options.Minfds);
         Assert.Equal(1024 * 1024, options.LogfileMaxbytes);
@@ -52,7 +52,7 @@ public sealed class CommandLineTests
     {
         var options = Parse("--configuration=/a.conf", "--loglevel", "warn", "--minp", "7", "--nod", "--user=root", "--strip", "--ident=x");
         Assert.Equal("/a.conf", options.ConfigFile);
-        Assert.Equal(LogLevel.Warn, options.Loglevel);
+        Assert.Equal(MainLogLevel.Warn, options.Loglevel);
         Assert.Equal(7, options.Minprocs);
         Assert.True(options.Nodaemon);
         Assert.Equal("root", options.User);

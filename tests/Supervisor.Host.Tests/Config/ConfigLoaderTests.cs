@@ -47,7 +47,7 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal("/work/dir/supervisord.pid", options.Pidfile);
         Assert.Equal(50 * 1024 * 1024, options.LogfileMaxbytes);
         Assert.Equal(10, options.LogfileBackups);
-        Assert.Equal(LogLevel.Info, options.Loglevel);
+        Assert.Equal(MainLogLevel.Info, options.Loglevel);
         Assert.Equal(18, options.Umask);
         Assert.False(options.Nodaemon);
         Assert.False(options.Silent);
@@ -97,7 +97,7 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal(_directory.Path + "/main.log", options.Logfile);
         Assert.Equal(1024, options.LogfileMaxbytes);
         Assert.Equal(3, options.LogfileBackups);
-        Assert.Equal(LogLevel.Debug, options.Loglevel);
+        Assert.Equal(MainLogLevel.Debug, options.Loglevel);
         Assert.Equal("/tmp/sd.pid", options.Pidfile);
         Assert.Equal(63, options.Umask);
         Assert.True(options.Nodaemon);
@@ -360,7 +360,7 @@ public sealed class ConfigLoaderTests : IDisposable
         {
             Nodaemon = true,
             Identifier = "cli",
-            Loglevel = LogLevel.Trace,
+            Loglevel = MainLogLevel.Trace,
             Logfile = "cli.log",
             Minfds = 5,
             Umask = 0,
@@ -368,7 +368,7 @@ public sealed class ConfigLoaderTests : IDisposable
         var options = LoadOk("[supervisord]\nnodaemon=false\nidentifier=file\nloglevel=error\nlogfile=/tmp/file.log\nminfds=7\n", overrides).Supervisord;
         Assert.True(options.Nodaemon);
         Assert.Equal("cli", options.Identifier);
-        Assert.Equal(LogLevel.Trace, options.Loglevel);
+        Assert.Equal(MainLogLevel.Trace, options.Loglevel);
         Assert.Equal("/work/dir/cli.log", options.Logfile);
         Assert.Equal(5, options.Minfds);
         Assert.Equal(0, options.Umask);
@@ -379,7 +379,7 @@ public sealed class ConfigLoaderTests : IDisposable
     {
         Assert.Equal(
             ["[supervisord] loglevel: bad logging level name 'foo'"],
-            Errors("[supervisord]\nloglevel=foo\n", new CommandLineOptions { Loglevel = LogLevel.Info }));
+            Errors("[supervisord]\nloglevel=foo\n", new CommandLineOptions { Loglevel = MainLogLevel.Info }));
     }
 
     [Fact]

@@ -136,8 +136,8 @@ public sealed class ConfigValuesTests
     [Fact]
     public void LogLevelAcceptsTheSevenNamesButNotWarning()
     {
-        Assert.Equal(LogLevel.Blather, ConfigValues.LogLevel("BLATHER").Value);
-        Assert.Equal(LogLevel.Warn, ConfigValues.LogLevel("warn").Value);
+        Assert.Equal(MainLogLevel.Blather, ConfigValues.LogLevel("BLATHER").Value);
+        Assert.Equal(MainLogLevel.Warn, ConfigValues.LogLevel("warn").Value);
         Assert.Equal("bad logging level name 'warning'", ConfigValues.LogLevel("warning").Error);
     }
 

@@ -32,9 +32,9 @@ public sealed class IncludeTests : IDisposable
         Assert.Equal("b", document.Get("shared", "last"));
         Assert.Equal(
             [
-                new ConfigMessage(LogLevel.Info, $"Included extra file \"{_directory.Path}/first/z.ini\" during parsing"),
-                new ConfigMessage(LogLevel.Info, $"Included extra file \"{_directory.Path}/conf.d/a.conf\" during parsing"),
-                new ConfigMessage(LogLevel.Info, $"Included extra file \"{_directory.Path}/conf.d/b.conf\" during parsing"),
+                new ConfigMessage(MainLogLevel.Info, $"Included extra file \"{_directory.Path}/first/z.ini\" during parsing"),
+                new ConfigMessage(MainLogLevel.Info, $"Included extra file \"{_directory.Path}/conf.d/a.conf\" during parsing"),
+                new ConfigMessage(MainLogLevel.Info, $"Included extra file \"{_directory.Path}/conf.d/b.conf\" during parsing"),
             ],
             result.Messages);
     }
@@ -44,7 +44,7 @@ public sealed class IncludeTests : IDisposable
     {
         var result = LoadMain("[supervisord]\n[include]\nfiles=nomatch/*.conf\n");
         Assert.True(result.Succeeded);
-        Assert.Equal([new ConfigMessage(LogLevel.Warn, $"No file matches via include \"{_directory.Path}/nomatch/*.conf\"")], result.Messages);
+        Assert.Equal([new ConfigMessage(MainLogLevel.Warn, $"No file matches via include \"{_directory.Path}/nomatch/*.conf\"")], result.Messages);
     }
 
     [Fact]

@@ -187,7 +187,7 @@ public sealed class ProgramSectionTests : IDisposable
         Assert.True(process.Stdout.Syslog);
         Assert.False(process.Stderr.Syslog);
         Assert.Equal(
-            [new ConfigMessage(LogLevel.Warn, "For [program:a], stdout_logfile=syslog but this is deprecated and will be removed.  Use stdout_syslog=true to enable syslog instead.")],
+            [new ConfigMessage(MainLogLevel.Warn, "For [program:a], stdout_logfile=syslog but this is deprecated and will be removed.  Use stdout_syslog=true to enable syslog instead.")],
             result.Messages);
     }
 
@@ -205,7 +205,7 @@ public sealed class ProgramSectionTests : IDisposable
         var withFile = _loader.Load("[program:a]\ncommand=x\nredirect_stderr=true\nstderr_logfile=/tmp/e.log\n");
         Assert.Null(withFile.Config!.Groups.Single().Processes.Single().Stderr.File);
         Assert.Equal(
-            [new ConfigMessage(LogLevel.Warn, "For [program:a], redirect_stderr=true but stderr_logfile has also been set to a filename, the filename has been ignored")],
+            [new ConfigMessage(MainLogLevel.Warn, "For [program:a], redirect_stderr=true but stderr_logfile has also been set to a filename, the filename has been ignored")],
             withFile.Messages);
     }
 
@@ -237,7 +237,7 @@ public sealed class ProgramSectionTests : IDisposable
                 "For [program:c], redirect_stderr=true but stderr_logfile has also been set to a filename, the filename has been ignored",
             ],
             result.Messages.Select(m => m.Text));
-        Assert.All(result.Messages, m => Assert.Equal(LogLevel.Warn, m.Level));
+        Assert.All(result.Messages, m => Assert.Equal(MainLogLevel.Warn, m.Level));
     }
 
     [Fact]

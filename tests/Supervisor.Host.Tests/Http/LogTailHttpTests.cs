@@ -180,11 +180,11 @@ public sealed class LogTailHttpTests : IDisposable
     {
         public string? FilePath => path;
 
-        public LogLevel Level => LogLevel.Info;
+        public MainLogLevel Level => MainLogLevel.Info;
 
-        public bool IsEnabled(LogLevel level) => true;
+        public bool IsEnabled(MainLogLevel level) => true;
 
-        public void Write(LogLevel level, string message)
+        public void Write(MainLogLevel level, string message)
         {
         }
 

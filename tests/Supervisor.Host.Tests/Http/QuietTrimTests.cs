@@ -12,7 +12,7 @@ public sealed class QuietTrimTests
     [Fact]
     public void OnceRequestsStopTheGarbageTheyMadeIsCollected()
     {
-        var log = new RecordingLog(LogLevel.Debug);
+        var log = new RecordingLog(MainLogLevel.Debug);
         var clock = new FakeTimeProvider();
         using var quiet = new QuietTrim(log, quietMilliseconds: 1500, new MemoryTrimmer(clock, minAllocatedBytes: 1 << 20, minIntervalMilliseconds: 0), clock);
         bool Trimmed() => log.Lines.Any(line => line.Message.StartsWith("HTTP requests stopped: collected garbage", StringComparison.Ordinal));

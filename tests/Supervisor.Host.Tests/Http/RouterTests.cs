@@ -204,7 +204,7 @@ public sealed class RouterTests
 
     /// <summary>The routes every listener of the daemon serves, from the same constructor the daemon calls.</summary>
     internal static IReadOnlyList<Route> DaemonRoutes() =>
-        new HttpPipeline(new TaskCompletionSource<RpcDispatcher>().Task, new Support.RecordingLog(LogLevel.Info), XmlRpcLimits.Default, 1024, new BodyBudget(1024), XmlRpcEndpoint.DefaultBodyTimeout).Router.Routes;
+        new HttpPipeline(new TaskCompletionSource<RpcDispatcher>().Task, new Support.RecordingLog(MainLogLevel.Info), XmlRpcLimits.Default, 1024, new BodyBudget(1024), XmlRpcEndpoint.DefaultBodyTimeout).Router.Routes;
 
     private sealed class NamedEndpoint(string name) : IHttpEndpoint
     {

@@ -11,19 +11,19 @@ public sealed class MainLogTests
     public void LinesHaveTheReferenceFormat()
     {
         var time = new DateTimeOffset(2026, 11, 21, 6, 4, 1, 123, TimeSpan.Zero);
-        Assert.Equal("2026-11-21 06:04:01,123 INFO spawned: 'x' with pid 5\n", MainLog.Format(time, LogLevel.Info, "spawned: 'x' with pid 5"));
-        Assert.Equal("2026-11-21 06:04:01,123 CRIT c\n", MainLog.Format(time, LogLevel.Critical, "c"));
-        Assert.Equal(["CRIT", "ERRO", "WARN", "INFO", "DEBG", "TRAC", "BLAT"], Enum.GetValues<LogLevel>().OrderDescending().Select(MainLog.LevelName));
+        Assert.Equal("2026-11-21 06:04:01,123 INFO spawned: 'x' with pid 5\n", MainLog.Format(time, MainLogLevel.Info, "spawned: 'x' with pid 5"));
+        Assert.Equal("2026-11-21 06:04:01,123 CRIT c\n", MainLog.Format(time, MainLogLevel.Critical, "c"));
+        Assert.Equal(["CRIT", "ERRO", "WARN", "INFO", "DEBG", "TRAC", "BLAT"], Enum.GetValues<MainLogLevel>().OrderDescending().Select(MainLog.LevelName));
     }
 
     [Fact]
     public void MessagesBelowTheLevelAreDropped()
     {
         using var dir = new TempDirectory();
-        using (var log = new MainLog(dir.File("main.log"), LogLevel.Warn, 0, 0, null, TimeProvider.System))
+        using (var log = new MainLog(dir.File("main.log"), MainLogLevel.Warn, 0, 0, null, TimeProvider.System))
         {
-            log.Write(LogLevel.Info, "quiet");
-            log.Write(LogLevel.Error, "loud");
+            log.Write(MainLogLevel.Info, "quiet");
+            log.Write(MainLogLevel.Error, "loud");
         }
 
         var text = File.ReadAllText(dir.File("main.log"));
@@ -36,11 +36,11 @@ public sealed class MainLogTests
     {
         using var dir = new TempDirectory();
         var path = dir.File("main.log");
-        using (var log = new MainLog(path, LogLevel.Info, maxBytes: 200, backups: 2, null, TimeProvider.System))
+        using (var log = new MainLog(path, MainLogLevel.Info, maxBytes: 200, backups: 2, null, TimeProvider.System))
         {
             for (var i = 0; i < 20; i++)
             {
-                log.Write(LogLevel.Info, $"message number {i:00} padded to be long enough");
+                log.Write(MainLogLevel.Info, $"message number {i:00} padded to be long enough");
             }
         }
 
@@ -50,7 +50,7 @@ public sealed class MainLogTests
 
         // Rotation follows the write that reached maxbytes: a backup exceeds it by at most one line,
         // and the newest lines are in the current file or, right after a rotation, in .1.
-        var lineLength = MainLog.Format(DateTimeOffset.Now, LogLevel.Info, "message number 19 padded to be long enough").Length;
+        var lineLength = MainLog.Format(DateTimeOffset.Now, MainLogLevel.Info, "message number 19 padded to be long enough").Length;
         Assert.All(new[] { path + ".1", path + ".2" }, p => Assert.InRange(new FileInfo(p).Length, 200, 200 + lineLength));
         Assert.True(new FileInfo(path).Length < 200);
         Assert.Contains("message number 19", File.ReadAllText(path) + File.ReadAllText(path + ".1"));
@@ -61,11 +61,11 @@ public sealed class MainLogTests
     {
         using var dir = new TempDirectory();
         var path = dir.File("main.log");
-        using (var log = new MainLog(path, LogLevel.Info, maxBytes: 100, backups: 0, null, TimeProvider.System))
+        using (var log = new MainLog(path, MainLogLevel.Info, maxBytes: 100, backups: 0, null, TimeProvider.System))
         {
             for (var i = 0; i < 10; i++)
             {
-                log.Write(LogLevel.Info, $"line {i} with some padding text");
+                log.Write(MainLogLevel.Info, $"line {i} with some padding text");
             }
         }
 
@@ -80,10 +80,10 @@ public sealed class MainLogTests
     {
         using var dir = new TempDirectory();
         var path = dir.File("main.log");
-        using var log = new MainLog(path, LogLevel.Info, 0, 0, null, TimeProvider.System);
-        log.Write(LogLevel.Info, "before");
+        using var log = new MainLog(path, MainLogLevel.Info, 0, 0, null, TimeProvider.System);
+        log.Write(MainLogLevel.Info, "before");
         log.Clear();
-        log.Write(LogLevel.Info, "after");
+        log.Write(MainLogLevel.Info, "after");
         var text = File.ReadAllText(path);
         Assert.DoesNotContain("before", text);
         Assert.Contains("after", text);
@@ -96,15 +96,15 @@ public sealed class MainLogTests
         using var dir = new TempDirectory();
         var path = dir.File("main.log");
         using var echo = new StringWriter();
-        using var log = new MainLog(path, LogLevel.Info, 0, 0, echo, TimeProvider.System);
+        using var log = new MainLog(path, MainLogLevel.Info, 0, 0, echo, TimeProvider.System);
         using var old = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        log.Write(LogLevel.Info, "before");
+        log.Write(MainLogLevel.Info, "before");
         log.Clear();
         Assert.Equal("", File.ReadAllText(path));
         Assert.EndsWith(" INFO reopening log file\n", echo.ToString());
         Assert.EndsWith(" INFO reopening log file\n", new StreamReader(old).ReadToEnd());
 
-        using var quiet = new MainLog(dir.File("quiet.log"), LogLevel.Warn, 0, 0, echo, TimeProvider.System);
+        using var quiet = new MainLog(dir.File("quiet.log"), MainLogLevel.Warn, 0, 0, echo, TimeProvider.System);
         quiet.Clear();
         Assert.Single(echo.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.EndsWith("reopening log file", StringComparison.Ordinal));
     }
@@ -112,7 +112,7 @@ public sealed class MainLogTests
     [Fact]
     public void ClearWithoutAFileIsNoFile()
     {
-        using var log = new MainLog(null, LogLevel.Info, 0, 0, null, TimeProvider.System);
+        using var log = new MainLog(null, MainLogLevel.Info, 0, 0, null, TimeProvider.System);
         Assert.Equal(ClearOutcome.NoFile, log.Clear());
 
         // Plugins see the reference's fault: NO_FILE (20).
@@ -124,8 +124,8 @@ public sealed class MainLogTests
     public void EchoesToStdoutWhenAsked()
     {
         var echo = new StringWriter();
-        using var log = new MainLog(null, LogLevel.Info, 0, 0, echo, TimeProvider.System);
-        log.Write(LogLevel.Info, "visible");
+        using var log = new MainLog(null, MainLogLevel.Info, 0, 0, echo, TimeProvider.System);
+        log.Write(MainLogLevel.Info, "visible");
         Assert.EndsWith(" INFO visible\n", echo.ToString());
     }
 }

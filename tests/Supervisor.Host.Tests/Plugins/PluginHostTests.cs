@@ -58,7 +58,7 @@ public sealed class PluginHostTests
         TestPlugins.Install(dir.File("plugins"), "Throwing");
         var log = new RecordingLog();
         LoadAndUnload(dir.File("plugins"), log);
-        Assert.Contains(log.Lines, l => l.Level == Supervisor.Abstractions.LogLevel.Error && l.Message.StartsWith("RPC interface 'throwing' failed to dispose", StringComparison.Ordinal) && l.Message.Contains("dispose failed", StringComparison.Ordinal));
+        Assert.Contains(log.Lines, l => l.Level == Supervisor.Abstractions.MainLogLevel.Error && l.Message.StartsWith("RPC interface 'throwing' failed to dispose", StringComparison.Ordinal) && l.Message.Contains("dispose failed", StringComparison.Ordinal));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -10,7 +10,7 @@ namespace Supervisor.Host.Tests.Processes;
 public sealed class ChildIoLoopTests
 {
     private static ChildOutputLog FileLog(string path, OutputChannel channel = OutputChannel.Stdout, IMainLog? main = null) =>
-        new(new ChildOutputOptions("cat", channel, path, 0, 0, Syslog: false, StripAnsi: false), main ?? new RecordingLog(LogLevel.Info));
+        new(new ChildOutputOptions("cat", channel, path, 0, 0, Syslog: false, StripAnsi: false), main ?? new RecordingLog(MainLogLevel.Info));
 
     private static long SizeOf(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
 
@@ -18,7 +18,7 @@ public sealed class ChildIoLoopTests
     public void OutputOfBothChannelsReachesTheirLogsAndEofClosesTheChannel()
     {
         using var dir = new TempDirectory();
-        var main = new RecordingLog(LogLevel.Debug);
+        var main = new RecordingLog(MainLogLevel.Debug);
         using var loop = new ChildIoLoop(main);
         using var stdout = new TestPipe();
         using var stderr = new TestPipe();
@@ -34,15 +34,15 @@ public sealed class ChildIoLoopTests
         Eventually.True(() => main.Lines.Count(l => l.Message.Contains("closed, stopped monitoring")) == 2, "both EOFs");
         Assert.Equal("to stdout\n", File.ReadAllText(dir.File("out.log")));
         Assert.Equal("to stderr\n", File.ReadAllText(dir.File("err.log")));
-        Assert.Contains((LogLevel.Debug, "'cat' stdout output:\nto stdout\n"), main.Lines);
-        Assert.Contains((LogLevel.Debug, "'cat' stderr output:\nto stderr\n"), main.Lines);
+        Assert.Contains((MainLogLevel.Debug, "'cat' stdout output:\nto stdout\n"), main.Lines);
+        Assert.Contains((MainLogLevel.Debug, "'cat' stderr output:\nto stderr\n"), main.Lines);
     }
 
     [Fact]
     public void StdoutAndStderrSharingOneFileBothAppend()
     {
         using var dir = new TempDirectory();
-        using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        using var loop = new ChildIoLoop(new RecordingLog(MainLogLevel.Info));
         using var stdout = new TestPipe();
         using var stderr = new TestPipe();
         var path = dir.File("both.log");
@@ -68,10 +68,10 @@ public sealed class ChildIoLoopTests
     public void ManyMegabytesThroughRotationArriveInOrder()
     {
         using var dir = new TempDirectory();
-        using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        using var loop = new ChildIoLoop(new RecordingLog(MainLogLevel.Info));
         using var stdout = new TestPipe();
         var path = dir.File("out.log");
-        using var log = new ChildOutputLog(new ChildOutputOptions("big", OutputChannel.Stdout, path, 1024 * 1024, 50, false, false), new RecordingLog(LogLevel.Info));
+        using var log = new ChildOutputLog(new ChildOutputOptions("big", OutputChannel.Stdout, path, 1024 * 1024, 50, false, false), new RecordingLog(MainLogLevel.Info));
         Assert.True(log.SplicesToFile);
         var pipes = loop.Attach(null, stdout.Read, null, log, null, "big");
         var input = new byte[20 * 1024 * 1024];
@@ -97,7 +97,7 @@ public sealed class ChildIoLoopTests
     public void SplicedOutputIsWrittenBehindSoItDoesNotStayInThePageCache()
     {
         using var dir = new TempDirectory();
-        using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        using var loop = new ChildIoLoop(new RecordingLog(MainLogLevel.Info));
         using var stdout = new TestPipe();
         var path = dir.File("fast.log");
         using var log = FileLog(path);
@@ -131,7 +131,7 @@ public sealed class ChildIoLoopTests
     [Fact]
     public void ALogFileThatIsAPipeWorksLikeDevStdoutUnderDocker()
     {
-        using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        using var loop = new ChildIoLoop(new RecordingLog(MainLogLevel.Info));
         using var source = new TestPipe();
         using var target = new TestPipe();
         using var log = FileLog($"/proc/self/fd/{target.Write.DangerousGetHandle()}");
@@ -149,10 +149,10 @@ public sealed class ChildIoLoopTests
     public void AFastWriterDoesNotStallAnotherChannel()
     {
         using var dir = new TempDirectory();
-        using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        using var loop = new ChildIoLoop(new RecordingLog(MainLogLevel.Info));
         using var fast = new TestPipe();
         using var slow = new TestPipe();
-        using var fastLog = new ChildOutputLog(new ChildOutputOptions("fast", OutputChannel.Stdout, dir.File("fast.log"), 8 * 1024 * 1024, 1, false, false), new RecordingLog(LogLevel.Info));
+        using var fastLog = new ChildOutputLog(new ChildOutputOptions("fast", OutputChannel.Stdout, dir.File("fast.log"), 8 * 1024 * 1024, 1, false, false), new RecordingLog(MainLogLevel.Info));
         using var slowLog = FileLog(dir.File("slow.log"));
         var fastPipes = loop.Attach(null, fast.Read, null, fastLog, null, "fast");
         loop.Attach(null, slow.Read, null, slowLog, null, "slow");
@@ -198,7 +198,7 @@ public sealed class ChildIoLoopTests
     public void DrainAndCloseDoesNotWaitForAWriterThatKeepsThePipeOpen()
     {
         using var dir = new TempDirectory();
-        using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        using var loop = new ChildIoLoop(new RecordingLog(MainLogLevel.Info));
         using var stdout = new TestPipe();
         using var stdin = new TestPipe();
         using var log = FileLog(dir.File("out.log"));
@@ -234,7 +234,7 @@ public sealed class ChildIoLoopTests
     public void DrainAndCloseWithAWriterThatNeverStopsFinishes()
     {
         using var dir = new TempDirectory();
-        using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        using var loop = new ChildIoLoop(new RecordingLog(MainLogLevel.Info));
         using var stdout = new TestPipe();
         using var log = FileLog(dir.File("out.log"));
         var pipes = loop.Attach(null, stdout.Read, null, log, null, "yes");
@@ -256,7 +256,7 @@ public sealed class ChildIoLoopTests
     [Fact]
     public void StdinToASlowReaderNeverBlocksAndArrivesIntact()
     {
-        using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        using var loop = new ChildIoLoop(new RecordingLog(MainLogLevel.Info));
         using var stdout = new TestPipe();
         using var stdin = new TestPipe();
         var pipes = loop.Attach(stdin.Write, stdout.Read, null, null, null, "cat");
@@ -294,7 +294,7 @@ public sealed class ChildIoLoopTests
     [Fact]
     public void StdinBeyondTheLimitIsRefusedWholeAndTheBufferIsLetGoOnceRead()
     {
-        using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        using var loop = new ChildIoLoop(new RecordingLog(MainLogLevel.Info));
         using var stdout = new TestPipe();
         using var stdin = new TestPipe();
         var pipes = loop.Attach(stdin.Write, stdout.Read, null, null, null, "cat");
@@ -332,7 +332,7 @@ public sealed class ChildIoLoopTests
     [Fact]
     public void StdinToAClosedPipeIsClosed()
     {
-        using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        using var loop = new ChildIoLoop(new RecordingLog(MainLogLevel.Info));
         using var stdout = new TestPipe();
         using var stdin = new TestPipe();
         var pipes = loop.Attach(stdin.Write, stdout.Read, null, null, null, "cat");
@@ -346,7 +346,7 @@ public sealed class ChildIoLoopTests
     [Fact]
     public void BufferedStdinIsDroppedWhenTheReaderGoesAway()
     {
-        using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        using var loop = new ChildIoLoop(new RecordingLog(MainLogLevel.Info));
         using var stdout = new TestPipe();
         using var stdin = new TestPipe();
         var pipes = loop.Attach(stdin.Write, stdout.Read, null, null, null, "cat");
@@ -360,7 +360,7 @@ public sealed class ChildIoLoopTests
     [Fact]
     public void NoStdinIsClosed()
     {
-        using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        using var loop = new ChildIoLoop(new RecordingLog(MainLogLevel.Info));
         using var stdout = new TestPipe();
         var pipes = loop.Attach(null, stdout.Read, null, null, null, "cat");
         Assert.False(pipes.StdinOpen);
@@ -371,7 +371,7 @@ public sealed class ChildIoLoopTests
     public void TwoThousandChildrenAttachedAtOnceAreAllReadAndAllDrain()
     {
         const int children = 2000;
-        using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        using var loop = new ChildIoLoop(new RecordingLog(MainLogLevel.Info));
         var pipes = new List<TestPipe>(children);
         var attached = new List<ChildPipes>(children);
         var received = new int[children];
@@ -385,7 +385,7 @@ public sealed class ChildIoLoopTests
                 pipes.Add(pipe);
                 var log = new ChildOutputLog(
                     new ChildOutputOptions($"p{i}", OutputChannel.Stdout, null, 0, 0, false, false, chunk => Interlocked.Add(ref received[index], chunk.Length)),
-                    new RecordingLog(LogLevel.Info));
+                    new RecordingLog(MainLogLevel.Info));
                 logs.Add(log);
                 attached.Add(loop.Attach(null, pipe.Read, null, log, null, $"p{i}"));
             }
@@ -425,7 +425,7 @@ public sealed class ChildIoLoopTests
     public void DisposingTheLoopClosesWhatIsStillAttached()
     {
         using var stdout = new TestPipe();
-        var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        var loop = new ChildIoLoop(new RecordingLog(MainLogLevel.Info));
         var pipes = loop.Attach(null, stdout.Read, null, null, null, "cat");
         loop.Dispose();
         Assert.False(TestPipe.WriteAll(stdout.Write, "x"u8));

@@ -75,7 +75,7 @@ public sealed class ChildLogDirectoryTests
         Directory.CreateDirectory(dir.File("d-stdout---myid-abcdefgh.log"));
         var log = new RecordingLog();
         ChildLogDirectory.CleanOld(dir.Path, "myid", log);
-        Assert.Equal((LogLevel.Warn, $"Failed to clean up '{dir.Path}/d-stdout---myid-abcdefgh.log'"), Assert.Single(log.Lines));
+        Assert.Equal((MainLogLevel.Warn, $"Failed to clean up '{dir.Path}/d-stdout---myid-abcdefgh.log'"), Assert.Single(log.Lines));
     }
 
     [Fact]
@@ -84,6 +84,6 @@ public sealed class ChildLogDirectoryTests
         using var dir = new TempDirectory();
         var log = new RecordingLog();
         ChildLogDirectory.CleanOld(dir.File("missing"), "myid", log);
-        Assert.Equal((LogLevel.Warn, "Could not clear childlog dir"), Assert.Single(log.Lines));
+        Assert.Equal((MainLogLevel.Warn, "Could not clear childlog dir"), Assert.Single(log.Lines));
     }
 }

@@ -44,7 +44,7 @@ public sealed class ChildOutputEventsTests
                     }
                 },
             },
-            mainLog ?? new RecordingLog(LogLevel.Info));
+            mainLog ?? new RecordingLog(MainLogLevel.Info));
 
     private static void WriteAll(ChildOutputLog log, params string[] chunks)
     {
@@ -146,7 +146,7 @@ public sealed class ChildOutputEventsTests
     {
         // The reference at loglevel=debug with stdout_events_enabled and stdout_capture_maxbytes:
         // DEBG 'prog' stdout output: before / ... hello comm / 'prog' stdout emitted a comm event.
-        var main = new RecordingLog(LogLevel.Debug);
+        var main = new RecordingLog(MainLogLevel.Debug);
         var events = new List<SupervisorEvent>();
         using var log = LogFor(null, events, eventsEnabled: true, captureMaxBytes: 1000, mainLog: main);
         WriteAll(log, $"before{Begin}hello comm{End}after");
@@ -164,7 +164,7 @@ public sealed class ChildOutputEventsTests
                 "'prog' stdout emitted a comm event",
             ],
             main.Lines.Select(l => l.Message));
-        Assert.All(main.Lines, l => Assert.Equal(LogLevel.Debug, l.Level));
+        Assert.All(main.Lines, l => Assert.Equal(MainLogLevel.Debug, l.Level));
     }
 
     [Fact]
@@ -288,7 +288,7 @@ public sealed class ChildOutputEventsTests
     {
         using var dir = new TempDirectory();
         var path = dir.File("lis.log");
-        var main = new RecordingLog(LogLevel.Debug);
+        var main = new RecordingLog(MainLogLevel.Debug);
         var events = new List<SupervisorEvent>();
         var observed = new List<byte[]>();
         using var log = LogFor(path, events, eventsEnabled: true, captureMaxBytes: 100, stripAnsi: true, protocol: true, mainLog: main, onChunk: chunk => observed.Add(chunk.ToArray()));
@@ -329,7 +329,7 @@ public sealed class ChildOutputEventsTests
         Assert.Equal(["PROCESS_COMMUNICATION_STDOUT|" + CommHeader + "msg"], Describe(events));
 
         var options = new ChildOutputOptions("prog", OutputChannel.Stderr, null, 0, 0, false, false) { EventsEnabled = true, CaptureMaxBytes = 10 };
-        using var silent = new ChildOutputLog(options, new RecordingLog(LogLevel.Info));
+        using var silent = new ChildOutputLog(options, new RecordingLog(MainLogLevel.Info));
         WriteAll(silent, $"x{Begin}msg{End}more than enough output\n");
     }
 
@@ -339,7 +339,7 @@ public sealed class ChildOutputEventsTests
         using var dir = new TempDirectory();
         var path = dir.File("out.log");
         var events = new List<SupervisorEvent>();
-        using var loop = new ChildIoLoop(new RecordingLog(LogLevel.Info));
+        using var loop = new ChildIoLoop(new RecordingLog(MainLogLevel.Info));
         using var stdout = new TestPipe();
         using var log = LogFor(path, events, eventsEnabled: true, captureMaxBytes: 100);
         loop.Attach(null, stdout.Read, null, log, null, "prog");
@@ -373,7 +373,7 @@ public sealed class ChildOutputEventsTests
     {
         using var dir = new TempDirectory();
         var path = dir.File("lis.log");
-        var main = new RecordingLog(LogLevel.Debug);
+        var main = new RecordingLog(MainLogLevel.Debug);
         var observed = new StringBuilder();
         using var loop = new ChildIoLoop(main);
         using var stdout = new TestPipe();
@@ -395,7 +395,7 @@ public sealed class ChildOutputEventsTests
                 }
             },
             "the READY token at the observer");
-        Assert.Contains((LogLevel.Debug, "'prog' stdout output:\nb'READY\\n'"), main.Lines);
+        Assert.Contains((MainLogLevel.Debug, "'prog' stdout output:\nb'READY\\n'"), main.Lines);
         Assert.Equal("READY\n", File.ReadAllText(path));
     }
 

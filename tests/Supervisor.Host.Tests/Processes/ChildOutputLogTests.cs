@@ -9,7 +9,7 @@ namespace Supervisor.Host.Tests.Processes;
 public sealed class ChildOutputLogTests
 {
     private static ChildOutputLog LogFor(string? file, long maxBytes = 0, int backups = 0, bool stripAnsi = false, IMainLog? mainLog = null, ChunkObserver? onChunk = null, OutputChannel channel = OutputChannel.Stdout) =>
-        new(new ChildOutputOptions("cat", channel, file, maxBytes, backups, Syslog: false, stripAnsi, onChunk), mainLog ?? new RecordingLog(LogLevel.Info));
+        new(new ChildOutputOptions("cat", channel, file, maxBytes, backups, Syslog: false, stripAnsi, onChunk), mainLog ?? new RecordingLog(MainLogLevel.Info));
 
     private static byte[] NumberedLines(int count) =>
         Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(1, count).Select(i => $"line {i}\n")));
@@ -18,7 +18,7 @@ public sealed class ChildOutputLogTests
     public void OutputHeldOnAFullDiskIsWrittenOnRetryAndItsArrayLetGo()
     {
         using var small = new SmallFilesystem();
-        var main = new RecordingLog(LogLevel.Info);
+        var main = new RecordingLog(MainLogLevel.Info);
         var path = small.File("out.log");
         using var log = LogFor(path, mainLog: main);
         small.Fill();
@@ -34,7 +34,7 @@ public sealed class ChildOutputLogTests
         Assert.False(log.File!.Holding);
         Assert.Equal(0, log.File!.HeldCapacity);
         Assert.Equal(text, File.ReadAllBytes(path));
-        Assert.Equal([LogLevel.Error, LogLevel.Info], main.Lines.Select(l => l.Level));
+        Assert.Equal([MainLogLevel.Error, MainLogLevel.Info], main.Lines.Select(l => l.Level));
         Assert.EndsWith("writable again, " + text.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + " held bytes written", main.Lines[1].Message, StringComparison.Ordinal);
 
         // Normal again: straight to the file, no message.
@@ -47,7 +47,7 @@ public sealed class ChildOutputLogTests
     public void ClearingOrClosingALogThatHoldsOutputSaysWhatWasNotWritten()
     {
         using var small = new SmallFilesystem();
-        var main = new RecordingLog(LogLevel.Info);
+        var main = new RecordingLog(MainLogLevel.Info);
         var path = small.File("out.log");
         var log = LogFor(path, mainLog: main);
         small.Fill();
@@ -55,12 +55,12 @@ public sealed class ChildOutputLogTests
         log.Clear();
         Assert.False(log.File!.Holding);
         Assert.EndsWith(": cleared while its output was held; 71 bytes of output not written", main.Lines[^1].Message, StringComparison.Ordinal);
-        Assert.Equal(LogLevel.Info, main.Lines[^1].Level);
+        Assert.Equal(MainLogLevel.Info, main.Lines[^1].Level);
 
         // Not retried by an I/O loop: closing it loses what it holds, and says so.
         log.Write(NumberedLines(3));
         log.Dispose();
-        Assert.Equal((LogLevel.Error, $"log file {path} of cat (stdout): closed while its output was held; 21 bytes of output not written"), main.Lines[^1]);
+        Assert.Equal((MainLogLevel.Error, $"log file {path} of cat (stdout): closed while its output was held; 21 bytes of output not written"), main.Lines[^1]);
     }
 
     [Fact]
@@ -179,7 +179,7 @@ public sealed class ChildOutputLogTests
     {
         using var dir = new TempDirectory();
         var path = dir.File("out.log");
-        var main = new RecordingLog(LogLevel.Debug);
+        var main = new RecordingLog(MainLogLevel.Debug);
         var observed = new List<string>();
         using var log = LogFor(path, stripAnsi: true, mainLog: main, onChunk: chunk => observed.Add(Encoding.UTF8.GetString(chunk)));
         log.Write("\e[31mred\e[0m plain \e[1;32;40mbold\e[K!\n"u8);
@@ -207,18 +207,18 @@ public sealed class ChildOutputLogTests
     [Fact]
     public void TheMainLogGetsADebugCopyWhenItsLevelIsDebug()
     {
-        var main = new RecordingLog(LogLevel.Debug);
+        var main = new RecordingLog(MainLogLevel.Debug);
         using var log = LogFor(null, mainLog: main, channel: OutputChannel.Stderr);
         log.Write("héllo\nworld\n"u8);
         var line = Assert.Single(main.Lines);
-        Assert.Equal(LogLevel.Debug, line.Level);
+        Assert.Equal(MainLogLevel.Debug, line.Level);
         Assert.Equal("'cat' stderr output:\nhéllo\nworld\n", line.Message);
     }
 
     [Fact]
     public void UndecodableOutputIsShownAsPythonBytes()
     {
-        var main = new RecordingLog(LogLevel.Debug);
+        var main = new RecordingLog(MainLogLevel.Debug);
         using var log = LogFor(null, mainLog: main);
         log.Write([0xff, (byte)'a', (byte)'\'', (byte)'\n', 0x00, 0x7f, (byte)'\\']);
         Assert.Equal("'cat' stdout output:\nUndecodable: b\"\\xffa'\\n\\x00\\x7f\\\\\"", main.Lines.Single().Message);
@@ -229,7 +229,7 @@ public sealed class ChildOutputLogTests
     public void NoDebugCopyAboveDebugLevel()
     {
         using var dir = new TempDirectory();
-        var main = new RecordingLog(LogLevel.Info);
+        var main = new RecordingLog(MainLogLevel.Info);
         using var log = LogFor(dir.File("out.log"), mainLog: main);
         log.Write("quiet\n"u8);
         Assert.Empty(main.Lines);

@@ -37,7 +37,7 @@ public sealed class ListenerProtocolTests
         Assert.Equal(ListenerState.Acknowledged, _listener.State);
         Feed("DY\n");
         Assert.Equal(ListenerState.Ready, _listener.State);
-        Assert.Equal([(LogLevel.Debug, "l: ACKNOWLEDGED -> READY")], _log.Lines);
+        Assert.Equal([(MainLogLevel.Debug, "l: ACKNOWLEDGED -> READY")], _log.Lines);
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class ListenerProtocolTests
     {
         Feed("HELLO\nREADY\n");
         Assert.Equal(ListenerState.Unknown, _listener.State);
-        Assert.Equal([(LogLevel.Debug, "l: ACKNOWLEDGED -> UNKNOWN"), (LogLevel.Warn, UnknownWarning)], _log.Lines);
+        Assert.Equal([(MainLogLevel.Debug, "l: ACKNOWLEDGED -> UNKNOWN"), (MainLogLevel.Warn, UnknownWarning)], _log.Lines);
 
         // Nothing brings it back but a new child.
         Feed("READY\n");
@@ -61,7 +61,7 @@ public sealed class ListenerProtocolTests
         Feed("READY\n");
         Feed("x");
         Assert.Equal(ListenerState.Unknown, _listener.State);
-        Assert.Contains((LogLevel.Warn, UnknownWarning), _log.Lines);
+        Assert.Contains((MainLogLevel.Warn, UnknownWarning), _log.Lines);
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class ListenerProtocolTests
         Assert.Null(_listener.Current);
         Assert.Equal(0, _pool.Buffered);
         Assert.Equal(
-            [(LogLevel.Debug, "l: event was processed"), (LogLevel.Debug, "l: BUSY -> ACKNOWLEDGED"), (LogLevel.Debug, "l: ACKNOWLEDGED -> READY")],
+            [(MainLogLevel.Debug, "l: event was processed"), (MainLogLevel.Debug, "l: BUSY -> ACKNOWLEDGED"), (MainLogLevel.Debug, "l: ACKNOWLEDGED -> READY")],
             _log.Lines.Skip(1));
         Assert.Equal(0, entry.Serial);
     }
@@ -110,8 +110,8 @@ public sealed class ListenerProtocolTests
         Feed("RESULT 4\nFAIL");
         Assert.Equal(ListenerState.Acknowledged, _listener.State);
         Assert.Equal(2, _pool.Buffered);
-        Assert.Contains((LogLevel.Warn, "l: event was rejected"), _log.Lines);
-        Assert.Contains((LogLevel.Debug, "rebuffering event 40 for pool p (buf size=1, max=3)"), _log.Lines);
+        Assert.Contains((MainLogLevel.Warn, "l: event was rejected"), _log.Lines);
+        Assert.Contains((MainLogLevel.Debug, "rebuffering event 40 for pool p (buf size=1, max=3)"), _log.Lines);
     }
 
     [Theory]
@@ -124,8 +124,8 @@ public sealed class ListenerProtocolTests
         Feed(written);
         Assert.Equal(ListenerState.Unknown, _listener.State);
         Assert.Equal(1, _pool.Buffered);
-        Assert.Contains((LogLevel.Warn, $"l: bad result line: '{shown}'"), _log.Lines);
-        Assert.Contains((LogLevel.Warn, UnknownWarning), _log.Lines);
+        Assert.Contains((MainLogLevel.Warn, $"l: bad result line: '{shown}'"), _log.Lines);
+        Assert.Contains((MainLogLevel.Warn, UnknownWarning), _log.Lines);
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed class ListenerProtocolTests
     {
         Send();
         _listener.Feed(_spawn, [0xff, (byte)'\n']);
-        Assert.Contains((LogLevel.Warn, "l: bad result line: 'Undecodable: b'\\xff''"), _log.Lines);
+        Assert.Contains((MainLogLevel.Warn, "l: bad result line: 'Undecodable: b'\\xff''"), _log.Lines);
     }
 
     [Fact]

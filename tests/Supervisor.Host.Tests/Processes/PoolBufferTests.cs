@@ -22,7 +22,7 @@ public sealed class PoolBufferTests
 
         Assert.Equal(2, pool.Buffered);
         Assert.Equal(
-            [(LogLevel.Error, "pool p event buffer overflowed, discarding event 0"), (LogLevel.Error, "pool p event buffer overflowed, discarding event 1")],
+            [(MainLogLevel.Error, "pool p event buffer overflowed, discarding event 0"), (MainLogLevel.Error, "pool p event buffer overflowed, discarding event 1")],
             _log.Lines);
     }
 
@@ -34,7 +34,7 @@ public sealed class PoolBufferTests
         pool.Rebuffer(new PoolEntry(new SerialEvent(new SupervisorEvent("TICK_5", "when:0"), 6), 0));
         Assert.Equal(1, pool.Buffered);
         Assert.Equal(
-            [(LogLevel.Debug, "rebuffering event 6 for pool p (buf size=1, max=1)"), (LogLevel.Error, "pool p event buffer overflowed, discarding event 7")],
+            [(MainLogLevel.Debug, "rebuffering event 6 for pool p (buf size=1, max=1)"), (MainLogLevel.Error, "pool p event buffer overflowed, discarding event 7")],
             _log.Lines);
     }
 

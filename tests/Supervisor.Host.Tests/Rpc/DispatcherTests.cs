@@ -147,7 +147,7 @@ public sealed class DispatcherTests
         var outcome = await Call("sample.fail");
         Assert.Equal(30, outcome.FaultCode);
         Assert.Equal("FAILED: InvalidOperationException: broken on purpose", outcome.FaultString);
-        Assert.Contains(_log.Lines, l => l.Level == LogLevel.Critical && l.Message.Contains("broken on purpose"));
+        Assert.Contains(_log.Lines, l => l.Level == MainLogLevel.Critical && l.Message.Contains("broken on purpose"));
     }
 
     [Fact]

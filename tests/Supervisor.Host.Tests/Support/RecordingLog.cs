@@ -3,15 +3,15 @@ using Supervisor.Abstractions;
 namespace Supervisor.Host.Tests.Support;
 
 /// <summary>A main log that keeps its lines in memory, for tests of components that log.</summary>
-internal sealed class RecordingLog(LogLevel level = LogLevel.Blather) : IMainLog
+internal sealed class RecordingLog(MainLogLevel level = MainLogLevel.Blather) : IMainLog
 {
-    private readonly List<(LogLevel Level, string Message)> _lines = [];
+    private readonly List<(MainLogLevel Level, string Message)> _lines = [];
 
     public string? FilePath => null;
 
-    public LogLevel Level => level;
+    public MainLogLevel Level => level;
 
-    public IReadOnlyList<(LogLevel Level, string Message)> Lines
+    public IReadOnlyList<(MainLogLevel Level, string Message)> Lines
     {
         get
         {
@@ -22,9 +22,9 @@ internal sealed class RecordingLog(LogLevel level = LogLevel.Blather) : IMainLog
         }
     }
 
-    public bool IsEnabled(LogLevel candidate) => candidate >= level;
+    public bool IsEnabled(MainLogLevel candidate) => candidate >= level;
 
-    public void Write(LogLevel candidate, string message)
+    public void Write(MainLogLevel candidate, string message)
     {
         if (IsEnabled(candidate))
         {

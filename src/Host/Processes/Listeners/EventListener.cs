@@ -182,7 +182,7 @@ internal sealed class EventListener(string name, EventListenerPool pool, IMainLo
         Current = null;
         if (body.AsSpan().SequenceEqual("OK"u8))
         {
-            if (log.IsEnabled(LogLevel.Debug))
+            if (log.IsEnabled(MainLogLevel.Debug))
             {
                 log.Debug($"{Name}: event was processed");
             }
@@ -202,7 +202,7 @@ internal sealed class EventListener(string name, EventListenerPool pool, IMainLo
     private void ChangeState(ListenerState newState)
     {
         // Two state changes per event: the text is only built when someone reads it.
-        if (log.IsEnabled(LogLevel.Debug))
+        if (log.IsEnabled(MainLogLevel.Debug))
         {
             log.Debug($"{Name}: {StateName(State)} -> {StateName(newState)}");
         }

@@ -67,7 +67,7 @@ internal sealed class EventListenerPool(string name, EventListenerPoolConfig con
     /// <summary>A rejected or orphaned event goes back to the head, keeping its serials.</summary>
     public void Rebuffer(PoolEntry entry)
     {
-        if (log.IsEnabled(LogLevel.Debug))
+        if (log.IsEnabled(MainLogLevel.Debug))
         {
             log.Debug($"rebuffering event {entry.Serial} for pool {Name} (buf size={_buffer.Count}, max={config.BufferSize})");
         }
@@ -139,7 +139,7 @@ internal sealed class EventListenerPool(string name, EventListenerPoolConfig con
             }
 
             listener.Sent(entry);
-            if (log.IsEnabled(LogLevel.Debug))
+            if (log.IsEnabled(MainLogLevel.Debug))
             {
                 log.Debug($"event {entry.Serial} sent to listener {listener.Name}");
             }

@@ -644,7 +644,7 @@ internal sealed unsafe class ChildLogFile : IDisposable
         {
             var lost = _heldLength + _dropped;
             _mainLog.Write(
-                why == "cleared" ? LogLevel.Info : LogLevel.Error,
+                why == "cleared" ? MainLogLevel.Info : MainLogLevel.Error,
                 string.Create(CultureInfo.InvariantCulture, $"{Describe()}: {why} while its output was held; {lost} bytes of output not written"));
         }
 

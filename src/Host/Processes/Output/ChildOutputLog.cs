@@ -108,7 +108,7 @@ internal sealed class ChildOutputLog : IDisposable
         // (splice) instead of copying them out and back in: about half the CPU per MiB. Anything that
         // needs the bytes in memory (strip_ansi, syslog, the DEBG copy, events, capture tokens, the
         // listener protocol) takes the read path.
-        var splice = path is not null && !options.StripAnsi && !options.Syslog && options.OnChunk is null && !mainLog.IsEnabled(LogLevel.Debug)
+        var splice = path is not null && !options.StripAnsi && !options.Syslog && options.OnChunk is null && !mainLog.IsEnabled(MainLogLevel.Debug)
             && !options.EventsEnabled && options.CaptureMaxBytes <= 0 && !protocol;
         File = path is null ? null : new ChildLogFile(path, options, splice, mainLog);
     }
@@ -276,10 +276,10 @@ internal sealed class ChildOutputLog : IDisposable
             }
 
             string? text = null;
-            if (_mainLog.IsEnabled(LogLevel.Debug))
+            if (_mainLog.IsEnabled(MainLogLevel.Debug))
             {
                 text = DecodeText(data);
-                _mainLog.Write(LogLevel.Debug, _debugPrefix + text);
+                _mainLog.Write(MainLogLevel.Debug, _debugPrefix + text);
             }
 
             if (_publishLog is not null)
@@ -307,9 +307,9 @@ internal sealed class ChildOutputLog : IDisposable
     /// </summary>
     private void WriteProtocol(ReadOnlySpan<byte> chunk)
     {
-        if (_mainLog.IsEnabled(LogLevel.Debug))
+        if (_mainLog.IsEnabled(MainLogLevel.Debug))
         {
-            _mainLog.Write(LogLevel.Debug, _debugPrefix + OutputText.BytesRepr(chunk));
+            _mainLog.Write(MainLogLevel.Debug, _debugPrefix + OutputText.BytesRepr(chunk));
         }
 
         byte[]? rented = null;
