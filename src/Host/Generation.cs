@@ -7,6 +7,7 @@ using Supervisor.Host.Platform;
 using Supervisor.Host.Plugins;
 using Supervisor.Host.Processes;
 using Supervisor.Host.Rpc;
+using Supervisor.Host.Web;
 using Supervisor.Host.XmlRpc;
 
 namespace Supervisor.Host;
@@ -94,7 +95,8 @@ internal sealed class Generation : IAsyncDisposable
             var trimmer = new MemoryTrimmer(clock);
             if (settings.Listeners.Count > 0)
             {
-                var handler = new HttpPipeline(ready.Task, log, XmlRpcLimits.Default, BodyBudget.MaxBodyBytes, new BodyBudget(BodyBudget.DefaultCapacity), XmlRpcEndpoint.DefaultBodyTimeout, processes, trimmer);
+                var web = new WebInterface(ready.Task, WebAssets(settings), settings.Identifier, clock, Events);
+                var handler = new HttpPipeline(ready.Task, log, XmlRpcLimits.Default, BodyBudget.MaxBodyBytes, new BodyBudget(BodyBudget.DefaultCapacity), XmlRpcEndpoint.DefaultBodyTimeout, processes, trimmer, web);
                 var http = new HttpServer(settings.Listeners, handler, log, trimmer);
                 Http = http;
                 opening = Task.Run(() => http.StartAsync(CancellationToken.None));
@@ -188,6 +190,20 @@ internal sealed class Generation : IAsyncDisposable
         await Events.DisposeAsync();
         Plugins?.Dispose();
         Log.Dispose();
+    }
+
+    /// <summary>The web interface's templates and files, the operator's <c>web_templates</c> folder first.</summary>
+    /// <exception cref="StartupException">A template does not parse or cannot be read.</exception>
+    private static Web.WebAssets WebAssets(RuntimeSettings settings)
+    {
+        try
+        {
+            return settings.WebTemplatesFolder is null ? Web.WebAssets.Embedded : Web.WebAssets.Load(settings.WebTemplatesFolder);
+        }
+        catch (WebTemplateException e)
+        {
+            throw new StartupException(e.Message);
+        }
     }
 
     /// <summary>

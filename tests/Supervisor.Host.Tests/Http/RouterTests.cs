@@ -194,12 +194,14 @@ public sealed class RouterTests
 
     /// <summary>The daemon's own table, in the order the reference tries its handlers.</summary>
     [Fact]
-    public void TheDaemonServesXmlRpcThenTheLogStreams()
+    public void TheDaemonServesXmlRpcThenTheLogStreamsThenTheWebInterface()
     {
         var routes = DaemonRoutes();
 
-        Assert.Equal(["POST /RPC2*", "GET /logtail*", "GET /mainlogtail*"], routes.Select(r => r.ToString()));
-        Assert.Equal([typeof(XmlRpcEndpoint), typeof(ProcessLogTailEndpoint), typeof(MainLogTailEndpoint)], routes.Select(r => r.Endpoint.GetType()));
+        Assert.Equal(
+            ["POST /RPC2*", "GET /logtail*", "GET /mainlogtail*", "GET|POST /", "GET|POST /index.html", "GET|POST /tail.html", "GET|POST /ok.html", "GET /events", "GET|HEAD /static/*"],
+            routes.Select(r => r.ToString()));
+        Assert.Equal([typeof(XmlRpcEndpoint), typeof(ProcessLogTailEndpoint), typeof(MainLogTailEndpoint)], routes.Take(3).Select(r => r.Endpoint.GetType()));
     }
 
     /// <summary>The routes every listener of the daemon serves, from the same constructor the daemon calls.</summary>
