@@ -93,9 +93,9 @@ internal sealed class Generation : IAsyncDisposable
 
             // Hands back what a launch or a request flood made the GC commit (engine settle, HTTP quiet).
             var trimmer = new MemoryTrimmer(clock);
+            var web = new WebInterface(ready.Task, WebAssets(settings), settings.Identifier, clock, Events);
             if (settings.Listeners.Count > 0)
             {
-                var web = new WebInterface(ready.Task, WebAssets(settings), settings.Identifier, clock, Events);
                 var handler = new HttpPipeline(ready.Task, log, XmlRpcLimits.Default, BodyBudget.MaxBodyBytes, new BodyBudget(BodyBudget.DefaultCapacity), XmlRpcEndpoint.DefaultBodyTimeout, processes, trimmer, web);
                 var http = new HttpServer(settings.Listeners, handler, log, trimmer);
                 Http = http;
@@ -108,6 +108,7 @@ internal sealed class Generation : IAsyncDisposable
                 .Add<IEventBus>(Events)
                 .Add<IProcessTable>(processes)
                 .Add<ISupervisorConfig>(Config)
+                .Add<IWebPages>(web.Plugins)
                 .Add(clock);
             Plugins = new PluginHost(new PluginCatalog(PluginFolders(settings)), facade, services, log);
             var namespaces = new List<(string, object)>();

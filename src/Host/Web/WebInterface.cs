@@ -34,6 +34,9 @@ internal sealed class WebInterface
 
     public IEventBus? Events { get; }
 
+    /// <summary>The pages plugins added.</summary>
+    public PluginPages Plugins { get; } = new();
+
     public string Identifier { get; }
 
     public WebRpc Rpc { get; }
@@ -51,6 +54,7 @@ internal sealed class WebInterface
         yield return new Route(HttpMethodSet.Get | HttpMethodSet.Post, PathMatch.Exact("/ok.html"), new OkEndpoint());
         yield return new Route(HttpMethodSet.Get, PathMatch.Exact(LiveStatusEndpoint.Path), new LiveStatusEndpoint(this, stopping));
         yield return new Route(HttpMethodSet.Get | HttpMethodSet.Head, PathMatch.Prefix(StaticFileEndpoint.Prefix), new StaticFileEndpoint(Assets));
+        yield return new Route(HttpMethodSet.Get, PathMatch.Prefix(PluginPages.Prefix), new PluginPageEndpoint(this));
     }
 
     /// <summary>One row of the status table, as the page renders it.</summary>
@@ -63,7 +67,7 @@ internal sealed class WebInterface
 
     /// <summary>A whole page: <paramref name="body"/> inside the layout.</summary>
     public string Page(HttpContext context, string title, string body, string root = "", string? script = null) =>
-        Assets.Layout.Render(new LayoutModel(title, new HtmlText(body), root, AntiForgery.TokenFor(context), script, Identifier, SupervisorVersion, []));
+        Assets.Layout.Render(new LayoutModel(title, new HtmlText(body), root, AntiForgery.TokenFor(context), script, Identifier, SupervisorVersion, Plugins.Links));
 }
 
 /// <summary><c>/ok.html</c>: <c>OK</c> as plain text, for load balancers' health checks.</summary>

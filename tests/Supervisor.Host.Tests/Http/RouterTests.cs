@@ -199,7 +199,7 @@ public sealed class RouterTests
         var routes = DaemonRoutes();
 
         Assert.Equal(
-            ["POST /RPC2*", "GET /logtail*", "GET /mainlogtail*", "GET|POST /", "GET|POST /index.html", "GET|POST /tail.html", "GET|POST /ok.html", "GET /events", "GET|HEAD /static/*"],
+            ["POST /RPC2*", "GET /logtail*", "GET /mainlogtail*", "GET|POST /", "GET|POST /index.html", "GET|POST /tail.html", "GET|POST /ok.html", "GET /events", "GET|HEAD /static/*", "GET /plugin/*"],
             routes.Select(r => r.ToString()));
         Assert.Equal([typeof(XmlRpcEndpoint), typeof(ProcessLogTailEndpoint), typeof(MainLogTailEndpoint)], routes.Take(3).Select(r => r.Endpoint.GetType()));
     }
