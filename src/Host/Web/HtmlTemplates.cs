@@ -2,8 +2,10 @@ using System.Net;
 using System.Reflection;
 using System.Text;
 using Scriban;
+using Scriban.Functions;
 using Scriban.Parsing;
 using Scriban.Runtime;
+using Scriban.Syntax;
 
 namespace Supervisor.Host.Web;
 
@@ -23,7 +25,14 @@ internal sealed record HtmlText(string Html)
 /// </summary>
 internal sealed class HtmlTemplateContext : TemplateContext
 {
+    /// <summary>
+    /// Scriban's built-in functions, made once: a context makes its own set otherwise, hundreds of function
+    /// objects per page. Templates only read them (assignments go to the page's own globals).
+    /// </summary>
+    private static readonly ScriptObject Builtins = new BuiltinFunctions();
+
     public HtmlTemplateContext()
+        : base(Builtins)
     {
         // No loops without end, no megabyte strings from a template's own arithmetic: a template from an
         // operator's folder runs inside the daemon.
@@ -81,20 +90,22 @@ internal sealed class PageTemplate
     }
 
     /// <summary>
-    /// Renders once per model into <paramref name="output"/>, on one context, with the model as the variable
-    /// <paramref name="variable"/> and <paramref name="shared"/>'s properties beside it: what a table of rows costs
-    /// is the rows, not a context each.
+    /// A template that renders <paramref name="text"/> once for each item of the list <c>items</c>, the item
+    /// being <paramref name="variable"/>: a table's rows in one evaluation rather than one each.
     /// </summary>
-    public void RenderEach<T>(IEnumerable<T> models, string variable, object shared, StringBuilder output)
+    /// <exception cref="WebTemplateException">The text does not parse.</exception>
+    public static PageTemplate ParseEach(string name, string text, string variable) =>
+        Parse(name, "{{ for " + variable + " in items }}" + text + "{{ end }}");
+
+    /// <summary>
+    /// Renders a template made by <see cref="ParseEach"/> for <paramref name="items"/> into <paramref name="output"/>,
+    /// with <paramref name="shared"/>'s properties beside each item.
+    /// </summary>
+    public void RenderEach<T>(IReadOnlyList<T> items, object shared, StringBuilder output)
     {
         var context = NewContext(shared);
-        var scope = new ScriptObject();
-        context.PushGlobal(scope);
-        foreach (var model in models)
-        {
-            scope.SetValue(variable, model, readOnly: false);
-            output.Append(_template.Render(context));
-        }
+        context.SetValue(new ScriptVariableGlobal("items"), items);
+        output.Append(_template.Render(context));
     }
 
     private static HtmlTemplateContext NewContext(object model)
@@ -117,6 +128,9 @@ internal sealed class WebAssets
     public const string TemplatePrefix = "Web/Templates/";
     public const string StaticPrefix = "Web/Static/";
 
+    /// <summary>The template of one row of the status table (the variable <c>row</c>).</summary>
+    public const string RowTemplate = "row.html";
+
     private readonly Dictionary<string, PageTemplate> _templates;
     private readonly Dictionary<string, StaticFile> _static;
 
@@ -133,7 +147,8 @@ internal sealed class WebAssets
 
     public PageTemplate Status => _templates["status.html"];
 
-    public PageTemplate Row => _templates["row.html"];
+    /// <summary>The status table's rows: <see cref="RowTemplate"/> once per row (<see cref="PageTemplate.RenderEach{T}"/>).</summary>
+    public PageTemplate Row => _templates[RowTemplate];
 
     public PageTemplate Tail => _templates["tail.html"];
 
@@ -153,7 +168,9 @@ internal sealed class WebAssets
             {
                 var name = resource[TemplatePrefix.Length..];
                 var text = Override(overrides, name) is { } file ? Encoding.UTF8.GetString(file) : Encoding.UTF8.GetString(Read(assembly, resource));
-                templates[name] = PageTemplate.Parse(name, text);
+
+                // The row template is a table's body: all rows render in one evaluation.
+                templates[name] = name == RowTemplate ? PageTemplate.ParseEach(name, text, "row") : PageTemplate.Parse(name, text);
             }
             else if (resource.StartsWith(StaticPrefix, StringComparison.Ordinal))
             {

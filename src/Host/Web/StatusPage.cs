@@ -90,7 +90,7 @@ internal sealed class StatusPageEndpoint(WebInterface web) : IHttpEndpoint
         var matching = filter.Length == 0 ? processes : processes.Where(p => p.Namespec.Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
         var shown = matching.Take(MaxRows).Select((p, i) => Row(p, i)).ToList();
         var rows = new StringBuilder(shown.Count * 1024);
-        web.Assets.Row.RenderEach(shown, "row", RowGlobals, rows);
+        web.Assets.Row.RenderEach(shown, RowGlobals, rows);
         var model = new StatusModel(fault is null ? message ?? "" : "ERROR: " + fault, filter, confirm, new HtmlText(rows.ToString()), processes.Count, shown.Count, token);
         var body = web.Assets.Status.Render(model);
         await WebResponses.HtmlAsync(context, status, web.Page(context, "Supervisor Status", body, script: "status.js"));
