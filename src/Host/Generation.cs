@@ -96,7 +96,7 @@ internal sealed class Generation : IAsyncDisposable
             var web = new WebInterface(ready.Task, WebAssets(settings), settings.Identifier, clock, Events);
             if (settings.Listeners.Count > 0)
             {
-                var handler = new HttpPipeline(ready.Task, log, XmlRpcLimits.Default, BodyBudget.MaxBodyBytes, new BodyBudget(BodyBudget.DefaultCapacity), XmlRpcEndpoint.DefaultBodyTimeout, processes, trimmer, web);
+                var handler = new HttpPipeline(ready.Task, log, XmlRpcLimits.Default, BodyBudget.MaxBodyBytes, new BodyBudget(BodyBudget.DefaultCapacity), XmlRpcEndpoint.DefaultBodyTimeout, processes, trimmer, web.Routes);
                 var http = new HttpServer(settings.Listeners, handler, log, trimmer);
                 Http = http;
                 opening = Task.Run(() => http.StartAsync(CancellationToken.None));

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Supervisor.Abstractions;
 using Supervisor.Host.Http;
 using Supervisor.Host.Rpc;
+using Supervisor.Host.Web;
 using Supervisor.Host.XmlRpc;
 
 namespace Supervisor.Host.Tests.Http;
@@ -205,8 +206,12 @@ public sealed class RouterTests
     }
 
     /// <summary>The routes every listener of the daemon serves, from the same constructor the daemon calls.</summary>
-    internal static IReadOnlyList<Route> DaemonRoutes() =>
-        new HttpPipeline(new TaskCompletionSource<RpcDispatcher>().Task, new Support.RecordingLog(LogLevel.Info), XmlRpcLimits.Default, 1024, new BodyBudget(1024), XmlRpcEndpoint.DefaultBodyTimeout).Router.Routes;
+    internal static IReadOnlyList<Route> DaemonRoutes()
+    {
+        var ready = new TaskCompletionSource<RpcDispatcher>().Task;
+        var web = new WebInterface(ready, WebAssets.Embedded, "supervisor", TimeProvider.System);
+        return new HttpPipeline(ready, new Support.RecordingLog(LogLevel.Info), XmlRpcLimits.Default, 1024, new BodyBudget(1024), XmlRpcEndpoint.DefaultBodyTimeout, pages: web.Routes).Router.Routes;
+    }
 
     private sealed class NamedEndpoint(string name) : IHttpEndpoint
     {
