@@ -137,3 +137,32 @@ public sealed class WholeDaemonPageTests
         Assert.Contains("No programs to manage", (await session.GetAsync("/")).BodyText);
     }
 }
+
+/// <summary>An operator's template folder is read when the daemon starts: what does not parse stops the start.</summary>
+public sealed class WebTemplateStartupTests
+{
+    [Fact]
+    public async Task ATemplateThatDoesNotParseStopsTheStartWithItsError()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("web/status.html", "<p>{{ if message }</p>");
+        var config = dir.Write("supervisord.conf", RunningDaemon.Expand(RunningDaemon.StandardSections + "\n[supervisord]\nweb_templates = {dir}/web\n", dir.Path, dir.File("s.sock"), FreePort.Next()));
+
+        var (exitCode, _, stderr) = await DaemonProcess.RunToExitAsync("-n", "-c", config);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("web template status.html", stderr);
+    }
+
+    [Fact]
+    public async Task AFolderThatDoesNotExistIsAConfigError()
+    {
+        using var dir = new TempDirectory();
+        var config = dir.Write("supervisord.conf", RunningDaemon.Expand(RunningDaemon.StandardSections + "\n[supervisord]\nweb_templates = {dir}/nosuch\n", dir.Path, dir.File("s.sock"), FreePort.Next()));
+
+        var (exitCode, _, stderr) = await DaemonProcess.RunToExitAsync("-n", "-c", config);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("nosuch is not an existing directory", stderr);
+    }
+}
