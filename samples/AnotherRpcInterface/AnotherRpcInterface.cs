@@ -56,6 +56,21 @@ public sealed class AnotherRpcInterface : IDisposable
         });
     }
 
+    /// <summary>The model of the plugin's web page (<c>Pages/summary.html</c>): the daemon's summary and the changes seen.</summary>
+    public object SummaryModel()
+    {
+        var summary = DescribeDaemon();
+        return new
+        {
+            summary.Identifier,
+            summary.Pid,
+            Statename = summary.StateName,
+            summary.SupervisorVersion,
+            summary.Retries,
+            Changes = RecentStateChanges(),
+        };
+    }
+
     /// <summary>Stops observing when the daemon restarts and unloads the plugin.</summary>
     public void Dispose() => _subscription.Dispose();
 

@@ -18,7 +18,8 @@ public static class Package
     /// Python's <c>make_another_rpcinterface(supervisord, **config)</c>: <paramref name="retries"/> comes from
     /// the section's <c>retries</c> key, converted to int, 0 when absent; any other key is a start-up error.
     /// </summary>
-    public static AnotherRpcInterface MakeAnotherRpcInterface(ISupervisord supervisord, int retries = 0)
+    /// <param name="pages">The daemon's web interface, given by the host: the plugin adds its page there.</param>
+    public static AnotherRpcInterface MakeAnotherRpcInterface(ISupervisord supervisord, int retries = 0, IWebPages? pages = null)
     {
         if (retries < 0)
         {
@@ -28,6 +29,18 @@ public static class Package
         // Like a Supervisor plugin calling supervisor.events.register at import: pools are checked after
         // every factory ran, so an [eventlistener:x] section may name ANOTHER_NOTE in events=.
         supervisord.Events.RegisterEventType(AnotherRpcInterface.NoteEvent);
-        return new AnotherRpcInterface(supervisord, retries);
+        var plugin = new AnotherRpcInterface(supervisord, retries);
+
+        // A page of its own at /plugin/another/summary, inside the interface's layout and behind its authentication:
+        // a Scriban template embedded in this assembly, and a model made by this plugin's code for each request.
+        pages?.Add(new WebPage("another", "summary", "Another: summary", SummaryTemplate(), (_, _) => Task.FromResult(plugin.SummaryModel())));
+        return plugin;
+    }
+
+    private static string SummaryTemplate()
+    {
+        using var stream = typeof(Package).Assembly.GetManifestResourceStream("summary.html")!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 }

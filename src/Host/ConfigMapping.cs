@@ -32,6 +32,7 @@ internal static class ConfigMapping
             MinFds = options.Minfds,
             MinProcs = options.Minprocs,
             PluginsFolder = options.Plugins,
+            WebTemplatesFolder = options.WebTemplates,
             Listeners = listeners,
             RpcInterfaces = [.. config.RpcInterfaces.Select(r => new RpcInterfaceSection(r.Section, r.FactorySpec, r.Values))],
             Sections = [.. config.Document.Sections.Select(s => new ConfigSection(

@@ -7,6 +7,7 @@ using Supervisor.Host.Platform;
 using Supervisor.Host.Plugins;
 using Supervisor.Host.Processes;
 using Supervisor.Host.Rpc;
+using Supervisor.Host.Web;
 using Supervisor.Host.XmlRpc;
 
 namespace Supervisor.Host;
@@ -99,15 +100,16 @@ internal sealed class Generation : IAsyncDisposable
 
             // Hands back what a launch or a request flood made the GC commit (engine settle, HTTP quiet).
             var trimmer = new MemoryTrimmer(clock);
+            var web = new WebInterface(ready.Task, WebAssets(settings), settings.Identifier, clock, Events);
             if (settings.Listeners.Count > 0)
             {
-                var handler = new HttpPipeline(ready.Task, log, XmlRpcLimits.Default, BodyBudget.MaxBodyBytes, new BodyBudget(BodyBudget.DefaultCapacity), XmlRpcEndpoint.DefaultBodyTimeout, processes, trimmer);
+                var handler = new HttpPipeline(ready.Task, log, XmlRpcLimits.Default, BodyBudget.MaxBodyBytes, new BodyBudget(BodyBudget.DefaultCapacity), XmlRpcEndpoint.DefaultBodyTimeout, processes, trimmer, web.Routes);
                 var http = new HttpServer(settings.Listeners, handler, log, trimmer, Loggers);
                 Http = http;
                 opening = Task.Run(() => http.StartAsync(CancellationToken.None));
             }
 
-            Services = new HostServices(facade, log, Events, processes, Config, clock, Loggers);
+            Services = new HostServices(facade, log, Events, processes, Config, web.Plugins, clock, Loggers);
             Plugins = new PluginHost(new PluginCatalog(PluginFolders(settings)), facade, Services, log);
             var namespaces = new List<(string, object)>();
             foreach (var section in settings.RpcInterfaces)
@@ -196,6 +198,20 @@ internal sealed class Generation : IAsyncDisposable
         Loggers.Dispose();
 
         Log.Dispose();
+    }
+
+    /// <summary>The web interface's templates and files, the operator's <c>web_templates</c> folder first.</summary>
+    /// <exception cref="StartupException">A template does not parse or cannot be read.</exception>
+    private static Web.WebAssets WebAssets(RuntimeSettings settings)
+    {
+        try
+        {
+            return settings.WebTemplatesFolder is null ? Web.WebAssets.Embedded : Web.WebAssets.Load(settings.WebTemplatesFolder);
+        }
+        catch (WebTemplateException e)
+        {
+            throw new StartupException(e.Message);
+        }
     }
 
     /// <summary>

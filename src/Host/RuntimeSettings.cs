@@ -48,6 +48,9 @@ internal sealed record RuntimeSettings
     /// <summary>The configured plugins folder; the bundled one beside the executable is searched after it.</summary>
     public string? PluginsFolder { get; init; }
 
+    /// <summary>Our own key <c>web_templates</c>: a folder whose files replace the web interface's embedded templates and files.</summary>
+    public string? WebTemplatesFolder { get; init; }
+
     public IReadOnlyList<ListenerConfig> Listeners { get; init; } = [];
 
     public IReadOnlyList<RpcInterfaceSection> RpcInterfaces { get; init; } = [];

@@ -268,6 +268,7 @@ internal static class ConfigLoader
             options = Read(names, "strip_ansi", ConfigValues.Boolean, options, (o, v) => o with { StripAnsi = v });
             options = ReadEnvironment(names, options);
             options = Read(names, "plugins", v => Parsed<string>.Ok(PythonPaths.AbsPath(ConfigValues.ExpandUser(v, environment), _here)), options, (o, v) => o with { Plugins = v });
+            options = Read(names, "web_templates", v => ConfigValues.ExistingDirectory(PythonPaths.AbsPath(ConfigValues.ExpandUser(v, environment), _here), environment), options, (o, v) => o with { WebTemplates = v });
             return options;
         }
 

@@ -102,6 +102,12 @@ internal sealed record SupervisordOptions
     /// </summary>
     public string? Plugins { get; init; }
 
+    /// <summary>
+    /// Our own key: a folder whose files replace the web interface's templates and static files of the same
+    /// name, absolute (relative paths resolved against the config file's directory), or null.
+    /// </summary>
+    public string? WebTemplates { get; init; }
+
     /// <summary><c>--profile_options</c>: the sort keys and whether <c>callers</c> was given, or null.</summary>
     public ProfileOptions? ProfileOptions { get; init; }
 }

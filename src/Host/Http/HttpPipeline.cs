@@ -25,7 +25,11 @@ internal sealed class HttpPipeline
     /// <param name="bodyTimeout">How long a request body may take to arrive in full.</param>
     /// <param name="processes">Whose logs <c>/logtail</c> streams; without it every process log stream is a 404.</param>
     /// <param name="trimmer">Told when a large body's memory becomes garbage, so the next quiet trim hands it back.</param>
-    public HttpPipeline(Task<RpcDispatcher> ready, IMainLog log, XmlRpcLimits limits, long maxRequestBytes, BodyBudget bodies, TimeSpan bodyTimeout, IProcessTable? processes = null, MemoryTrimmer? trimmer = null)
+    /// <param name="pages">
+    /// The web interface's routes (src/Host/Web), tried after the others, given the token that ends their streams;
+    /// the layer above this one makes them.
+    /// </param>
+    public HttpPipeline(Task<RpcDispatcher> ready, IMainLog log, XmlRpcLimits limits, long maxRequestBytes, BodyBudget bodies, TimeSpan bodyTimeout, IProcessTable? processes = null, MemoryTrimmer? trimmer = null, Func<CancellationToken, IEnumerable<Route>>? pages = null)
     {
         _ready = ready;
         var stopping = _stopping.Token;
@@ -36,6 +40,7 @@ internal sealed class HttpPipeline
             new Route(HttpMethodSet.Post, PathMatch.Prefix("/RPC2"), new XmlRpcEndpoint(ready, log, limits, maxRequestBytes, bodies, bodyTimeout, trimmer)),
             new Route(HttpMethodSet.Get, PathMatch.Prefix("/logtail"), new ProcessLogTailEndpoint(processes, stopping)),
             new Route(HttpMethodSet.Get, PathMatch.Prefix("/mainlogtail"), new MainLogTailEndpoint(log, stopping)),
+            .. pages?.Invoke(stopping) ?? [],
         ]);
     }
 

@@ -18,6 +18,7 @@ internal sealed class HostServices(
     IEventBus events,
     IProcessTable processes,
     ISupervisorConfig config,
+    IWebPages webPages,
     TimeProvider clock,
     ILoggerFactory loggers) : IServiceProvider, IAsyncDisposable
 {
@@ -41,6 +42,7 @@ internal sealed class HostServices(
                 .AddSingleton(events)
                 .AddSingleton(processes)
                 .AddSingleton(config)
+                .AddSingleton(webPages)
                 .AddSingleton(clock)
                 .AddSingleton(loggers)
                 .AddSingleton(typeof(ILogger<>), typeof(Logger<>))

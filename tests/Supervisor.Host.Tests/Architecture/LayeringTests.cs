@@ -8,6 +8,7 @@ namespace Supervisor.Host.Tests.Architecture;
 /// src/Host is a layer, and a layer uses only the layers below it:
 /// <code>
 ///   (root: Program, Supervisord, Generation: wiring everything together)
+///   Web                   the web interface: endpoints for Http's router, a client of the dispatcher
 ///   Http
 ///   Rpc, Plugins          the dispatcher and the plugin host; plugins see only Abstractions
 ///   XmlRpc                the codec
@@ -26,16 +27,17 @@ public sealed class LayeringTests
     private static readonly Dictionary<string, int> Rank = new()
     {
         ["(root)"] = 0,
-        ["Http"] = 1,
-        ["Rpc"] = 2,
-        ["Plugins"] = 2,
-        ["XmlRpc"] = 3,
-        ["Facade"] = 4,
-        ["Processes"] = 5,
-        ["Events"] = 6,
-        ["Config"] = 7,
-        ["Logging"] = 8,
-        ["Platform"] = 9,
+        ["Web"] = 1,
+        ["Http"] = 2,
+        ["Rpc"] = 3,
+        ["Plugins"] = 3,
+        ["XmlRpc"] = 4,
+        ["Facade"] = 5,
+        ["Processes"] = 6,
+        ["Events"] = 7,
+        ["Config"] = 8,
+        ["Logging"] = 9,
+        ["Platform"] = 10,
     };
 
     private static readonly Type[] FaultTypes = [typeof(RpcFaultException), typeof(ProcessFaultException), typeof(FaultCode), typeof(FaultCodes)];

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Supervisor.Abstractions;
 using Supervisor.Host.Http;
 using Supervisor.Host.Rpc;
+using Supervisor.Host.Web;
 using Supervisor.Host.XmlRpc;
 
 namespace Supervisor.Host.Tests.Http;
@@ -194,17 +195,23 @@ public sealed class RouterTests
 
     /// <summary>The daemon's own table, in the order the reference tries its handlers.</summary>
     [Fact]
-    public void TheDaemonServesXmlRpcThenTheLogStreams()
+    public void TheDaemonServesXmlRpcThenTheLogStreamsThenTheWebInterface()
     {
         var routes = DaemonRoutes();
 
-        Assert.Equal(["POST /RPC2*", "GET /logtail*", "GET /mainlogtail*"], routes.Select(r => r.ToString()));
-        Assert.Equal([typeof(XmlRpcEndpoint), typeof(ProcessLogTailEndpoint), typeof(MainLogTailEndpoint)], routes.Select(r => r.Endpoint.GetType()));
+        Assert.Equal(
+            ["POST /RPC2*", "GET /logtail*", "GET /mainlogtail*", "GET|POST /", "GET|POST /index.html", "GET|POST /tail.html", "GET|POST /ok.html", "GET /events", "GET|HEAD /static/*", "GET /plugin/*"],
+            routes.Select(r => r.ToString()));
+        Assert.Equal([typeof(XmlRpcEndpoint), typeof(ProcessLogTailEndpoint), typeof(MainLogTailEndpoint)], routes.Take(3).Select(r => r.Endpoint.GetType()));
     }
 
     /// <summary>The routes every listener of the daemon serves, from the same constructor the daemon calls.</summary>
-    internal static IReadOnlyList<Route> DaemonRoutes() =>
-        new HttpPipeline(new TaskCompletionSource<RpcDispatcher>().Task, new Support.RecordingLog(MainLogLevel.Info), XmlRpcLimits.Default, 1024, new BodyBudget(1024), XmlRpcEndpoint.DefaultBodyTimeout).Router.Routes;
+    internal static IReadOnlyList<Route> DaemonRoutes()
+    {
+        var ready = new TaskCompletionSource<RpcDispatcher>().Task;
+        var web = new WebInterface(ready, WebAssets.Embedded, "supervisor", TimeProvider.System);
+        return new HttpPipeline(ready, new Support.RecordingLog(MainLogLevel.Info), XmlRpcLimits.Default, 1024, new BodyBudget(1024), XmlRpcEndpoint.DefaultBodyTimeout, pages: web.Routes).Router.Routes;
+    }
 
     private sealed class NamedEndpoint(string name) : IHttpEndpoint
     {

@@ -71,3 +71,17 @@ public sealed class SmallFilesystemTheoryAttribute : TheoryAttribute
         }
     }
 }
+
+/// <summary>A browser test: needs Debian's chromium (Playwright cannot download its own browsers here); skipped with the reason when it is absent (CI installs it).</summary>
+public sealed class ChromiumFactAttribute : FactAttribute
+{
+    public const string Executable = "/usr/bin/chromium";
+
+    public ChromiumFactAttribute()
+    {
+        if (!File.Exists(Executable))
+        {
+            Skip = "Debian's chromium is not installed (apt-get install chromium)";
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using Supervisor.Host.Web;
+
+namespace Supervisor.Benchmarks;
+
+/// <summary>
+/// The status page's rendering alone (no HTTP, no RPC): the rows of <see cref="Programs"/> processes through the
+/// row template, then the status body and the layout, as <c>StatusPageEndpoint</c> does for each page.
+/// <c>web/run.sh</c> measures the whole page against the reference.
+/// </summary>
+[MemoryDiagnoser]
+public class WebPageBenchmarks
+{
+    private List<RowModel> _rows = [];
+
+    [Params(200)]
+    public int Programs { get; set; }
+
+    [GlobalSetup]
+    public void Setup() =>
+        _rows = [.. Enumerable.Range(0, Programs).Select(i => StatusPageEndpoint.Row(new ProcessView($"p{i:D4}", $"p{i:D4}", "RUNNING", $"pid {1000 + i}, uptime 1:02:03"), i))];
+
+    [Benchmark]
+    public int Rows()
+    {
+        var html = new StringBuilder(_rows.Count * 1024);
+        WebAssets.Embedded.Row.RenderEach(_rows, StatusPageEndpoint.RowGlobals, html);
+        return html.Length;
+    }
+
+    [Benchmark]
+    public int Page()
+    {
+        var html = new StringBuilder(_rows.Count * 1024);
+        WebAssets.Embedded.Row.RenderEach(_rows, StatusPageEndpoint.RowGlobals, html);
+        var body = WebAssets.Embedded.Status.Render(new StatusModel("", "", null, new HtmlText(html.ToString()), _rows.Count, _rows.Count, "token"));
+        return WebAssets.Embedded.Layout.Render(new LayoutModel("Supervisor Status", new HtmlText(body), "", "token", "status.js", "supervisor", "4.2.5", [])).Length;
+    }
+}
