@@ -1,4 +1,5 @@
 using System.Reflection;
+using McMaster.NETCore.Plugins;
 using Supervisor.Abstractions;
 
 namespace Supervisor.Host.Plugins;
@@ -8,16 +9,42 @@ internal sealed record PluginNamespace(string Name, object Target, string Assemb
 
 /// <summary>
 /// Turns <c>[rpcinterface:x]</c> sections into namespace objects, one per section (shared by every
-/// listener), each plugin assembly in its own load context. Disposing disposes the namespace objects
-/// that are disposable, then unloads every context; a restart builds a fresh host.
+/// listener), each plugin assembly through its own McMaster <see cref="PluginLoader"/>: a collectible
+/// load context that resolves the plugin's dependencies (managed and native) from its folder through its
+/// <c>.deps.json</c>, shares only the contracts with the host, and reads every file into memory, so the
+/// plugin's folder can be replaced or rebuilt at any time and the next restart loads the new build.
+/// Disposing disposes the namespace objects that are disposable, then unloads every context; a restart
+/// builds a fresh host.
 /// </summary>
 internal sealed class PluginHost(PluginCatalog catalog, ISupervisord supervisord, IServiceProvider services, IMainLog log) : IDisposable
 {
-    private readonly Dictionary<string, PluginLoadContext> _contexts = new(StringComparer.Ordinal);
+    /// <summary>Assemblies that define types crossing the host/plugin boundary: always the host's copy, so a plugin's <c>ISupervisord</c> is the host's.</summary>
+    internal static readonly IReadOnlyList<string> SharedAssemblies =
+    [
+        "Supervisor.Abstractions",
+        "Microsoft.Extensions.DependencyInjection.Abstractions",
+        "Microsoft.Extensions.Logging.Abstractions",
+    ];
+
+    private readonly Dictionary<string, PluginLoader> _loaders = new(StringComparer.Ordinal);
     private readonly List<PluginNamespace> _namespaces = [];
 
     /// <summary>Makes the namespace for one section; throws <see cref="PluginLoadException"/> naming section, key and cause.</summary>
     public PluginNamespace Create(string section, string? factorySpecText, IReadOnlyDictionary<string, string> keys)
+    {
+        try
+        {
+            return Make(section, factorySpecText, keys);
+        }
+        catch (Exception e) when (e is not PluginLoadException)
+        {
+            // Reflecting over a plugin can fail late (a type whose base or field type is in a missing
+            // dependency): still this section's error, never the daemon's crash.
+            throw new PluginLoadException(section, FactorySpec.Key, $"{factorySpecText} cannot be loaded: {e.GetType().Name}: {e.Message}", e);
+        }
+    }
+
+    private PluginNamespace Make(string section, string? factorySpecText, IReadOnlyDictionary<string, string> keys)
     {
         var name = section[(section.IndexOf(':') + 1)..];
         if (factorySpecText is null)
@@ -88,38 +115,58 @@ internal sealed class PluginHost(PluginCatalog catalog, ISupervisord supervisord
         }
 
         _namespaces.Clear();
-        var references = _contexts.Values.Select(c => new WeakReference(c)).ToList();
-        foreach (var context in _contexts.Values)
+        var references = _loaders.Values.Select(l => new WeakReference(l.LoadContext)).ToList();
+        foreach (var loader in _loaders.Values)
         {
-            context.Unload();
+            loader.Dispose();
         }
 
-        _contexts.Clear();
+        _loaders.Clear();
         return references;
     }
 
     public void Dispose() => Unload();
 
+    /// <summary>
+    /// Loads the plugin's main assembly. Whatever goes wrong (a damaged or truncated file, a file replaced
+    /// while it was read, a bad signature, a missing dependency) is the same error naming the section and
+    /// the cause: loading must never take the daemon down.
+    /// </summary>
     private Assembly LoadAssembly(string section, string assemblyPath)
     {
-        if (!_contexts.TryGetValue(assemblyPath, out var context))
-        {
-            context = new PluginLoadContext(assemblyPath);
-            _contexts[assemblyPath] = context;
-        }
-
-        Assembly assembly;
         try
         {
-            assembly = context.LoadFromAssemblyPath(assemblyPath);
-        }
-        catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException)
-        {
-            throw new PluginLoadException(section, FactorySpec.Key, $"the plugin assembly {assemblyPath} cannot be loaded: {e.Message}");
-        }
+            if (!_loaders.TryGetValue(assemblyPath, out var loader))
+            {
+                loader = PluginLoader.CreateFromAssemblyFile(assemblyPath, ConfigureLoader);
+                _loaders[assemblyPath] = loader;
+            }
 
-        CheckAbstractionsVersion(section, assembly);
-        return assembly;
+            var assembly = loader.LoadDefaultAssembly();
+            CheckAbstractionsVersion(section, assembly);
+            return assembly;
+        }
+        catch (Exception e) when (e is not PluginLoadException)
+        {
+            throw new PluginLoadException(section, FactorySpec.Key, $"the plugin assembly {assemblyPath} cannot be loaded: {e.GetType().Name}: {e.Message}", e);
+        }
+    }
+
+    private static void ConfigureLoader(PluginConfig config)
+    {
+        config.IsUnloadable = true;
+
+        // Assemblies are read into memory, not mapped from their files: a plugin's folder may be rebuilt,
+        // overwritten or replaced while the daemon runs (native libraries are shadow-copied for the same reason).
+        config.LoadInMemory = true;
+
+        // Only the contracts are unified with the host; their own references are looked up as they are
+        // needed rather than all loaded now, which would cost every start-up.
+        config.IsLazyLoaded = true;
+        foreach (var name in SharedAssemblies)
+        {
+            config.SharedAssemblies.Add(new AssemblyName(name));
+        }
     }
 
     /// <summary>
