@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using Supervisor.Abstractions;
 using Supervisor.Host.Config;
@@ -20,6 +21,12 @@ internal static class Program
 
     public static async Task<int> Main(string[] args)
     {
+        // Cultures are there for plugins that ask for one by name; what the daemon writes (logs, answers,
+        // numbers in messages) stays the same whatever LANG says, as it was when the host ran without them.
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
         var argv0 = Environment.GetCommandLineArgs()[0];
         var environment = CurrentEnvironment();
         var parsed = CommandLine.Parse(args, environment);

@@ -59,7 +59,7 @@ internal sealed class PluginHost(PluginCatalog catalog, ISupervisord supervisord
 
         var found = catalog.Find(spec.TypeName)
             ?? throw new PluginLoadException(section, FactorySpec.Key,
-                $"{factorySpecText} cannot be resolved within [{section}]: no plugin assembly defines a public type '{spec.TypeName}' (searched {string.Join(", ", catalog.Folders.DefaultIfEmpty("no plugin folder"))})");
+                $"{factorySpecText} cannot be resolved within [{section}]: no plugin assembly defines a public type '{spec.TypeName}' (searched {string.Join(", ", catalog.Folders.DefaultIfEmpty("no plugin folder"))}){Unreadable()}");
 
         var assembly = LoadAssembly(section, found.AssemblyPath);
         var type = assembly.GetType(found.TypeName)
@@ -132,6 +132,10 @@ internal sealed class PluginHost(PluginCatalog catalog, ISupervisord supervisord
     /// while it was read, a bad signature, a missing dependency) is the same error naming the section and
     /// the cause: loading must never take the daemon down.
     /// </summary>
+    /// <summary>Damaged plugin files, which may be where the type was meant to come from.</summary>
+    private string Unreadable() =>
+        catalog.Unreadable.Count == 0 ? "" : $"; not a readable assembly: {string.Join("; ", catalog.Unreadable)}";
+
     private Assembly LoadAssembly(string section, string assemblyPath)
     {
         try
@@ -139,6 +143,7 @@ internal sealed class PluginHost(PluginCatalog catalog, ISupervisord supervisord
             if (!_loaders.TryGetValue(assemblyPath, out var loader))
             {
                 loader = PluginLoader.CreateFromAssemblyFile(assemblyPath, ConfigureLoader);
+                PluginNativeLibraries.Attach(loader.LoadContext, Path.GetDirectoryName(assemblyPath)!);
                 _loaders[assemblyPath] = loader;
             }
 
