@@ -78,6 +78,7 @@ internal sealed class Generation : IAsyncDisposable
         // early waits for `ready`, which completes once the RPC dispatcher exists.
         var ready = new TaskCompletionSource<RpcDispatcher>(TaskCreationOptions.RunContinuationsAsynchronously);
         var opening = Task.CompletedTask;
+        RpcDispatcher? dispatcher = null;
         try
         {
             if (Native.GetUid() == 0 && settings.UserIds is null)
@@ -108,20 +109,7 @@ internal sealed class Generation : IAsyncDisposable
                 .Add<ISupervisorConfig>(Config)
                 .Add(clock);
             Plugins = new PluginHost(new PluginCatalog(PluginFolders(settings)), facade, services, log);
-            var namespaces = new List<(string, object)>();
-            foreach (var section in settings.RpcInterfaces)
-            {
-                try
-                {
-                    var plugin = Plugins.Create(section.Section, section.Factory, section.Keys);
-                    namespaces.Add((plugin.Name, plugin.Target));
-                }
-                catch (PluginLoadException e)
-                {
-                    log.Write(LogLevel.Warn, e.InnerException is null ? e.Message : $"{e.Message}\n{e.InnerException}");
-                    throw new StartupException(e.Message);
-                }
-            }
+            var registry = BuildRegistry(settings, Plugins, log, () => dispatcher!);
 
             if (settings.Config is { } config)
             {
@@ -136,17 +124,6 @@ internal sealed class Generation : IAsyncDisposable
                 Engine = engine;
                 engine.Activate();
                 processes.Attach(engine);
-            }
-
-            RpcDispatcher? dispatcher = null;
-            RpcRegistry registry;
-            try
-            {
-                registry = new RpcRegistry(namespaces, r => new SystemNamespace(r, () => dispatcher!));
-            }
-            catch (RpcDeclarationException e)
-            {
-                throw new StartupException(e.Message);
             }
 
             dispatcher = new RpcDispatcher(registry, log);
@@ -235,6 +212,64 @@ internal sealed class Generation : IAsyncDisposable
 
         environment.Remove(Program.DetachedMarker);
         return environment;
+    }
+
+    /// <summary>
+    /// Makes every <c>[rpcinterface:x]</c> namespace and the RPC table. Every problem of every plugin is
+    /// collected first (a section that cannot be made, each method that cannot be exposed), as config errors
+    /// are, and reported together: one <c>Error:</c> line each, naming the section. A namespace that exposes
+    /// nothing is only a warning.
+    /// </summary>
+    /// <exception cref="StartupException">At least one plugin problem; the message has them one per line.</exception>
+    private static RpcRegistry BuildRegistry(RuntimeSettings settings, PluginHost plugins, IMainLog log, Func<RpcDispatcher> dispatcher)
+    {
+        var problems = new List<string>();
+        var namespaces = new List<(string, object)>();
+        var sections = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var section in settings.RpcInterfaces)
+        {
+            try
+            {
+                var plugin = plugins.Create(section.Section, section.Factory, section.Keys);
+                namespaces.Add((plugin.Name, plugin.Target));
+                sections[plugin.Name] = section.Section;
+            }
+            catch (PluginLoadException e)
+            {
+                log.Write(LogLevel.Warn, e.InnerException is null ? e.Message : $"{e.Message}\n{e.InnerException}");
+                problems.Add(e.Message);
+            }
+        }
+
+        RpcRegistry? registry = null;
+        try
+        {
+            registry = new RpcRegistry(namespaces, r => new SystemNamespace(r, dispatcher));
+        }
+        catch (RpcDeclarationException e)
+        {
+            foreach (var problem in e.Problems)
+            {
+                var text = sections.TryGetValue(problem.Namespace, out var section) ? $"[{section}] {problem.Text}" : problem.Text;
+                log.Write(LogLevel.Warn, text);
+                problems.Add(text);
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new StartupException(string.Join("\n", problems));
+        }
+
+        foreach (var (name, target) in namespaces)
+        {
+            if (registry!.CountIn(name) == 0)
+            {
+                log.Write(LogLevel.Warn, $"[{sections[name]}] RPC interface '{name}' exposes no methods: {target.GetType().FullName} has no public method marked [RpcMethod]");
+            }
+        }
+
+        return registry!;
     }
 
     private static IEnumerable<string> PluginFolders(RuntimeSettings settings)

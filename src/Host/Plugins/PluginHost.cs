@@ -149,6 +149,7 @@ internal sealed class PluginHost(PluginCatalog catalog, ISupervisord supervisord
 
             var assembly = loader.LoadDefaultAssembly();
             CheckAbstractionsVersion(section, assembly);
+            CheckDependencies(section, assembly, loader, assemblyPath);
             return assembly;
         }
         catch (Exception e) when (e is not PluginLoadException)
@@ -173,6 +174,45 @@ internal sealed class PluginHost(PluginCatalog catalog, ISupervisord supervisord
             config.SharedAssemblies.Add(new AssemblyName(name));
         }
     }
+
+    /// <summary>
+    /// Every assembly the plugin references directly must come from somewhere: .NET itself, the host (the
+    /// contracts), or the plugin's folder. A plugin built without <c>EnableDynamicLoading</c> has no copies
+    /// of its packages there; say so now, rather than as a FileNotFoundException at its first call.
+    /// </summary>
+    private static void CheckDependencies(string section, Assembly assembly, PluginLoader loader, string assemblyPath)
+    {
+        var missing = new List<string>();
+        foreach (var reference in assembly.GetReferencedAssemblies())
+        {
+            if (reference.Name is null || FrameworkAssemblies.Value.Contains(reference.Name) || SharedAssemblies.Contains(reference.Name, StringComparer.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            try
+            {
+                loader.LoadAssembly(reference);
+            }
+            catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException)
+            {
+                missing.Add($"{reference.Name} {reference.Version}");
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            throw new PluginLoadException(section, FactorySpec.Key,
+                $"{assembly.GetName().Name} needs {string.Join(", ", missing)}, found neither in its folder {Path.GetDirectoryName(assemblyPath)} nor in .NET; build the plugin with <EnableDynamicLoading>true</EnableDynamicLoading> so its dependencies are copied beside it, and copy its whole output folder");
+        }
+    }
+
+    /// <summary>The names of the assemblies .NET itself provides to this process (the runtime's trusted platform list).</summary>
+    private static readonly Lazy<HashSet<string>> FrameworkAssemblies = new(() =>
+        [.. ((AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string) ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(Path.GetFileNameWithoutExtension)
+            .OfType<string>()]);
 
     /// <summary>
     /// A plugin always gets the host's Abstractions, even if it ships its own copy. That is only safe

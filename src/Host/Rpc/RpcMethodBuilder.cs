@@ -18,9 +18,11 @@ internal static class RpcMethodBuilder
 
     /// <summary>Every wire method (aliases included) that <paramref name="target"/> exposes under <paramref name="namespaceName"/>.</summary>
     /// <param name="threads">Where methods not declared <c>NonBlocking</c> run (made on first need), or null to run every method on the caller's thread.</param>
-    /// <exception cref="RpcDeclarationException">A method cannot be exposed; the message names it.</exception>
+    /// <exception cref="RpcDeclarationException">Methods cannot be exposed; the message names every one, one per line.</exception>
     public static IReadOnlyList<RpcMethod> Build(string namespaceName, object target, Func<TaskScheduler>? threads = null)
     {
+        // Every badly declared method is reported, not only the first, so a plugin author fixes them in one go.
+        var problems = new List<string>();
         var methods = new List<RpcMethod>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var method in target.GetType().GetMethods(BindingFlags.Public | BindingFlags.Instance))
@@ -48,11 +50,11 @@ internal static class RpcMethodBuilder
             }
             catch (RpcDeclarationException e)
             {
-                throw new RpcDeclarationException($"namespace '{namespaceName}', method {method.DeclaringType?.FullName}.{method.Name}: {e.Message}");
+                problems.Add($"namespace '{namespaceName}', method {method.DeclaringType?.FullName}.{method.Name}: {e.Message}");
             }
         }
 
-        return methods;
+        return problems.Count == 0 ? methods : throw new RpcDeclarationException(string.Join("\n", problems));
     }
 
     private static void ValidateName(string name)

@@ -13,19 +13,33 @@ internal sealed class RpcRegistry
     private readonly FrozenDictionary<string, RpcMethod> _methods;
 
     /// <param name="namespaces">Namespace name and namespace object, in configuration order.</param>
-    /// <exception cref="RpcDeclarationException">A namespace declares a method that cannot be exposed.</exception>
+    /// <exception cref="RpcDeclarationException">Namespaces declare methods that cannot be exposed: every one of them, with its namespace.</exception>
     public RpcRegistry(IEnumerable<(string Name, object Target)> namespaces, Func<RpcRegistry, object> systemNamespace)
     {
         var methods = new Dictionary<string, RpcMethod>(StringComparer.Ordinal);
+        var problems = new List<RpcDeclarationProblem>();
         foreach (var (name, target) in namespaces)
         {
             if (name == SystemNamespaceName)
             {
-                throw new RpcDeclarationException($"the namespace name '{SystemNamespaceName}' is reserved for the built-in introspection methods");
+                problems.Add(new(name, $"the namespace name '{SystemNamespaceName}' is reserved for the built-in introspection methods"));
+                continue;
             }
 
-            NamespaceThreads? threads = null;
-            Add(methods, name, target, () => threads ??= new NamespaceThreads(name));
+            try
+            {
+                NamespaceThreads? threads = null;
+                Add(methods, name, target, () => threads ??= new NamespaceThreads(name));
+            }
+            catch (RpcDeclarationException e)
+            {
+                problems.AddRange(e.Message.Split('\n').Select(text => new RpcDeclarationProblem(name, text)));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new RpcDeclarationException(problems);
         }
 
         // The introspection methods are the host's own and never block.
@@ -36,6 +50,10 @@ internal sealed class RpcRegistry
 
     /// <summary>Every wire name, sorted ordinally (the order of <c>system.listMethods</c>).</summary>
     public IReadOnlyList<string> MethodNames { get; }
+
+    /// <summary>How many wire names a namespace has (aliases included); 0 for one that exposes nothing.</summary>
+    public int CountIn(string namespaceName) =>
+        MethodNames.Count(n => n.Length > namespaceName.Length && n[namespaceName.Length] == '.' && n.StartsWith(namespaceName, StringComparison.Ordinal));
 
     public bool TryGet(string name, out RpcMethod method) => _methods.TryGetValue(name, out method!);
 
