@@ -1,4 +1,5 @@
 using Supervisor.Abstractions;
+using Supervisor.Host.Config;
 using Supervisor.Host.Events;
 using Supervisor.Host.Facade;
 using Supervisor.Host.Http;
@@ -40,6 +41,9 @@ internal sealed class Generation : IAsyncDisposable
     public ConfigView Config { get; }
 
     public PluginHost? Plugins { get; private set; }
+
+    /// <summary>Watches the plugin folders of sections with hot reload on; null when none has it.</summary>
+    public PluginHotReload? HotReload { get; private set; }
 
     public RpcDispatcher? Dispatcher { get; private set; }
 
@@ -163,6 +167,7 @@ internal sealed class Generation : IAsyncDisposable
         }
 
         await Events.DisposeAsync();
+        HotReload?.Dispose();
         Plugins?.Dispose();
         Log.Dispose();
     }
@@ -221,18 +226,24 @@ internal sealed class Generation : IAsyncDisposable
     /// nothing is only a warning.
     /// </summary>
     /// <exception cref="StartupException">At least one plugin problem; the message has them one per line.</exception>
-    private static RpcRegistry BuildRegistry(RuntimeSettings settings, PluginHost plugins, IMainLog log, Func<RpcDispatcher> dispatcher)
+    private RpcRegistry BuildRegistry(RuntimeSettings settings, PluginHost plugins, IMainLog log, Func<RpcDispatcher> dispatcher)
     {
         var problems = new List<string>();
         var namespaces = new List<(string, object)>();
         var sections = new Dictionary<string, string>(StringComparer.Ordinal);
+        var hotReload = new List<(RpcInterfaceSection, PluginNamespace)>();
         foreach (var section in settings.RpcInterfaces)
         {
             try
             {
+                var reload = HotReloadWanted(section);
                 var plugin = plugins.Create(section.Section, section.Factory, section.Keys);
                 namespaces.Add((plugin.Name, plugin.Target));
                 sections[plugin.Name] = section.Section;
+                if (reload)
+                {
+                    hotReload.Add((section, plugin));
+                }
             }
             catch (PluginLoadException e)
             {
@@ -244,7 +255,7 @@ internal sealed class Generation : IAsyncDisposable
         RpcRegistry? registry = null;
         try
         {
-            registry = new RpcRegistry(namespaces, r => new SystemNamespace(r, dispatcher));
+            registry = new RpcRegistry(namespaces, r => new SystemNamespace(r, dispatcher), hotReload.Select(p => p.Item2.Name).ToHashSet(StringComparer.Ordinal));
         }
         catch (RpcDeclarationException e)
         {
@@ -269,7 +280,24 @@ internal sealed class Generation : IAsyncDisposable
             }
         }
 
+        if (hotReload.Count > 0)
+        {
+            HotReload = new PluginHotReload(plugins, registry!, log, hotReload);
+        }
+
         return registry!;
+    }
+
+    /// <summary><c>supervisor.hot_reload</c> of an <c>[rpcinterface:x]</c> section, read as Supervisor reads a boolean.</summary>
+    private static bool HotReloadWanted(RpcInterfaceSection section)
+    {
+        if (!section.Keys.TryGetValue(PluginHost.HotReloadKey, out var text))
+        {
+            return false;
+        }
+
+        var parsed = ConfigValues.Boolean(text);
+        return parsed.IsOk ? parsed.Value : throw new PluginLoadException(section.Section, PluginHost.HotReloadKey, parsed.Error!);
     }
 
     private static IEnumerable<string> PluginFolders(RuntimeSettings settings)

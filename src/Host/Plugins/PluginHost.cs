@@ -5,7 +5,11 @@ using Supervisor.Abstractions;
 namespace Supervisor.Host.Plugins;
 
 /// <summary>One namespace made by a factory: its wire name, the object serving it and where it came from.</summary>
-internal sealed record PluginNamespace(string Name, object Target, string AssemblyPath);
+internal sealed record PluginNamespace(string Name, object Target, string AssemblyPath)
+{
+    /// <summary>The loader the namespace's plugin came through (shared by the sections of one plugin).</summary>
+    internal PluginLoader? Loader { get; init; }
+}
 
 /// <summary>
 /// Turns <c>[rpcinterface:x]</c> sections into namespace objects, one per section (shared by every
@@ -18,6 +22,9 @@ internal sealed record PluginNamespace(string Name, object Target, string Assemb
 /// </summary>
 internal sealed class PluginHost(PluginCatalog catalog, ISupervisord supervisord, IServiceProvider services, IMainLog log) : IDisposable
 {
+    /// <summary>The section key that opts a namespace into hot reload (README, "Updating a plugin"); not passed to the factory.</summary>
+    public const string HotReloadKey = "supervisor.hot_reload";
+
     /// <summary>Assemblies that define types crossing the host/plugin boundary: always the host's copy, so a plugin's <c>ISupervisord</c> is the host's.</summary>
     internal static readonly IReadOnlyList<string> SharedAssemblies =
     [
@@ -28,13 +35,90 @@ internal sealed class PluginHost(PluginCatalog catalog, ISupervisord supervisord
 
     private readonly Dictionary<string, PluginLoader> _loaders = new(StringComparer.Ordinal);
     private readonly List<PluginNamespace> _namespaces = [];
+    private PluginCatalog _catalog = catalog;
 
     /// <summary>Makes the namespace for one section; throws <see cref="PluginLoadException"/> naming section, key and cause.</summary>
     public PluginNamespace Create(string section, string? factorySpecText, IReadOnlyDictionary<string, string> keys)
     {
+        var plugin = CreateIn(_loaders, section, factorySpecText, keys);
+        lock (_namespaces)
+        {
+            _namespaces.Add(plugin);
+        }
+
+        return plugin;
+    }
+
+    /// <summary>
+    /// New versions of <paramref name="sections"/> for a hot reload: the plugin folders are read again and
+    /// each plugin gets a new loader. Nothing serves them until <see cref="Commit"/>; on failure whatever
+    /// was made is released and the exception passes.
+    /// </summary>
+    /// <exception cref="PluginLoadException">A section cannot be made; names it and the cause.</exception>
+    public IReadOnlyList<PluginNamespace> CreateFresh(IEnumerable<(string Section, string? Factory, IReadOnlyDictionary<string, string> Keys)> sections)
+    {
+        _catalog = new PluginCatalog(_catalog.Folders);
+        var loaders = new Dictionary<string, PluginLoader>(StringComparer.Ordinal);
+        var made = new List<PluginNamespace>();
         try
         {
-            return Make(section, factorySpecText, keys);
+            foreach (var (section, factory, keys) in sections)
+            {
+                made.Add(CreateIn(loaders, section, factory, keys));
+            }
+
+            return made;
+        }
+        catch
+        {
+            Release(made, loaders.Values);
+            throw;
+        }
+    }
+
+    /// <summary>The fresh versions now serve: they replace the old ones among what this host releases at the end.</summary>
+    public void Commit(IReadOnlyList<PluginNamespace> fresh, IReadOnlyList<PluginNamespace> old)
+    {
+        lock (_namespaces)
+        {
+            _namespaces.RemoveAll(old.Contains);
+            _namespaces.AddRange(fresh);
+            foreach (var plugin in fresh)
+            {
+                _loaders[plugin.AssemblyPath] = plugin.Loader!;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Disposes namespaces no longer served and unloads their loaders. Returns weak references to the load
+    /// contexts, so a caller can tell whether they were really collected.
+    /// </summary>
+    public IReadOnlyList<WeakReference> Release(IReadOnlyList<PluginNamespace> old) =>
+        Release(old, old.Select(n => n.Loader).OfType<PluginLoader>().Distinct());
+
+    private List<WeakReference> Release(IEnumerable<PluginNamespace> namespaces, IEnumerable<PluginLoader> loaders)
+    {
+        foreach (var plugin in namespaces)
+        {
+            DisposeTarget(plugin);
+        }
+
+        var references = new List<WeakReference>();
+        foreach (var loader in loaders)
+        {
+            references.Add(new WeakReference(loader.LoadContext));
+            loader.Dispose();
+        }
+
+        return references;
+    }
+
+    private PluginNamespace CreateIn(Dictionary<string, PluginLoader> loaders, string section, string? factorySpecText, IReadOnlyDictionary<string, string> keys)
+    {
+        try
+        {
+            return Make(loaders, section, factorySpecText, keys);
         }
         catch (Exception e) when (e is not PluginLoadException)
         {
@@ -44,7 +128,7 @@ internal sealed class PluginHost(PluginCatalog catalog, ISupervisord supervisord
         }
     }
 
-    private PluginNamespace Make(string section, string? factorySpecText, IReadOnlyDictionary<string, string> keys)
+    private PluginNamespace Make(Dictionary<string, PluginLoader> loaders, string section, string? factorySpecText, IReadOnlyDictionary<string, string> keys)
     {
         var name = section[(section.IndexOf(':') + 1)..];
         if (factorySpecText is null)
@@ -57,11 +141,12 @@ internal sealed class PluginHost(PluginCatalog catalog, ISupervisord supervisord
             throw new PluginLoadException(section, FactorySpec.Key, $"'{factorySpecText}' is not of the form Type.Full.Name:method");
         }
 
-        var found = catalog.Find(spec.TypeName)
+        var current = _catalog;
+        var found = current.Find(spec.TypeName)
             ?? throw new PluginLoadException(section, FactorySpec.Key,
-                $"{factorySpecText} cannot be resolved within [{section}]: no plugin assembly defines a public type '{spec.TypeName}' (searched {string.Join(", ", catalog.Folders.DefaultIfEmpty("no plugin folder"))}){Unreadable()}");
+                $"{factorySpecText} cannot be resolved within [{section}]: no plugin assembly defines a public type '{spec.TypeName}' (searched {string.Join(", ", current.Folders.DefaultIfEmpty("no plugin folder"))}){Unreadable()}");
 
-        var assembly = LoadAssembly(section, found.AssemblyPath);
+        var (assembly, loader) = LoadAssembly(loaders, section, found.AssemblyPath);
         var type = assembly.GetType(found.TypeName)
             ?? throw new PluginLoadException(section, FactorySpec.Key, $"{factorySpecText} cannot be resolved within [{section}]: type '{found.TypeName}' did not load from {found.AssemblyPath}");
         var candidates = type.GetMethods(BindingFlags.Public | BindingFlags.Static)
@@ -77,13 +162,11 @@ internal sealed class PluginHost(PluginCatalog catalog, ISupervisord supervisord
             throw new PluginLoadException(section, FactorySpec.Key, $"{factorySpecText} is ambiguous within [{section}]: {type.FullName} has {candidates.Count} overloads of '{candidates[0].Name}'");
         }
 
-        var keysForFactory = keys.Where(k => k.Key != FactorySpec.Key).ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal);
+        var keysForFactory = keys.Where(k => k.Key is not FactorySpec.Key and not HotReloadKey).ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal);
         var target = FactoryInvoker.Invoke(section, candidates[0], supervisord, keysForFactory, services);
         log.Write(LogLevel.Debug, $"RPC interface '{name}' made by {FactoryInvoker.Describe(candidates[0])} from {found.AssemblyPath}");
         log.Write(LogLevel.Info, $"RPC interface '{name}' initialized");
-        var plugin = new PluginNamespace(name, target, found.AssemblyPath);
-        _namespaces.Add(plugin);
-        return plugin;
+        return new PluginNamespace(name, target, found.AssemblyPath) { Loader = loader };
     }
 
     /// <summary>
@@ -94,38 +177,40 @@ internal sealed class PluginHost(PluginCatalog catalog, ISupervisord supervisord
     public IReadOnlyList<WeakReference> Unload()
     {
         // Namespaces that hold resources get to release them first; one that fails is logged, not fatal.
-        foreach (var plugin in _namespaces)
+        List<PluginNamespace> namespaces;
+        List<PluginLoader> loaders;
+        lock (_namespaces)
         {
-            try
-            {
-                switch (plugin.Target)
-                {
-                    case IAsyncDisposable asyncDisposable:
-                        asyncDisposable.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(5));
-                        break;
-                    case IDisposable disposable:
-                        disposable.Dispose();
-                        break;
-                }
-            }
-            catch (Exception e)
-            {
-                log.Write(LogLevel.Error, $"RPC interface '{plugin.Name}' failed to dispose: {e}");
-            }
+            namespaces = [.. _namespaces];
+            loaders = [.. _loaders.Values];
+            _namespaces.Clear();
+            _loaders.Clear();
         }
 
-        _namespaces.Clear();
-        var references = _loaders.Values.Select(l => new WeakReference(l.LoadContext)).ToList();
-        foreach (var loader in _loaders.Values)
-        {
-            loader.Dispose();
-        }
-
-        _loaders.Clear();
-        return references;
+        return Release(namespaces, loaders);
     }
 
     public void Dispose() => Unload();
+
+    private void DisposeTarget(PluginNamespace plugin)
+    {
+        try
+        {
+            switch (plugin.Target)
+            {
+                case IAsyncDisposable asyncDisposable:
+                    asyncDisposable.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(5));
+                    break;
+                case IDisposable disposable:
+                    disposable.Dispose();
+                    break;
+            }
+        }
+        catch (Exception e)
+        {
+            log.Write(LogLevel.Error, $"RPC interface '{plugin.Name}' failed to dispose: {e}");
+        }
+    }
 
     /// <summary>
     /// Loads the plugin's main assembly. Whatever goes wrong (a damaged or truncated file, a file replaced
@@ -134,23 +219,23 @@ internal sealed class PluginHost(PluginCatalog catalog, ISupervisord supervisord
     /// </summary>
     /// <summary>Damaged plugin files, which may be where the type was meant to come from.</summary>
     private string Unreadable() =>
-        catalog.Unreadable.Count == 0 ? "" : $"; not a readable assembly: {string.Join("; ", catalog.Unreadable)}";
+        _catalog.Unreadable.Count == 0 ? "" : $"; not a readable assembly: {string.Join("; ", _catalog.Unreadable)}";
 
-    private Assembly LoadAssembly(string section, string assemblyPath)
+    private static (Assembly, PluginLoader) LoadAssembly(Dictionary<string, PluginLoader> loaders, string section, string assemblyPath)
     {
         try
         {
-            if (!_loaders.TryGetValue(assemblyPath, out var loader))
+            if (!loaders.TryGetValue(assemblyPath, out var loader))
             {
                 loader = PluginLoader.CreateFromAssemblyFile(assemblyPath, ConfigureLoader);
                 PluginNativeLibraries.Attach(loader.LoadContext, Path.GetDirectoryName(assemblyPath)!);
-                _loaders[assemblyPath] = loader;
+                loaders[assemblyPath] = loader;
             }
 
             var assembly = loader.LoadDefaultAssembly();
             CheckAbstractionsVersion(section, assembly);
             CheckDependencies(section, assembly, loader, assemblyPath);
-            return assembly;
+            return (assembly, loader);
         }
         catch (Exception e) when (e is not PluginLoadException)
         {

@@ -25,6 +25,18 @@ public sealed partial class Namespace
     public string OnlyInTheSecondBuild() => string.Concat(Enumerable.Repeat(BuildName, 3));
 #endif
 
+    [RpcMethod(Help = "Creates path.entered, waits until path exists, then says which build answered.")]
+    public string WaitForFile(string path)
+    {
+        File.WriteAllText(path + ".entered", "");
+        while (!File.Exists(path))
+        {
+            Thread.Sleep(20);
+        }
+
+        return BuildName;
+    }
+
     [RpcMethod(Help = "A number written as Germans write it (needs the culture data of de-DE).")]
     public string GermanNumber() => 1234.5.ToString("N1", CultureInfo.GetCultureInfo("de-DE"));
 
