@@ -29,16 +29,24 @@ internal sealed class PluginHotReload : IDisposable
         _registry = registry;
         _log = log;
 
-        // One watch per plugin folder; its sections reload together, as they share one load context.
-        foreach (var folder in plugins.GroupBy(p => Path.GetDirectoryName(p.Namespace.AssemblyPath)!, StringComparer.Ordinal))
+        // One watch per plugin; its sections reload together, as they share one load context.
+        foreach (var plugin in plugins.GroupBy(p => p.Namespace.AssemblyPath, StringComparer.Ordinal))
         {
-            var watched = new Watched(folder.Key, [.. folder.Select(p => p.Section)], [.. folder.Select(p => p.Namespace)]);
+            var folder = Path.GetDirectoryName(plugin.Key)!;
+            var watched = new Watched(folder, [.. plugin.Select(p => p.Section)], [.. plugin.Select(p => p.Namespace)]);
             watched.Timer = new Timer(_ => ReloadOrLog(watched), null, Timeout.Infinite, Timeout.Infinite);
 
-            // The parent is watched, so a folder deleted and copied again is still seen.
-            watched.Watcher = new FileSystemWatcher(Path.GetDirectoryName(folder.Key)!)
+            // A plugin in its own folder (<plugins>/<Name>/<Name>.dll): the plugins folder is watched, so its
+            // folder deleted and copied again is still seen. A bare <plugins>/<Name>.dll: only that file.
+            var ownFolder = Path.GetFileNameWithoutExtension(plugin.Key) == Path.GetFileName(folder);
+            if (!ownFolder)
             {
-                IncludeSubdirectories = true,
+                watched.OnlyFile = plugin.Key;
+            }
+
+            watched.Watcher = new FileSystemWatcher(ownFolder ? Path.GetDirectoryName(folder)! : folder)
+            {
+                IncludeSubdirectories = ownFolder,
                 NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size,
             };
             FileSystemEventHandler changed = (_, e) => OnChange(watched, e.FullPath);
@@ -155,7 +163,9 @@ internal sealed class PluginHotReload : IDisposable
 
     private static void OnChange(Watched watched, string path)
     {
-        if (path == watched.Folder || path.StartsWith(watched.Folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        if (watched.OnlyFile is { } file
+                ? path == file
+                : path == watched.Folder || path.StartsWith(watched.Folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
             watched.Timer?.Change(Settle, Timeout.InfiniteTimeSpan);
         }
@@ -169,6 +179,9 @@ internal sealed class PluginHotReload : IDisposable
         public IReadOnlyList<RpcInterfaceSection> Sections { get; } = sections;
 
         public IReadOnlyList<PluginNamespace> Current { get; set; } = current;
+
+        /// <summary>For a bare DLL in a plugins folder: the only file whose change counts.</summary>
+        public string? OnlyFile { get; set; }
 
         public Timer? Timer { get; set; }
 
