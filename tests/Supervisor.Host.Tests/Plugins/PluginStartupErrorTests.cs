@@ -20,7 +20,7 @@ public sealed class PluginStartupErrorTests
     private static async Task<(int ExitCode, string Stderr, string Log)> RunAsync(string sections)
     {
         using var dir = new TempDirectory();
-        TestPlugins.Install(dir.File("plugins"), "FailingFactory", "JsonNew", "Mistakes", "NoDynamicLoading");
+        TestPlugins.Install(dir.File("plugins"), "FailingFactory", "JsonNew", "Mistakes", "NoDynamicLoading", "NewerAbstractions");
         var config = dir.Write("supervisord.conf", RunningDaemon.Expand(Base + sections, dir.Path, dir.File("s.sock"), 0));
         var (exitCode, _, stderr) = await DaemonProcess.RunToExitAsync("-n", "-c", config);
         var log = File.Exists(dir.File("supervisord.log")) ? await File.ReadAllTextAsync(dir.File("supervisord.log")) : "";
@@ -225,5 +225,17 @@ public sealed class PluginStartupErrorTests
             supervisor.rpcinterface_factory = TestPlugins.Mistakes.Factory:MakeForgotten
             """, dir => TestPlugins.Install(dir.File("plugins"), "Mistakes"));
         Assert.Contains("WARN [rpcinterface:forgotten] RPC interface 'forgotten' exposes no methods: TestPlugins.Mistakes.Forgotten has no public method marked [RpcMethod]", await File.ReadAllTextAsync(daemon.LogPath));
+    }
+
+    [Fact]
+    public async Task APluginBuiltAgainstANewerAbstractionsIsRefusedSayingSo()
+    {
+        var (exitCode, stderr, _) = await RunAsync("""
+            [rpcinterface:newer]
+            supervisor.rpcinterface_factory = TestPlugins.NewerAbstractions.Factory:Make
+            """);
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Error: [rpcinterface:newer] supervisor.rpcinterface_factory: NewerAbstractions was built against Supervisor.Abstractions 99.0.0.0, but this host provides ", stderr);
+        Assert.Contains("rebuild the plugin against the host's version", stderr);
     }
 }
