@@ -36,7 +36,11 @@ public sealed class PluginHotReloadTests
         var inFlight = daemon.Tcp.ValueAsync("updatable.waitForFile", go);
         await LifecycleTests.WaitUntilAsync(() => File.Exists(go + ".entered"));
 
-        TestPlugins.InstallAs(daemon.Directory.File("plugins"), "UpdatableSecond", "Updatable");
+        // The new build replaces the folder in one step (deleted, then renamed into place), so exactly one reload
+        // follows and the only version released is the one the call is running on.
+        TestPlugins.InstallAs(daemon.Directory.File("staging"), "UpdatableSecond", "Updatable");
+        Directory.Delete(daemon.Directory.File("plugins/Updatable"), recursive: true);
+        Directory.Move(daemon.Directory.File("staging/Updatable"), daemon.Directory.File("plugins/Updatable"));
         await LifecycleTests.WaitUntilAsync(async () => (await daemon.Unix.CallAsync("updatable.build")).Value as string == "second");
         Assert.Equal("secondsecondsecond", await daemon.Unix.ValueAsync("updatable.onlyInTheSecondBuild"));
         Assert.DoesNotContain("the previous version was released", await File.ReadAllTextAsync(daemon.LogPath));
