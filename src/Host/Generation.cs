@@ -1,4 +1,5 @@
 using Supervisor.Abstractions;
+using Supervisor.Host.Config;
 using Supervisor.Host.Events;
 using Supervisor.Host.Facade;
 using Supervisor.Host.Http;
@@ -49,6 +50,9 @@ internal sealed class Generation : IAsyncDisposable
 
     public PluginHost? Plugins { get; private set; }
 
+    /// <summary>Watches the plugin folders of sections with hot reload on; null when none has it.</summary>
+    public PluginHotReload? HotReload { get; private set; }
+
     public RpcDispatcher? Dispatcher { get; private set; }
 
     public HttpServer? Http { get; private set; }
@@ -86,6 +90,7 @@ internal sealed class Generation : IAsyncDisposable
         // early waits for `ready`, which completes once the RPC dispatcher exists.
         var ready = new TaskCompletionSource<RpcDispatcher>(TaskCreationOptions.RunContinuationsAsynchronously);
         var opening = Task.CompletedTask;
+        RpcDispatcher? dispatcher = null;
         try
         {
             if (Native.GetUid() == 0 && settings.UserIds is null)
@@ -111,20 +116,7 @@ internal sealed class Generation : IAsyncDisposable
 
             Services = new HostServices(facade, log, Events, processes, Config, web.Plugins, clock, Loggers);
             Plugins = new PluginHost(new PluginCatalog(PluginFolders(settings)), facade, Services, log);
-            var namespaces = new List<(string, object)>();
-            foreach (var section in settings.RpcInterfaces)
-            {
-                try
-                {
-                    var plugin = Plugins.Create(section.Section, section.Factory, section.Keys);
-                    namespaces.Add((plugin.Name, plugin.Target));
-                }
-                catch (PluginLoadException e)
-                {
-                    log.Write(MainLogLevel.Warn, e.InnerException is null ? e.Message : $"{e.Message}\n{e.InnerException}");
-                    throw new StartupException(e.Message);
-                }
-            }
+            var registry = BuildRegistry(settings, Plugins, log, () => dispatcher!);
 
             if (settings.Config is { } config)
             {
@@ -139,17 +131,6 @@ internal sealed class Generation : IAsyncDisposable
                 Engine = engine;
                 engine.Activate();
                 processes.Attach(engine);
-            }
-
-            RpcDispatcher? dispatcher = null;
-            RpcRegistry registry;
-            try
-            {
-                registry = new RpcRegistry(namespaces, r => new SystemNamespace(r, () => dispatcher!));
-            }
-            catch (RpcDeclarationException e)
-            {
-                throw new StartupException(e.Message);
             }
 
             dispatcher = new RpcDispatcher(registry, log);
@@ -189,6 +170,7 @@ internal sealed class Generation : IAsyncDisposable
         }
 
         await Events.DisposeAsync();
+        HotReload?.Dispose();
         Plugins?.Dispose();
         if (Services is not null)
         {
@@ -259,6 +241,87 @@ internal sealed class Generation : IAsyncDisposable
 
         environment.Remove(Program.DetachedMarker);
         return environment;
+    }
+
+    /// <summary>
+    /// Makes every <c>[rpcinterface:x]</c> namespace and the RPC table. Every problem of every plugin is
+    /// collected first (a section that cannot be made, each method that cannot be exposed), as config errors
+    /// are, and reported together: one <c>Error:</c> line each, naming the section. A namespace that exposes
+    /// nothing is only a warning.
+    /// </summary>
+    /// <exception cref="StartupException">At least one plugin problem; the message has them one per line.</exception>
+    private RpcRegistry BuildRegistry(RuntimeSettings settings, PluginHost plugins, IMainLog log, Func<RpcDispatcher> dispatcher)
+    {
+        var problems = new List<string>();
+        var namespaces = new List<(string, object)>();
+        var sections = new Dictionary<string, string>(StringComparer.Ordinal);
+        var hotReload = new List<(RpcInterfaceSection, PluginNamespace)>();
+        foreach (var section in settings.RpcInterfaces)
+        {
+            try
+            {
+                var reload = HotReloadWanted(section);
+                var plugin = plugins.Create(section.Section, section.Factory, section.Keys);
+                namespaces.Add((plugin.Name, plugin.Target));
+                sections[plugin.Name] = section.Section;
+                if (reload)
+                {
+                    hotReload.Add((section, plugin));
+                }
+            }
+            catch (PluginLoadException e)
+            {
+                log.Write(MainLogLevel.Warn, e.InnerException is null ? e.Message : $"{e.Message}\n{e.InnerException}");
+                problems.Add(e.Message);
+            }
+        }
+
+        RpcRegistry? registry = null;
+        try
+        {
+            registry = new RpcRegistry(namespaces, r => new SystemNamespace(r, dispatcher), hotReload.Select(p => p.Item2.Name).ToHashSet(StringComparer.Ordinal));
+        }
+        catch (RpcDeclarationException e)
+        {
+            foreach (var problem in e.Problems)
+            {
+                var text = sections.TryGetValue(problem.Namespace, out var section) ? $"[{section}] {problem.Text}" : problem.Text;
+                log.Write(MainLogLevel.Warn, text);
+                problems.Add(text);
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new StartupException(string.Join("\n", problems));
+        }
+
+        foreach (var (name, target) in namespaces)
+        {
+            if (registry!.CountIn(name) == 0)
+            {
+                log.Write(MainLogLevel.Warn, $"[{sections[name]}] RPC interface '{name}' exposes no methods: {target.GetType().FullName} has no public method marked [RpcMethod]");
+            }
+        }
+
+        if (hotReload.Count > 0)
+        {
+            HotReload = new PluginHotReload(plugins, registry!, log, hotReload);
+        }
+
+        return registry!;
+    }
+
+    /// <summary><c>supervisor.hot_reload</c> of an <c>[rpcinterface:x]</c> section, read as Supervisor reads a boolean.</summary>
+    private static bool HotReloadWanted(RpcInterfaceSection section)
+    {
+        if (!section.Keys.TryGetValue(PluginHost.HotReloadKey, out var text))
+        {
+            return false;
+        }
+
+        var parsed = ConfigValues.Boolean(text);
+        return parsed.IsOk ? parsed.Value : throw new PluginLoadException(section.Section, PluginHost.HotReloadKey, parsed.Error!);
     }
 
     private static IEnumerable<string> PluginFolders(RuntimeSettings settings)

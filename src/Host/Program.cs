@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using Supervisor.Abstractions;
 using Supervisor.Host.Config;
@@ -20,19 +21,26 @@ internal static class Program
 
     public static async Task<int> Main(string[] args)
     {
+        // Cultures are there for plugins that ask for one by name; what the daemon writes (logs, answers,
+        // numbers in messages) stays the same whatever LANG says, as it was when the host ran without them.
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
         var argv0 = Environment.GetCommandLineArgs()[0];
+        var command = CommandName();
         var environment = CurrentEnvironment();
         var parsed = CommandLine.Parse(args, environment);
         if (!parsed.Succeeded)
         {
-            await Console.Error.WriteAsync(ConfigErrorFormatter.Format(parsed.Errors, argv0));
+            await Console.Error.WriteAsync(ConfigErrorFormatter.Format(parsed.Errors, command));
             return 2;
         }
 
         var options = parsed.Options;
         if (options.ShowHelp)
         {
-            await Console.Out.WriteAsync(Usage(argv0));
+            await Console.Out.WriteAsync(Usage(command));
             return 0;
         }
 
@@ -74,7 +82,7 @@ internal static class Program
         var startupError = ResourceLimits.Raise(settings.MinFds, settings.MinProcs, notices) ?? DropPrivileges(settings, notices);
         if (startupError is not null)
         {
-            await Console.Error.WriteAsync(ConfigErrorFormatter.Format([new ConfigError(null, null, startupError)], argv0));
+            await Console.Error.WriteAsync(ConfigErrorFormatter.Format([new ConfigError(null, null, startupError)], command));
             return 2;
         }
 
@@ -111,7 +119,7 @@ internal static class Program
         var result = ConfigLoader.LoadForCommandLine(options, argv0, environment);
         if (!result.Succeeded)
         {
-            Console.Error.Write(ConfigErrorFormatter.Format(result.Errors, argv0));
+            Console.Error.Write(ConfigErrorFormatter.Format(result.Errors, CommandName()));
             return null;
         }
 
@@ -249,6 +257,24 @@ internal static class Program
         }
 
         return environment;
+    }
+
+    /// <summary>
+    /// The command as it was run, for usage and "For help, use ... -h", as Supervisor prints its argv[0]:
+    /// .NET's argv[0] is the DLL, so it is the executable when one was run (the apphost, as
+    /// <c>/usr/bin/supervisord</c> is for 4.2.5) and <c>supervisord</c> under <c>dotnet supervisord.dll</c>.
+    /// The config search list still starts from .NET's argv[0].
+    /// </summary>
+    internal static string CommandName()
+    {
+        var argv0 = Environment.GetCommandLineArgs()[0];
+        if (!argv0.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+        {
+            return argv0;
+        }
+
+        var process = Environment.ProcessPath;
+        return process is not null && Path.GetFileNameWithoutExtension(process) != "dotnet" ? process : Path.GetFileNameWithoutExtension(argv0);
     }
 
     private static string Usage(string argv0) => $"""

@@ -117,8 +117,8 @@ internal sealed class Supervisord : IDaemonLifecycle
             {
                 DeletePidFile(settings);
                 _started.TrySetException(e);
-                await Console.Error.WriteLineAsync($"Error: {e.Message}");
-                await Console.Error.WriteLineAsync($"For help, use {Environment.GetCommandLineArgs()[0]} -h");
+                // One line per problem (every plugin's problems are collected), as config errors are printed.
+                await Console.Error.WriteAsync(ConfigErrorFormatter.Format(e.Message.Split('\n').Select(line => new ConfigError(null, null, line)), Program.CommandName()));
                 return 2;
             }
 
@@ -143,7 +143,7 @@ internal sealed class Supervisord : IDaemonLifecycle
             var reread = _readConfig();
             if (!reread.Succeeded)
             {
-                await Console.Error.WriteAsync(ConfigErrorFormatter.Format(reread.Errors, Environment.GetCommandLineArgs()[0]));
+                await Console.Error.WriteAsync(ConfigErrorFormatter.Format(reread.Errors, Program.CommandName()));
                 DeletePidFile(settings);
                 return 2;
             }

@@ -267,9 +267,16 @@ internal static class ConfigLoader
             options = Read(names, "nocleanup", ConfigValues.Boolean, options, (o, v) => o with { Nocleanup = v });
             options = Read(names, "strip_ansi", ConfigValues.Boolean, options, (o, v) => o with { StripAnsi = v });
             options = ReadEnvironment(names, options);
-            options = Read(names, "plugins", v => Parsed<string>.Ok(PythonPaths.AbsPath(ConfigValues.ExpandUser(v, environment), _here)), options, (o, v) => o with { Plugins = v });
+            options = Read(names, "plugins", v => PluginsFolder(v, environment), options, (o, v) => o with { Plugins = v });
             options = Read(names, "web_templates", v => ConfigValues.ExistingDirectory(PythonPaths.AbsPath(ConfigValues.ExpandUser(v, environment), _here), environment), options, (o, v) => o with { WebTemplates = v });
             return options;
+        }
+
+        /// <summary><c>plugins=</c>: a folder that exists (a typo would otherwise leave every plugin in it "not found").</summary>
+        private Parsed<string> PluginsFolder(string value, IReadOnlyDictionary<string, string> environment)
+        {
+            var path = PythonPaths.AbsPath(ConfigValues.ExpandUser(value, environment), _here);
+            return Directory.Exists(path) ? Parsed<string>.Ok(path) : Parsed<string>.Fail($"{value} is not an existing directory");
         }
 
         /// <summary><c>environment=</c> is expanded twice (<c>supervisor/options.py</c>, <c>ServerOptions.read_config</c>), then its keys become <c>ENV_x</c> names.</summary>

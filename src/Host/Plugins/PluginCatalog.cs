@@ -13,6 +13,7 @@ namespace Supervisor.Host.Plugins;
 internal sealed class PluginCatalog
 {
     private readonly List<(string AssemblyPath, string TypeName)> _types = [];
+    private readonly List<string> _unreadable = [];
 
     public PluginCatalog(IEnumerable<string> folders)
     {
@@ -21,15 +22,27 @@ internal sealed class PluginCatalog
         {
             foreach (var assemblyPath in PluginAssemblies(folder))
             {
-                foreach (var typeName in PublicTypeNames(assemblyPath))
+                try
                 {
-                    _types.Add((assemblyPath, typeName));
+                    foreach (var typeName in PublicTypeNames(assemblyPath))
+                    {
+                        _types.Add((assemblyPath, typeName));
+                    }
+                }
+                catch (Exception e) when (e is BadImageFormatException or IOException or UnauthorizedAccessException)
+                {
+                    // A damaged plugin (or a native library among bare DLLs) defines nothing; a section looking
+                    // for a type it should have defined says why it was not found.
+                    _unreadable.Add($"{assemblyPath}: {e.Message}");
                 }
             }
         }
     }
 
     public IReadOnlyList<string> Folders { get; }
+
+    /// <summary>Plugin assemblies whose metadata could not be read, each with the reason.</summary>
+    public IReadOnlyList<string> Unreadable => _unreadable;
 
     /// <summary>
     /// The plugin assembly defining <paramref name="typeName"/> and the type's exact name. An exact match
@@ -68,35 +81,29 @@ internal sealed class PluginCatalog
         }
     }
 
+    /// <exception cref="BadImageFormatException">The file is not an assembly (damaged, truncated, garbage).</exception>
     private static List<string> PublicTypeNames(string assemblyPath)
     {
         var names = new List<string>();
-        try
+        using var stream = File.OpenRead(assemblyPath);
+        using var pe = new PEReader(stream);
+        if (!pe.HasMetadata)
         {
-            using var stream = File.OpenRead(assemblyPath);
-            using var pe = new PEReader(stream);
-            if (!pe.HasMetadata)
-            {
-                return names;
-            }
-
-            var metadata = pe.GetMetadataReader();
-            foreach (var handle in metadata.TypeDefinitions)
-            {
-                var type = metadata.GetTypeDefinition(handle);
-                if ((type.Attributes & TypeAttributes.VisibilityMask) != TypeAttributes.Public)
-                {
-                    continue;
-                }
-
-                var ns = metadata.GetString(type.Namespace);
-                var name = metadata.GetString(type.Name);
-                names.Add(ns.Length == 0 ? name : ns + "." + name);
-            }
+            return names;
         }
-        catch (BadImageFormatException)
+
+        var metadata = pe.GetMetadataReader();
+        foreach (var handle in metadata.TypeDefinitions)
         {
-            // A native library or a damaged file in the plugins folder is not a plugin; skip it.
+            var type = metadata.GetTypeDefinition(handle);
+            if ((type.Attributes & TypeAttributes.VisibilityMask) != TypeAttributes.Public)
+            {
+                continue;
+            }
+
+            var ns = metadata.GetString(type.Namespace);
+            var name = metadata.GetString(type.Name);
+            names.Add(ns.Length == 0 ? name : ns + "." + name);
         }
 
         return names;

@@ -9,7 +9,7 @@ namespace Supervisor.Host.Plugins;
 /// main loop: a thread a plugin started, a timer or thread-pool callback, an <c>async void</c> method.
 /// Left alone, .NET ends the process, and the children lose their supervisor.
 /// <list type="bullet">
-/// <item>Thrown through a plugin's code (a frame of an assembly in a <see cref="PluginLoadContext"/>):
+/// <item>Thrown through a plugin's code (a frame of an assembly in a plugin's load context, any but the default one):
 /// contained. The main log gets a CRIT line with the exception, the thread or callback ends, and the
 /// daemon keeps running (.NET 10's <see cref="ExceptionHandling.SetUnhandledExceptionHandler"/>, made
 /// for hosts of plug-ins).</item>
@@ -42,7 +42,7 @@ internal static class UnhandledExceptions
         {
             foreach (var frame in new StackTrace(current, fNeedFileInfo: false).GetFrames())
             {
-                if (frame.GetMethod()?.DeclaringType?.Assembly is { } assembly && AssemblyLoadContext.GetLoadContext(assembly) is PluginLoadContext)
+                if (frame.GetMethod()?.DeclaringType?.Assembly is { } assembly && AssemblyLoadContext.GetLoadContext(assembly) is { } context && context != AssemblyLoadContext.Default)
                 {
                     return true;
                 }

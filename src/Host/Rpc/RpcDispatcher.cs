@@ -36,15 +36,27 @@ internal sealed class RpcDispatcher(RpcRegistry registry, IMainLog log)
 
     public async ValueTask<RpcOutcome> CallAsync(string methodName, object?[] parameters, CancellationToken cancellationToken)
     {
-        if (!registry.TryGet(methodName, out var method))
+        RpcMethod method;
+        do
         {
-            return RpcOutcome.Fault(FaultCode.UnknownMethod);
+            if (!registry.TryGet(methodName, out method))
+            {
+                return RpcOutcome.Fault(FaultCode.UnknownMethod);
+            }
         }
+        while (method.Lease?.TryEnter() == false); // a hot reload retired this version meanwhile: take the new one
 
-        TraceCalled(methodName);
-        var outcome = await InvokeAsync(method, parameters, cancellationToken).ConfigureAwait(false);
-        TraceReturned(methodName, outcome);
-        return outcome;
+        try
+        {
+            TraceCalled(methodName);
+            var outcome = await InvokeAsync(method, parameters, cancellationToken).ConfigureAwait(false);
+            TraceReturned(methodName, outcome);
+            return outcome;
+        }
+        finally
+        {
+            method.Lease?.Exit();
+        }
     }
 
     /// <summary>

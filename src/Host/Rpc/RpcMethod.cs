@@ -21,8 +21,10 @@ internal sealed class RpcMethod
         Func<object?, object?>[] converters,
         object?[] defaults,
         Lazy<Func<object?[], CancellationToken, ValueTask<object?>>> invoke,
-        TaskScheduler? threads = null)
+        TaskScheduler? threads = null,
+        NamespaceLease? lease = null)
     {
+        Lease = lease;
         Name = name;
         Help = help;
         Signature = signature;
@@ -35,6 +37,9 @@ internal sealed class RpcMethod
 
     /// <summary>Where the method runs: its namespace's own threads, or null for the caller's thread (<c>NonBlocking</c>).</summary>
     public TaskScheduler? Threads { get; }
+
+    /// <summary>The calls in flight on this version of a hot-reloadable namespace; null for one that is never replaced.</summary>
+    public NamespaceLease? Lease { get; }
 
     /// <summary>The full wire name, <c>namespace.method</c>.</summary>
     public string Name { get; }

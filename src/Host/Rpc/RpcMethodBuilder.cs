@@ -18,9 +18,12 @@ internal static class RpcMethodBuilder
 
     /// <summary>Every wire method (aliases included) that <paramref name="target"/> exposes under <paramref name="namespaceName"/>.</summary>
     /// <param name="threads">Where methods not declared <c>NonBlocking</c> run (made on first need), or null to run every method on the caller's thread.</param>
-    /// <exception cref="RpcDeclarationException">A method cannot be exposed; the message names it.</exception>
-    public static IReadOnlyList<RpcMethod> Build(string namespaceName, object target, Func<TaskScheduler>? threads = null)
+    /// <exception cref="RpcDeclarationException">Methods cannot be exposed; the message names every one, one per line.</exception>
+    /// <param name="lease">The calls in flight on this version of a hot-reloadable namespace, or null.</param>
+    public static IReadOnlyList<RpcMethod> Build(string namespaceName, object target, Func<TaskScheduler>? threads = null, NamespaceLease? lease = null)
     {
+        // Every badly declared method is reported, not only the first, so a plugin author fixes them in one go.
+        var problems = new List<string>();
         var methods = new List<RpcMethod>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var method in target.GetType().GetMethods(BindingFlags.Public | BindingFlags.Instance))
@@ -44,15 +47,15 @@ internal static class RpcMethodBuilder
                     }
                 }
 
-                methods.AddRange(Describe(namespaceName, names, target, method, attribute, attribute.NonBlocking ? null : threads?.Invoke()));
+                methods.AddRange(Describe(namespaceName, names, target, method, attribute, attribute.NonBlocking ? null : threads?.Invoke(), lease));
             }
             catch (RpcDeclarationException e)
             {
-                throw new RpcDeclarationException($"namespace '{namespaceName}', method {method.DeclaringType?.FullName}.{method.Name}: {e.Message}");
+                problems.Add($"namespace '{namespaceName}', method {method.DeclaringType?.FullName}.{method.Name}: {e.Message}");
             }
         }
 
-        return methods;
+        return problems.Count == 0 ? methods : throw new RpcDeclarationException(string.Join("\n", problems));
     }
 
     private static void ValidateName(string name)
@@ -63,7 +66,7 @@ internal static class RpcMethodBuilder
         }
     }
 
-    private static IEnumerable<RpcMethod> Describe(string namespaceName, List<string> names, object target, MethodInfo method, RpcMethodAttribute attribute, TaskScheduler? threads)
+    private static IEnumerable<RpcMethod> Describe(string namespaceName, List<string> names, object target, MethodInfo method, RpcMethodAttribute attribute, TaskScheduler? threads, NamespaceLease? lease)
     {
         if (method.IsGenericMethodDefinition)
         {
@@ -128,7 +131,7 @@ internal static class RpcMethodBuilder
             () => InvokerExpression(target, method, parameters).Compile(), LazyThreadSafetyMode.ExecutionAndPublication);
         foreach (var name in names)
         {
-            yield return new RpcMethod(namespaceName + "." + name, help, signature, required, converters, defaults, invoke, threads);
+            yield return new RpcMethod(namespaceName + "." + name, help, signature, required, converters, defaults, invoke, threads, lease);
         }
     }
 

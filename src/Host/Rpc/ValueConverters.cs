@@ -381,4 +381,17 @@ internal static class ValueConverters
 internal sealed class ParameterMismatchException(string message) : Exception(message);
 
 /// <summary>A plugin method or type that cannot be exposed over XML-RPC; stops start-up.</summary>
-internal sealed class RpcDeclarationException(string message) : Exception(message);
+internal sealed class RpcDeclarationException(string message) : Exception(message)
+{
+    /// <summary>Every problem found, each with the namespace it belongs to (the message has them one per line).</summary>
+    public RpcDeclarationException(IReadOnlyList<RpcDeclarationProblem> problems)
+        : this(string.Join("\n", problems.Select(p => p.Text)))
+    {
+        Problems = problems;
+    }
+
+    public IReadOnlyList<RpcDeclarationProblem> Problems { get; } = [];
+}
+
+/// <summary>One method (or namespace) that cannot be exposed: where, and the message naming it and why.</summary>
+internal sealed record RpcDeclarationProblem(string Namespace, string Text);

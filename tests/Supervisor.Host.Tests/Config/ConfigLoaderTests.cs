@@ -71,6 +71,7 @@ public sealed class ConfigLoaderTests : IDisposable
     [Fact]
     public void EveryKeyIsReadAndTyped()
     {
+        Directory.CreateDirectory(_directory.Path + "/plugins");
         var config = LoadOk(
             """
             [supervisord]
@@ -121,8 +122,17 @@ public sealed class ConfigLoaderTests : IDisposable
     [Fact]
     public void PluginsFolderMayBeAbsoluteOrUseHere()
     {
-        Assert.Equal("/opt/plugins", LoadOk("[supervisord]\nplugins=/opt/plugins/\n").Supervisord.Plugins);
+        Directory.CreateDirectory(_directory.Path + "/p");
+        Assert.Equal(_directory.Path + "/p", LoadOk($"[supervisord]\nplugins={_directory.Path}/p/\n").Supervisord.Plugins);
         Assert.Equal(_directory.Path + "/p", LoadOk("[supervisord]\nplugins=%(here)s/p\n").Supervisord.Plugins);
+    }
+
+    [Fact]
+    public void APluginsFolderThatDoesNotExistIsAnErrorNamingTheKey()
+    {
+        // Once silently ignored: every plugin in it was then "not found", with no word about the typo.
+        var error = Assert.Single(Errors("[supervisord]\nplugins=%(here)s/plugin\n"));
+        Assert.Equal($"[supervisord] plugins: {_directory.Path}/plugin is not an existing directory", error);
     }
 
     [Fact]

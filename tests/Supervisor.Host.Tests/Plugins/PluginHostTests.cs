@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Supervisor.Abstractions;
 using Supervisor.Host.Plugins;
+using Supervisor.Host.Rpc;
 using Supervisor.Host.Tests.Support;
 
 namespace Supervisor.Host.Tests.Plugins;
@@ -59,6 +60,41 @@ public sealed class PluginHostTests
         var log = new RecordingLog();
         LoadAndUnload(dir.File("plugins"), log);
         Assert.Contains(log.Lines, l => l.Level == Supervisor.Abstractions.MainLogLevel.Error && l.Message.StartsWith("RPC interface 'throwing' failed to dispose", StringComparison.Ordinal) && l.Message.Contains("dispose failed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AfterAHotReloadTheOldVersionIsDisposedAndItsContextCollected()
+    {
+        using var dir = new TempDirectory();
+        TestPlugins.Install(dir.File("plugins"), "Updatable");
+        var log = new RecordingLog();
+        using var host = new PluginHost(new PluginCatalog([dir.File("plugins")]), new NullSupervisord(), new EmptyServices(), log);
+        var (registry, released) = LoadAndHotReload(host, log, dir.File("plugins"));
+
+        Assert.True(registry.TryGet("updatable.onlyInTheSecondBuild", out _));
+        Assert.NotEmpty(released);
+        for (var i = 0; i < 10 && released.Any(r => r.IsAlive); i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        Assert.All(released, r => Assert.False(r.IsAlive));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (RpcRegistry Registry, List<WeakReference> Released) LoadAndHotReload(PluginHost host, RecordingLog log, string folder)
+    {
+        var section = new RpcInterfaceSection("rpcinterface:updatable", "TestPlugins.Updatable.Factory:Make", new Dictionary<string, string>());
+        var plugin = host.Create(section.Section, section.Factory, section.Keys);
+        var registry = new RpcRegistry([(plugin.Name, plugin.Target)], r => new SystemNamespace(r, () => null!), new HashSet<string> { plugin.Name });
+        using var hotReload = new PluginHotReload(host, registry, log, [(section, plugin)]);
+        var released = new List<WeakReference>();
+        hotReload.Released += released.AddRange;
+
+        TestPlugins.InstallAs(folder, "UpdatableSecond", "Updatable");
+        Assert.True(hotReload.Reload(hotReload.Folders[0]));
+        return (registry, released);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -126,7 +126,7 @@ public sealed class PluginWireTypesTests
         var (exitCode, _, stderr) = await DaemonProcess.RunToExitAsync("-n", "-c", config);
 
         Assert.Equal(2, exitCode);
-        Assert.Contains("Error: namespace 'wire', " + expected, stderr);
+        Assert.Contains("Error: [rpcinterface:wire] namespace 'wire', " + expected, stderr);
     }
 
     /// <summary>Makes every call in one run of Python's client; each outcome as the JSON xmlrpc_client.py prints for it.</summary>

@@ -14,6 +14,13 @@ internal static class TestPlugins
         }
     }
 
+    /// <summary>
+    /// Copies test plugin <paramref name="name"/>'s build output into <c>pluginsFolder/folderName</c>, over
+    /// whatever is there (a rebuilt plugin copied over the live one).
+    /// </summary>
+    public static void InstallAs(string pluginsFolder, string name, string folderName) =>
+        Copy(TestPaths.Metadata("TestPlugin:" + name), Path.Combine(pluginsFolder, folderName));
+
     /// <summary>The sample plugin's own build output, in <c>pluginsFolder/AnotherRpcInterface</c>.</summary>
     public static void InstallSample(string pluginsFolder) =>
         Copy(TestPaths.Metadata("SampleOutput"), Path.Combine(pluginsFolder, "AnotherRpcInterface"));
