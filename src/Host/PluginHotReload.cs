@@ -1,7 +1,8 @@
 using Supervisor.Abstractions;
+using Supervisor.Host.Plugins;
 using Supervisor.Host.Rpc;
 
-namespace Supervisor.Host.Plugins;
+namespace Supervisor.Host;
 
 /// <summary>
 /// Hot reload for the sections that ask for it (<c>supervisor.hot_reload = true</c>): when a file in such
@@ -10,6 +11,8 @@ namespace Supervisor.Host.Plugins;
 /// into the RPC table at once. Calls in flight finish on the old objects, which are then disposed and their
 /// contexts unloaded. A new version that cannot be loaded, whose factory throws or whose methods cannot be
 /// exposed leaves the old one serving, and the main log says why. Supervised programs are never touched.
+/// It lives at the root with <see cref="Generation"/> because it wires the same layers together: the plugin
+/// host and the RPC table, which sit side by side and do not use each other.
 /// </summary>
 internal sealed class PluginHotReload : IDisposable
 {
