@@ -57,6 +57,7 @@ public sealed partial class PlatformBoundaryTests
     [GeneratedRegex(@"^namespace\s+([\w.]+)", RegexOptions.Multiline)]
     private static partial Regex NamespaceDeclaration();
 
-    [GeneratedRegex(@"\[(LibraryImport|DllImport)\s*\(")]
+    // An attribute that starts a line: a declaration, not a comment that names one (PluginNativeLibraries's does).
+    [GeneratedRegex(@"^\s*\[(LibraryImport|DllImport)\s*\(", RegexOptions.Multiline)]
     private static partial Regex NativeImport();
 }
