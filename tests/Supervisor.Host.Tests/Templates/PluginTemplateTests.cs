@@ -98,6 +98,13 @@ public sealed class PluginTemplateTests
 
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+
+        // No build servers or reused MSBuild nodes: they would outlive this command in the test host's process
+        // group, be adopted by it (the reaper tests make it a subreaper), and as zombies there hide adopted
+        // orphans from ChildReaper's peek, failing the reaper tests that run at the same time.
+        info.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        info.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
+        info.Environment["UseSharedCompilation"] = "false";
         foreach (var (name, value) in environment)
         {
             info.Environment[name] = value;
