@@ -39,13 +39,14 @@ internal sealed partial class Controller : IDisposable
     /// <summary>The proxy for the current URL and credentials (the reference makes one per call site; one connection serves all here).</summary>
     public ServerProxy Supervisor()
     {
-        if (_proxy is null)
-        {
-            var url = ServerUrl.Parse(Options.ServerUrl) ?? throw new PythonException("ValueError", $"Unknown protocol for serverurl {Options.ServerUrl}");
-            _proxy = new ServerProxy(url, Options.Username, Options.Password);
-        }
+        return _proxy ??= NewProxy();
+    }
 
-        return _proxy;
+    /// <summary>A proxy on a connection of its own, for the current URL and credentials.</summary>
+    public ServerProxy NewProxy()
+    {
+        var url = ServerUrl.Parse(Options.ServerUrl) ?? throw new PythonException("ValueError", $"Unknown protocol for serverurl {Options.ServerUrl}");
+        return new ServerProxy(url, Options.Username, Options.Password);
     }
 
     /// <summary>Forgets the connection (the URL or the credentials changed).</summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Supervisor.Ctl.Transport;
 using Supervisor.Ctl.XmlRpc;
 
 namespace Supervisor.Ctl;
@@ -494,7 +493,6 @@ internal sealed partial class Controller
             return [() => Supervisor().Call(method, argument)];
         }
 
-        var url = ServerUrl.Parse(Options.ServerUrl) ?? throw new PythonException("ValueError", $"Unknown protocol for serverurl {Options.ServerUrl}");
         var slots = new SemaphoreSlim(8);
         var calls = names.Select(name => Task.Run(async () =>
         {
@@ -502,7 +500,7 @@ internal sealed partial class Controller
             await slots.WaitAsync().ConfigureAwait(false);
             try
             {
-                using var proxy = new ServerProxy(url, Options.Username, Options.Password);
+                using var proxy = NewProxy();
                 return proxy.Call(method, argument);
             }
             finally
