@@ -159,6 +159,38 @@ public sealed class ChildReaperTests
     }
 
     [Fact]
+    public async Task AZombieLeftInTheDaemonsOwnGroupDoesNotHideTheOrphansBehindIt()
+    {
+        // A System.Diagnostics.Process shell's background job stays in our process group. Orphaned, it
+        // is adopted; dead, it is a zombie the reaper must leave alone (by the group rule), and the first
+        // in waitid's view: every zombie adopted after it would be hidden behind it.
+        using var shell = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "sleep 0.2 & echo $!"]) { UseShellExecute = false, RedirectStandardOutput = true })!;
+        var blocker = int.Parse((await shell.StandardOutput.ReadLineAsync())!, System.Globalization.CultureInfo.InvariantCulture);
+        await shell.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        try
+        {
+            Assert.True(await EventuallyAsync(() => ProcTree.Read(blocker) is { IsZombie: true } entry && entry.ParentPid == Environment.ProcessId), "the blocking zombie never appeared");
+
+            var (child, exit) = Start(Shell("sleep 0.3 & echo $!"));
+            using (child)
+            {
+                var orphan = int.Parse(await ReadLineAsync(child.Stdout), System.Globalization.CultureInfo.InvariantCulture);
+                await exit.WaitAsync(TimeSpan.FromSeconds(5));
+                Assert.True(await EventuallyAsync(() => Orphans.Any(exit => exit.Pid == orphan)), "the orphan behind the zombie was never reaped");
+                Assert.Null(ProcTree.Read(orphan));
+            }
+
+            // The zombie in our group is still left to its owner.
+            Assert.True(ProcTree.Read(blocker) is { IsZombie: true });
+            Assert.DoesNotContain(Orphans, exit => exit.Pid == blocker);
+        }
+        finally
+        {
+            ReapByHand(blocker);
+        }
+    }
+
+    [Fact]
     public async Task SystemDiagnosticsProcessChildrenAreLeftToTheRuntime()
     {
         using var reaper = new ChildReaper(_ => { });
@@ -238,5 +270,11 @@ public sealed class ChildReaperTests
         // Nobody tracks it any more: it ends up reaped as an unknown pid.
         Assert.True(await EventuallyAsync(() => reports.Any(exit => exit.Pid == child.Pid)));
         Assert.All(reports.Where(exit => exit.Pid == child.Pid), exit => Assert.False(exit.Known));
+    }
+
+    private static unsafe void ReapByHand(int pid)
+    {
+        var status = 0;
+        NativeProcesses.Waitpid(pid, &status, 0);
     }
 }

@@ -66,7 +66,8 @@ public sealed class ChildSignalsTests
     public void StatLinesWithAwkwardCommandNamesParse()
     {
         var entry = ProcTree.Parse("1234 (a) b (c) S 1 1234 1234 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 1 0 987654 1000 100 0 0\n");
-        Assert.Equal(new ProcTree.Entry(1234, 1, 1234, 987654), entry);
+        Assert.Equal(new ProcTree.Entry(1234, 1, 1234, 987654, 'S'), entry);
+        Assert.True(ProcTree.Parse("77 (z) Z 1 77 77 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 1 0 5 1000 100 0 0\n") is { IsZombie: true });
     }
 
     private static bool IsSleepInItsOwnSession(int pid)

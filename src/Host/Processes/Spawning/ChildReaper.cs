@@ -76,8 +76,9 @@ internal sealed class ChildReaper : IDisposable
 /// <item>spawned but not tracked yet: reaped, and reported when <see cref="Track"/> comes;</item>
 /// <item>in the daemon's own process group, or a System.Diagnostics.Process child (see
 /// <see cref="RuntimeChildren"/>): left to its owner;
-/// as it hides the zombies behind it from the peek, the tracked pids are then checked one by one and
-/// the pass is retried shortly after;</item>
+/// as it hides the zombies behind it from the peek, the tracked pids are then checked one by one, the
+/// other zombies among the kernel's list of our children are dealt with as if peeked, and the pass is
+/// retried shortly after;</item>
 /// <item>while a spawn is in flight: the pass stops (the zombie may be that child, whose pid is not
 /// known yet; glibc itself reaps a child whose exec failed) and resumes when the spawn ends;</item>
 /// <item>anything else is an adopted orphan: reaped and reported to every reaper as unknown.</item>
@@ -260,6 +261,11 @@ internal static unsafe class ReaperHub
             if (verdict == Verdict.Blocked)
             {
                 ScanTracked();
+                if (ScanHiddenZombies() == Verdict.Deferred)
+                {
+                    verdict = Verdict.Deferred;
+                }
+
                 DeliverReady();
             }
 
@@ -383,6 +389,24 @@ internal static unsafe class ReaperHub
         {
             reaper.Report(exit);
         }
+    }
+
+    /// <summary>
+    /// While a zombie we may not take stays first in waitid's view, every other zombie is hidden behind it:
+    /// adopted orphans would wait for its owner to reap it, which may be never (a native library's child
+    /// in the daemon's process group). The kernel's list of our children shows them all.
+    /// </summary>
+    private static Verdict ScanHiddenZombies()
+    {
+        foreach (var pid in ProcTree.ChildrenOf(Environment.ProcessId))
+        {
+            if (ProcTree.Read(pid) is { IsZombie: true } && Take(pid) == Verdict.Deferred)
+            {
+                return Verdict.Deferred;
+            }
+        }
+
+        return Verdict.Continue;
     }
 
     private static void ScanTracked()

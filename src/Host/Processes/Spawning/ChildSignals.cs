@@ -60,7 +60,11 @@ internal static class ChildSignals
 internal static class ProcTree
 {
     /// <summary>One /proc/&lt;pid&gt;/stat line, the fields we use.</summary>
-    internal readonly record struct Entry(int Pid, int ParentPid, int ProcessGroup, ulong StartTime);
+    internal readonly record struct Entry(int Pid, int ParentPid, int ProcessGroup, ulong StartTime, char State)
+    {
+        /// <summary>Dead and not reaped yet (state Z).</summary>
+        public bool IsZombie => State == 'Z';
+    }
 
     internal readonly record struct Descendant(TrackedPid Process, int ProcessGroup);
 
@@ -110,7 +114,7 @@ internal static class ProcTree
             return null;
         }
 
-        return new Entry(pid, parent, group, start);
+        return new Entry(pid, parent, group, start, fields[0].Length == 1 ? fields[0][0] : '?');
     }
 
     /// <summary>
@@ -139,7 +143,8 @@ internal static class ProcTree
         return result;
     }
 
-    private static IEnumerable<int> ChildrenOf(int pid)
+    /// <summary>The children of every thread of <paramref name="pid"/>; empty without the children files.</summary>
+    public static List<int> ChildrenOf(int pid)
     {
         var children = new List<int>();
         string[] tasks;
@@ -152,6 +157,11 @@ internal static class ProcTree
             return children;
         }
         catch (UnauthorizedAccessException)
+        {
+            return children;
+        }
+
+        if (!HasChildrenFiles)
         {
             return children;
         }
