@@ -305,10 +305,13 @@ internal sealed class ProcessEngine : IAsyncDisposable
             }
         }
 
-        if (shuttingDown && _stopGroups is { Count: > 0 } stopGroups && !stopGroups[^1].Unstopped.Any())
+        if (shuttingDown && _stopGroups is { Count: > 0 } stopGroups)
         {
-            stopGroups.RemoveAt(stopGroups.Count - 1);
-            next = Math.Min(next, now);
+            var priority = stopGroups[^1].Priority;
+            if (stopGroups.RemoveAll(group => group.Priority == priority && !group.Unstopped.Any()) > 0)
+            {
+                next = Math.Min(next, now);
+            }
         }
 
         if (shuttingDown && _stopped is { Task.IsCompleted: false })
@@ -339,15 +342,22 @@ internal sealed class ProcessEngine : IAsyncDisposable
 
     /// <summary>
     /// The shutdown part of a pass (the reference's <c>supervisord.py</c> <c>Supervisor.ordered_stop_groups_phase_1</c>):
-    /// stop the highest-priority group still running, report what is left every 3 seconds, complete when
-    /// nothing is left.
+    /// stop the highest-priority groups still running (all groups of that priority together), report what is
+    /// left every 3 seconds, complete when nothing is left.
     /// </summary>
     private void ShutdownStep(double now)
     {
         _stopGroups ??= [.. _registry.Groups];
         if (_stopGroups.Count > 0)
         {
-            _stopGroups[^1].StopAll();
+            // Every group of the highest priority left at once (the reference stops one group at a
+            // time, so ties wait for each other): the priority rule only orders different priorities,
+            // and one-process groups of the default priority would otherwise stop one after another.
+            var priority = _stopGroups[^1].Priority;
+            for (var i = _stopGroups.Count - 1; i >= 0 && _stopGroups[i].Priority == priority; i--)
+            {
+                _stopGroups[i].StopAll();
+            }
         }
 
         var unstopped = _registry.Groups.SelectMany(g => g.Unstopped).ToList();

@@ -113,6 +113,50 @@ public sealed class EngineStopTests
     }
 
     [Fact]
+    public async Task ShutdownStopsGroupsOfEqualPriorityTogether()
+    {
+        // Each program, on SIGTERM, notes it and then waits (up to 20 s) until the other has noted its own:
+        // stopped one group after another (the reference), the first would only exit after its 20 s.
+        const string waitForPeer = """
+            /bin/sh -c 'trap "echo $0 >> {dir}/termed; for i in \$(seq 200); do [ \$(wc -l < {dir}/termed) -ge 2 ] && exit 0; sleep 0.1; done; exit 7" TERM; while :; do sleep 0.1; done' 
+            """;
+        var daemon = await SupervisedPrograms.StartAsync($"""
+            [program:left]
+            command = {waitForPeer.Trim()} left
+            startsecs = 0
+            stopwaitsecs = 60
+
+            [program:right]
+            command = {waitForPeer.Trim()} right
+            startsecs = 0
+            stopwaitsecs = 60
+
+            [program:early]
+            command = sleep 1000
+            priority = 1
+            startsecs = 0
+            """);
+        await using (daemon)
+        {
+            foreach (var name in new[] { "left", "right", "early" })
+            {
+                await daemon.WaitForStateAsync(name, "RUNNING");
+            }
+
+            daemon.Process.Signal(15);
+            Assert.Equal(0, await daemon.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            var stopped = daemon.LogLines("stopped:");
+            Assert.Equal(3, stopped.Count);
+
+            // Both exited 0 (each saw the other's note), and the lower priority still went last.
+            Assert.Equal(
+                ["stopped: left (exit status 0)", "stopped: right (exit status 0)"],
+                stopped.Take(2).Order(StringComparer.Ordinal));
+            Assert.Equal("stopped: early (terminated by SIGTERM)", stopped[2]);
+        }
+    }
+
+    [Fact]
     public async Task ARestartStopsEveryChildAndStartsThemAgain()
     {
         await using var daemon = await SupervisedPrograms.StartAsync("""
