@@ -5,9 +5,10 @@ using Supervisor.Host.Web;
 namespace Supervisor.Benchmarks;
 
 /// <summary>
-/// The status page's rendering alone (no HTTP, no RPC): the rows of <see cref="Programs"/> processes through the
-/// row template, then the status body and the layout, as <c>StatusPageEndpoint</c> does for each page.
-/// <c>web/run.sh</c> measures the whole page against the reference.
+/// The status page's rendering alone (no HTTP, no RPC): the rows of <see cref="Programs"/> processes, written
+/// directly (the embedded row template) or through Scriban (what an operator's own <c>row.html</c> costs), then
+/// the whole page with the status body and the layout, as <c>StatusPageEndpoint</c> does for each page.
+/// <c>web/run.sh</c> measures the whole page, in the daemon, against the reference.
 /// </summary>
 [MemoryDiagnoser]
 public class WebPageBenchmarks
@@ -25,7 +26,15 @@ public class WebPageBenchmarks
     public int Rows()
     {
         var html = new StringBuilder(_rows.Count * 1024);
-        WebAssets.Embedded.Row.RenderEach(_rows, StatusPageEndpoint.RowGlobals, html);
+        WebAssets.Embedded.RenderRows(_rows, "", html);
+        return html.Length;
+    }
+
+    [Benchmark]
+    public int RowsThroughScriban()
+    {
+        var html = new StringBuilder(_rows.Count * 1024);
+        WebAssets.Embedded.Row.RenderEach(_rows, new RowGlobals(""), html);
         return html.Length;
     }
 
@@ -33,7 +42,7 @@ public class WebPageBenchmarks
     public int Page()
     {
         var html = new StringBuilder(_rows.Count * 1024);
-        WebAssets.Embedded.Row.RenderEach(_rows, StatusPageEndpoint.RowGlobals, html);
+        WebAssets.Embedded.RenderRows(_rows, "", html);
         var body = WebAssets.Embedded.Status.Render(new StatusModel("", "", null, new HtmlText(html.ToString()), _rows.Count, _rows.Count, "token"));
         return WebAssets.Embedded.Layout.Render(new LayoutModel("Supervisor Status", new HtmlText(body), "", "token", "status.js", "supervisor", "4.2.5", [])).Length;
     }

@@ -134,10 +134,11 @@ internal sealed class WebAssets
     private readonly Dictionary<string, PageTemplate> _templates;
     private readonly Dictionary<string, StaticFile> _static;
 
-    private WebAssets(Dictionary<string, PageTemplate> templates, Dictionary<string, StaticFile> files)
+    private WebAssets(Dictionary<string, PageTemplate> templates, Dictionary<string, StaticFile> files, bool rowOverridden)
     {
         _templates = templates;
         _static = files;
+        RowOverridden = rowOverridden;
     }
 
     /// <summary>The embedded templates and files, none overridden.</summary>
@@ -150,7 +151,31 @@ internal sealed class WebAssets
     /// <summary>The status table's rows: <see cref="RowTemplate"/> once per row (<see cref="PageTemplate.RenderEach{T}"/>).</summary>
     public PageTemplate Row => _templates[RowTemplate];
 
+    /// <summary>
+    /// Whether the operator's folder has its own <see cref="RowTemplate"/>: then the rows are rendered by it
+    /// (Scriban), otherwise by <see cref="RowMarkup"/>, which writes the embedded template's markup directly.
+    /// </summary>
+    public bool RowOverridden { get; }
+
     public PageTemplate Tail => _templates["tail.html"];
+
+    /// <summary>
+    /// The status table's rows into <paramref name="output"/>, links relative to <paramref name="root"/>: written
+    /// directly (<see cref="RowMarkup"/>) unless the operator replaced <see cref="RowTemplate"/>.
+    /// </summary>
+    public void RenderRows(IReadOnlyList<RowModel> rows, string root, StringBuilder output)
+    {
+        if (RowOverridden)
+        {
+            Row.RenderEach(rows, new RowGlobals(root), output);
+            return;
+        }
+
+        foreach (var row in rows)
+        {
+            RowMarkup.Write(row, root, output);
+        }
+    }
 
     /// <summary>The static file served at <c>/static/<paramref name="name"/></c>, or null.</summary>
     public StaticFile? StaticFile(string name) => _static.GetValueOrDefault(name);
@@ -162,12 +187,15 @@ internal sealed class WebAssets
         var assembly = typeof(WebAssets).Assembly;
         var templates = new Dictionary<string, PageTemplate>(StringComparer.Ordinal);
         var files = new Dictionary<string, StaticFile>(StringComparer.Ordinal);
+        var rowOverridden = false;
         foreach (var resource in assembly.GetManifestResourceNames())
         {
             if (resource.StartsWith(TemplatePrefix, StringComparison.Ordinal))
             {
                 var name = resource[TemplatePrefix.Length..];
-                var text = Override(overrides, name) is { } file ? Encoding.UTF8.GetString(file) : Encoding.UTF8.GetString(Read(assembly, resource));
+                var overridden = Override(overrides, name);
+                rowOverridden |= name == RowTemplate && overridden is not null;
+                var text = Encoding.UTF8.GetString(overridden ?? Read(assembly, resource));
 
                 // The row template is a table's body: all rows render in one evaluation.
                 templates[name] = name == RowTemplate ? PageTemplate.ParseEach(name, text, "row") : PageTemplate.Parse(name, text);
@@ -179,7 +207,7 @@ internal sealed class WebAssets
             }
         }
 
-        return new WebAssets(templates, files);
+        return new WebAssets(templates, files, rowOverridden);
     }
 
     private static byte[]? Override(string? folder, string name)
@@ -208,6 +236,9 @@ internal sealed class WebAssets
         return copy.ToArray();
     }
 }
+
+/// <summary>What a row template sees beside its row (<c>root</c>: where the daemon's pages are, relative to the page).</summary>
+internal sealed record RowGlobals(string Root);
 
 /// <summary>A static file of the interface, its bytes and its content type.</summary>
 internal sealed class StaticFile(string name, byte[] content)

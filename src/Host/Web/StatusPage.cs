@@ -25,9 +25,6 @@ internal sealed class StatusPageEndpoint(WebInterface web) : IHttpEndpoint
     /// <summary>More rows than this are not sent at once: the filter box narrows them (5,000 rows would be megabytes).</summary>
     public const int MaxRows = 500;
 
-    /// <summary>What a row template sees beside its row: links are relative to the daemon's root.</summary>
-    internal static readonly object RowGlobals = new { Root = "" };
-
     public async Task HandleAsync(HttpContext context)
     {
         var form = await WebForm.ReadAsync(context);
@@ -90,7 +87,7 @@ internal sealed class StatusPageEndpoint(WebInterface web) : IHttpEndpoint
         var matching = filter.Length == 0 ? processes : processes.Where(p => p.Namespec.Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
         var shown = matching.Take(MaxRows).Select((p, i) => Row(p, i)).ToList();
         var rows = new StringBuilder(shown.Count * 1024);
-        web.Assets.Row.RenderEach(shown, RowGlobals, rows);
+        web.Assets.RenderRows(shown, "", rows);
         var model = new StatusModel(fault is null ? message ?? "" : "ERROR: " + fault, filter, confirm, new HtmlText(rows.ToString()), processes.Count, shown.Count, token);
         var body = web.Assets.Status.Render(model);
         await WebResponses.HtmlAsync(context, status, web.Page(context, "Supervisor Status", body, script: "status.js"));

@@ -61,7 +61,7 @@ internal sealed class WebInterface
     public string RowHtml(RowModel row)
     {
         var html = new System.Text.StringBuilder(1024);
-        Assets.Row.RenderEach([row], StatusPageEndpoint.RowGlobals, html);
+        Assets.RenderRows([row], "", html);
         return html.ToString();
     }
 
