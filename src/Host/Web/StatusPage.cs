@@ -1,4 +1,3 @@
-using System.Text;
 using Supervisor.Host.Http;
 
 namespace Supervisor.Host.Web;
@@ -86,11 +85,23 @@ internal sealed class StatusPageEndpoint(WebInterface web) : IHttpEndpoint
         var token = AntiForgery.TokenFor(context);
         var matching = filter.Length == 0 ? processes : processes.Where(p => p.Namespec.Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
         var shown = matching.Take(MaxRows).Select((p, i) => Row(p, i)).ToList();
-        var rows = new StringBuilder(shown.Count * 1024);
-        web.Assets.RenderRows(shown, "", rows);
-        var model = new StatusModel(fault is null ? message ?? "" : "ERROR: " + fault, filter, confirm, new HtmlText(rows.ToString()), processes.Count, shown.Count, token);
-        var body = web.Assets.Status.Render(model);
-        await WebResponses.HtmlAsync(context, status, web.Page(context, "Supervisor Status", body, script: "status.js"));
+
+        // The rows are written where the status template puts them, and the body where the layout puts it, all
+        // into one reused buffer that is encoded straight into the response.
+        var rows = HtmlText.Deferred(output => web.Assets.RenderRows(shown, "", output));
+        var model = new StatusModel(fault is null ? message ?? "" : "ERROR: " + fault, filter, confirm, rows, processes.Count, shown.Count, token);
+        var page = PageBuffers.Rent();
+        try
+        {
+            web.WritePage(context, "Supervisor Status", HtmlText.Deferred(output => web.Assets.Status.RenderTo(model, output)), page, script: "status.js");
+            WebResponses.WriteHtml(context, status, page);
+        }
+        finally
+        {
+            PageBuffers.Return(page);
+        }
+
+        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
     }
 
     /// <summary>A row: its state's class and the actions it allows (<c>StatusView.actions_for_process</c>).</summary>
