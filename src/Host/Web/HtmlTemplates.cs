@@ -227,20 +227,21 @@ internal sealed class WebAssets
     public PageTemplate Tail => _templates["tail.html"];
 
     /// <summary>
-    /// The status table's rows into <paramref name="output"/>, links relative to <paramref name="root"/>: written
-    /// directly (<see cref="RowMarkup"/>) unless the operator replaced <see cref="RowTemplate"/>.
+    /// The status table's rows of <paramref name="processes"/> into <paramref name="output"/>, links relative to
+    /// <paramref name="root"/>: written directly (<see cref="RowMarkup"/>) unless the operator replaced
+    /// <see cref="RowTemplate"/>, which is given each row's model (<see cref="StatusPageEndpoint.Row"/>).
     /// </summary>
-    public void RenderRows(IReadOnlyList<RowModel> rows, string root, StringBuilder output)
+    public void RenderRows(IReadOnlyList<ProcessView> processes, string root, StringBuilder output)
     {
         if (RowOverridden)
         {
-            Row.RenderEach(rows, new RowGlobals(root), output);
+            Row.RenderEach(processes.Select(StatusPageEndpoint.Row).ToList(), new RowGlobals(root), output);
             return;
         }
 
-        foreach (var row in rows)
+        for (var i = 0; i < processes.Count; i++)
         {
-            RowMarkup.Write(row, root, output);
+            RowMarkup.Write(processes[i], i, root, output);
         }
     }
 

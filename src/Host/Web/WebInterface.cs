@@ -59,10 +59,10 @@ internal sealed class WebInterface
     }
 
     /// <summary>One row of the status table, as the page renders it.</summary>
-    public string RowHtml(RowModel row)
+    public string RowHtml(ProcessView process)
     {
         var html = new StringBuilder(1024);
-        Assets.RenderRows([row], "", html);
+        Assets.RenderRows([process], "", html);
         return html.ToString();
     }
 

@@ -19,18 +19,20 @@ public sealed class RowMarkupTests
         { "x", "y", "STOPPING", "" },
         { "x", "z", "EXITED", "Dec 07 03:04 PM" },
         { "x", "w", "UNKNOWN", "" },
+        { "x", "v", "SOMETHING_NEW", "" },
+        { "x", "<", "RUNNING", "<" },
     };
 
     [Theory]
     [MemberData(nameof(Processes))]
     public void ADirectlyWrittenRowIsTheEmbeddedTemplatesRow(string group, string name, string state, string description)
     {
-        RowModel[] rows = [StatusPageEndpoint.Row(new ProcessView(group, name, state, description), 0), StatusPageEndpoint.Row(new ProcessView(group, name, state, description), 1)];
+        ProcessView[] processes = [new(group, name, state, description), new(group, name, state, description)];
         var fromTemplate = new StringBuilder();
-        WebAssets.Embedded.Row.RenderEach(rows, new RowGlobals("../"), fromTemplate);
+        WebAssets.Embedded.Row.RenderEach([StatusPageEndpoint.Row(processes[0], 0), StatusPageEndpoint.Row(processes[1], 1)], new RowGlobals("../"), fromTemplate);
         var written = new StringBuilder();
 
-        WebAssets.Embedded.RenderRows(rows, "../", written);
+        WebAssets.Embedded.RenderRows(processes, "../", written);
 
         Assert.False(WebAssets.Embedded.RowOverridden);
         Assert.Equal(fromTemplate.ToString(), written.ToString());
