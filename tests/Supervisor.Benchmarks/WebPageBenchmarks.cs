@@ -1,11 +1,10 @@
-using System.Text;
 using BenchmarkDotNet.Attributes;
 using Supervisor.Host.Web;
 
 namespace Supervisor.Benchmarks;
 
 /// <summary>
-/// The status page's rendering alone (no HTTP, no RPC): the rows of <see cref="Programs"/> processes, written
+/// The status page's rendering alone (no HTTP, no RPC), into the reused page buffer: the rows of <see cref="Programs"/> processes, written
 /// directly (the embedded row template) or through Scriban (what an operator's own <c>row.html</c> costs), then
 /// the whole page with the status body and the layout, as <c>StatusPageEndpoint</c> does for each page.
 /// <c>web/run.sh</c> measures the whole page, in the daemon, against the reference.
@@ -25,17 +24,21 @@ public class WebPageBenchmarks
     [Benchmark]
     public int Rows()
     {
-        var html = new StringBuilder(_rows.Count * 1024);
+        var html = PageBuffers.Rent();
         WebAssets.Embedded.RenderRows(_rows, "", html);
-        return html.Length;
+        var length = html.Length;
+        PageBuffers.Return(html);
+        return length;
     }
 
     [Benchmark]
     public int RowsThroughScriban()
     {
-        var html = new StringBuilder(_rows.Count * 1024);
+        var html = PageBuffers.Rent();
         WebAssets.Embedded.Row.RenderEach(_rows.Select(StatusPageEndpoint.Row).ToList(), new RowGlobals(""), html);
-        return html.Length;
+        var length = html.Length;
+        PageBuffers.Return(html);
+        return length;
     }
 
     /// <summary>As <c>StatusPageEndpoint</c> renders a page: rows and body written where the templates put them, into a reused buffer.</summary>
