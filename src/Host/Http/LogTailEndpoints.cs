@@ -20,7 +20,20 @@ internal sealed class ProcessLogTailEndpoint(IProcessTable? processes, Cancellat
         }
 
         // The reference asks a proxy in front (nginx) not to buffer a process's stream.
-        return LogStream.SendAsync(context, path, noProxyBuffering: true, stopping);
+        return LogStream.SendAsync(context, path, noProxyBuffering: true, stopping, Head(context));
+    }
+
+    /// <summary>
+    /// How far before the end the stream starts: the reference's 1024 bytes, or more when the query asks with
+    /// <c>limit=&lt;n&gt;</c> (ours: the web tail page follows at its own limit, the stream starting with the bytes
+    /// the page shows). Read as the tail page reads its <c>limit</c>: digits only, at least 1024.
+    /// </summary>
+    internal static long Head(HttpContext context)
+    {
+        var text = context.Request.Query["limit"].ToString();
+        return text.Length > 0 && text.All(char.IsAsciiDigit) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit)
+            ? Math.Max(limit, LogStream.Head)
+            : LogStream.Head;
     }
 
     /// <summary>
@@ -101,7 +114,8 @@ internal static class LogStream
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
-    public static async Task SendAsync(HttpContext context, string? path, bool noProxyBuffering, CancellationToken stopping)
+    /// <param name="head">How many bytes before the end the stream starts.</param>
+    public static async Task SendAsync(HttpContext context, string? path, bool noProxyBuffering, CancellationToken stopping, long head = Head)
     {
         if (string.IsNullOrEmpty(path) || !File.Exists(path))
         {
@@ -112,7 +126,7 @@ internal static class LogStream
         FileFollower follower;
         try
         {
-            follower = FileFollower.Open(path, Head);
+            follower = FileFollower.Open(path, head);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

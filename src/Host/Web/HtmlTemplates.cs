@@ -13,9 +13,45 @@ namespace Supervisor.Host.Web;
 /// Markup a template writes as it is: what the web layer built itself from escaped pieces (a row, a page body,
 /// a log with its colours as spans). Every other value a template writes is HTML-escaped.
 /// </summary>
-internal sealed record HtmlText(string Html)
+internal sealed class HtmlText
 {
+    private readonly string? _html;
+    private readonly Action<StringBuilder>? _write;
+
+    public HtmlText(string html) => _html = html;
+
+    private HtmlText(Action<StringBuilder> write) => _write = write;
+
+    /// <summary>The markup as a string (made by the writer when it is <see cref="Deferred"/>).</summary>
+    public string Html => _html ?? Written();
+
+    /// <summary>
+    /// Markup written by <paramref name="write"/> straight into the page's buffer where a template writes it: a
+    /// page's body and the status table's rows make no string of their own (at 200 rows each would be a large
+    /// object, allocated and collected for every page).
+    /// </summary>
+    public static HtmlText Deferred(Action<StringBuilder> write) => new(write);
+
+    public void WriteTo(StringBuilder output)
+    {
+        if (_write is null)
+        {
+            output.Append(_html);
+        }
+        else
+        {
+            _write(output);
+        }
+    }
+
     public override string ToString() => Html;
+
+    private string Written()
+    {
+        var output = new StringBuilder();
+        _write!(output);
+        return output.ToString();
+    }
 }
 
 /// <summary>
@@ -42,10 +78,22 @@ internal sealed class HtmlTemplateContext : TemplateContext
         EnableRelaxedMemberAccess = true;
     }
 
-    public override TemplateContext Write(SourceSpan span, object? textAsObject) =>
-        textAsObject is HtmlText html ? base.Write(span, html.Html)
-        : textAsObject is null ? this
-        : base.Write(span, WebUtility.HtmlEncode(ObjectToString(textAsObject)));
+    public override TemplateContext Write(SourceSpan span, object? textAsObject)
+    {
+        switch (textAsObject)
+        {
+            case HtmlText html when Output is StringBuilderOutput buffer:
+                // Into the page's buffer directly (a deferred body or table is written there, not made a string).
+                html.WriteTo(buffer.Builder);
+                return this;
+            case HtmlText html:
+                return base.Write(span, html.Html);
+            case null:
+                return this;
+            default:
+                return base.Write(span, WebUtility.HtmlEncode(ObjectToString(textAsObject)));
+        }
+    }
 
     public override ValueTask<TemplateContext> WriteAsync(SourceSpan span, object? textAsObject) =>
         ValueTask.FromResult(Write(span, textAsObject));
@@ -85,8 +133,16 @@ internal sealed class PageTemplate
     /// <summary>Renders with <paramref name="model"/>'s public properties as the template's variables.</summary>
     public string Render(object model)
     {
+        var output = new StringBuilder();
+        RenderTo(model, output);
+        return output.ToString();
+    }
+
+    /// <summary>Renders into <paramref name="output"/>, with <paramref name="model"/>'s public properties as the template's variables.</summary>
+    public void RenderTo(object model, StringBuilder output)
+    {
         var context = NewContext(model);
-        return _template.Render(context);
+        Evaluate(context, output);
     }
 
     /// <summary>
@@ -105,7 +161,18 @@ internal sealed class PageTemplate
     {
         var context = NewContext(shared);
         context.SetValue(new ScriptVariableGlobal("items"), items);
-        output.Append(_template.Render(context));
+        Evaluate(context, output);
+    }
+
+    /// <summary>
+    /// Writes the template into <paramref name="output"/>, after what is there. Not <c>Template.Render</c>, which
+    /// returns the output as a new string and empties the buffer, nor <c>Template.Evaluate</c>, which writes nothing.
+    /// </summary>
+    private void Evaluate(HtmlTemplateContext context, StringBuilder output)
+    {
+        context.PushOutput(new StringBuilderOutput(output));
+        // A template that parsed without errors has its page.
+        context.Evaluate(_template.Page!);
     }
 
     private static HtmlTemplateContext NewContext(object model)
@@ -134,10 +201,11 @@ internal sealed class WebAssets
     private readonly Dictionary<string, PageTemplate> _templates;
     private readonly Dictionary<string, StaticFile> _static;
 
-    private WebAssets(Dictionary<string, PageTemplate> templates, Dictionary<string, StaticFile> files)
+    private WebAssets(Dictionary<string, PageTemplate> templates, Dictionary<string, StaticFile> files, bool rowOverridden)
     {
         _templates = templates;
         _static = files;
+        RowOverridden = rowOverridden;
     }
 
     /// <summary>The embedded templates and files, none overridden.</summary>
@@ -150,7 +218,32 @@ internal sealed class WebAssets
     /// <summary>The status table's rows: <see cref="RowTemplate"/> once per row (<see cref="PageTemplate.RenderEach{T}"/>).</summary>
     public PageTemplate Row => _templates[RowTemplate];
 
+    /// <summary>
+    /// Whether the operator's folder has its own <see cref="RowTemplate"/>: then the rows are rendered by it
+    /// (Scriban), otherwise by <see cref="RowMarkup"/>, which writes the embedded template's markup directly.
+    /// </summary>
+    public bool RowOverridden { get; }
+
     public PageTemplate Tail => _templates["tail.html"];
+
+    /// <summary>
+    /// The status table's rows of <paramref name="processes"/> into <paramref name="output"/>, links relative to
+    /// <paramref name="root"/>: written directly (<see cref="RowMarkup"/>) unless the operator replaced
+    /// <see cref="RowTemplate"/>, which is given each row's model (<see cref="StatusPageEndpoint.Row"/>).
+    /// </summary>
+    public void RenderRows(IReadOnlyList<ProcessView> processes, string root, StringBuilder output)
+    {
+        if (RowOverridden)
+        {
+            Row.RenderEach(processes.Select(StatusPageEndpoint.Row).ToList(), new RowGlobals(root), output);
+            return;
+        }
+
+        for (var i = 0; i < processes.Count; i++)
+        {
+            RowMarkup.Write(processes[i], i, root, output);
+        }
+    }
 
     /// <summary>The static file served at <c>/static/<paramref name="name"/></c>, or null.</summary>
     public StaticFile? StaticFile(string name) => _static.GetValueOrDefault(name);
@@ -162,12 +255,15 @@ internal sealed class WebAssets
         var assembly = typeof(WebAssets).Assembly;
         var templates = new Dictionary<string, PageTemplate>(StringComparer.Ordinal);
         var files = new Dictionary<string, StaticFile>(StringComparer.Ordinal);
+        var rowOverridden = false;
         foreach (var resource in assembly.GetManifestResourceNames())
         {
             if (resource.StartsWith(TemplatePrefix, StringComparison.Ordinal))
             {
                 var name = resource[TemplatePrefix.Length..];
-                var text = Override(overrides, name) is { } file ? Encoding.UTF8.GetString(file) : Encoding.UTF8.GetString(Read(assembly, resource));
+                var overridden = Override(overrides, name);
+                rowOverridden |= name == RowTemplate && overridden is not null;
+                var text = Encoding.UTF8.GetString(overridden ?? Read(assembly, resource));
 
                 // The row template is a table's body: all rows render in one evaluation.
                 templates[name] = name == RowTemplate ? PageTemplate.ParseEach(name, text, "row") : PageTemplate.Parse(name, text);
@@ -179,7 +275,7 @@ internal sealed class WebAssets
             }
         }
 
-        return new WebAssets(templates, files);
+        return new WebAssets(templates, files, rowOverridden);
     }
 
     private static byte[]? Override(string? folder, string name)
@@ -208,6 +304,9 @@ internal sealed class WebAssets
         return copy.ToArray();
     }
 }
+
+/// <summary>What a row template sees beside its row (<c>root</c>: where the daemon's pages are, relative to the page).</summary>
+internal sealed record RowGlobals(string Root);
 
 /// <summary>A static file of the interface, its bytes and its content type.</summary>
 internal sealed class StaticFile(string name, byte[] content)

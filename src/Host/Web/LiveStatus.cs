@@ -80,13 +80,12 @@ internal sealed class LiveStatusEndpoint(WebInterface web, CancellationToken sto
             return "event: reload\ndata: " + "process\n\n";
         }
 
-        var row = StatusPageEndpoint.Row(process, 0);
         var json = new ArrayBufferWriter<byte>(2048);
         using (var writer = new Utf8JsonWriter(json))
         {
             writer.WriteStartObject();
-            writer.WriteString("id", row.Quoted);
-            writer.WriteString("html", web.RowHtml(row));
+            writer.WriteString("id", Uri.EscapeDataString(process.Namespec));
+            writer.WriteString("html", web.RowHtml(process));
             writer.WriteEndObject();
         }
 

@@ -1,4 +1,3 @@
-using System.Text;
 using Supervisor.Host.Http;
 
 namespace Supervisor.Host.Web;
@@ -24,9 +23,6 @@ internal sealed class StatusPageEndpoint(WebInterface web) : IHttpEndpoint
 {
     /// <summary>More rows than this are not sent at once: the filter box narrows them (5,000 rows would be megabytes).</summary>
     public const int MaxRows = 500;
-
-    /// <summary>What a row template sees beside its row: links are relative to the daemon's root.</summary>
-    internal static readonly object RowGlobals = new { Root = "" };
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -88,12 +84,24 @@ internal sealed class StatusPageEndpoint(WebInterface web) : IHttpEndpoint
         var filter = form.GetValueOrDefault("filter") ?? "";
         var token = AntiForgery.TokenFor(context);
         var matching = filter.Length == 0 ? processes : processes.Where(p => p.Namespec.Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
-        var shown = matching.Take(MaxRows).Select((p, i) => Row(p, i)).ToList();
-        var rows = new StringBuilder(shown.Count * 1024);
-        web.Assets.Row.RenderEach(shown, RowGlobals, rows);
-        var model = new StatusModel(fault is null ? message ?? "" : "ERROR: " + fault, filter, confirm, new HtmlText(rows.ToString()), processes.Count, shown.Count, token);
-        var body = web.Assets.Status.Render(model);
-        await WebResponses.HtmlAsync(context, status, web.Page(context, "Supervisor Status", body, script: "status.js"));
+        var shown = matching.Count > MaxRows ? matching.Take(MaxRows).ToList() : matching;
+
+        // The rows are written where the status template puts them, and the body where the layout puts it, all
+        // into one reused buffer that is encoded straight into the response.
+        var rows = HtmlText.Deferred(output => web.Assets.RenderRows(shown, "", output));
+        var model = new StatusModel(fault is null ? message ?? "" : "ERROR: " + fault, filter, confirm, rows, processes.Count, shown.Count, token);
+        var page = PageBuffers.Rent();
+        try
+        {
+            web.WritePage(context, "Supervisor Status", HtmlText.Deferred(output => web.Assets.Status.RenderTo(model, output)), page, script: "status.js");
+            WebResponses.WriteHtml(context, status, page);
+        }
+        finally
+        {
+            PageBuffers.Return(page);
+        }
+
+        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
     }
 
     /// <summary>A row: its state's class and the actions it allows (<c>StatusView.actions_for_process</c>).</summary>
@@ -102,12 +110,6 @@ internal sealed class StatusPageEndpoint(WebInterface web) : IHttpEndpoint
         var name = process.Namespec;
         var quoted = Uri.EscapeDataString(name);
         var state = process.StateName;
-        var stateClass = state switch
-        {
-            "RUNNING" => "statusrunning",
-            "FATAL" or "BACKOFF" => "statuserror",
-            _ => "statusnominal",
-        };
         var hidden = new ActionModel("", "", "#", Hidden: true, NewWindow: false);
         ActionModel Act(string label, string action) => new(label, action, $"index.html?processname={quoted}&action={action}", Hidden: false, NewWindow: false);
         ActionModel[] actions =
@@ -118,6 +120,28 @@ internal sealed class StatusPageEndpoint(WebInterface web) : IHttpEndpoint
             new("Tail -f Stdout", "", $"logtail/{quoted}", Hidden: false, NewWindow: true),
             new("Tail -f Stderr", "", $"logtail/{quoted}/stderr", Hidden: false, NewWindow: true),
         ];
-        return new RowModel(name, quoted, state.ToLowerInvariant(), stateClass, process.Description, index % 2 == 0 ? "" : "shade", actions);
+        return new RowModel(name, quoted, LowerCase(state), StateClass(state), process.Description, index % 2 == 0 ? "" : "shade", actions);
     }
+
+    /// <summary>The class of a state's text (<c>StatusView.css_class_for_state</c>).</summary>
+    public static string StateClass(string state) => state switch
+    {
+        "RUNNING" => "statusrunning",
+        "FATAL" or "BACKOFF" => "statuserror",
+        _ => "statusnominal",
+    };
+
+    /// <summary>The state as the page shows it, in lower case (the known names without a new string each).</summary>
+    public static string LowerCase(string state) => state switch
+    {
+        "STOPPED" => "stopped",
+        "STARTING" => "starting",
+        "RUNNING" => "running",
+        "BACKOFF" => "backoff",
+        "STOPPING" => "stopping",
+        "EXITED" => "exited",
+        "FATAL" => "fatal",
+        "UNKNOWN" => "unknown",
+        _ => state.ToLowerInvariant(),
+    };
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using Supervisor.Abstractions;
 using Supervisor.Host.Http;
 using Supervisor.Host.Rpc;
@@ -58,16 +59,24 @@ internal sealed class WebInterface
     }
 
     /// <summary>One row of the status table, as the page renders it.</summary>
-    public string RowHtml(RowModel row)
+    public string RowHtml(ProcessView process)
     {
-        var html = new System.Text.StringBuilder(1024);
-        Assets.Row.RenderEach([row], StatusPageEndpoint.RowGlobals, html);
+        var html = new StringBuilder(1024);
+        Assets.RenderRows([process], "", html);
         return html.ToString();
     }
 
     /// <summary>A whole page: <paramref name="body"/> inside the layout.</summary>
-    public string Page(HttpContext context, string title, string body, string root = "", string? script = null) =>
-        Assets.Layout.Render(new LayoutModel(title, new HtmlText(body), root, AntiForgery.TokenFor(context), script, Identifier, SupervisorVersion, Plugins.Links));
+    public string Page(HttpContext context, string title, string body, string root = "", string? script = null)
+    {
+        var page = new StringBuilder(body.Length + 2048);
+        WritePage(context, title, new HtmlText(body), page, root, script);
+        return page.ToString();
+    }
+
+    /// <summary>A whole page into <paramref name="output"/>: <paramref name="body"/> inside the layout.</summary>
+    public void WritePage(HttpContext context, string title, HtmlText body, StringBuilder output, string root = "", string? script = null) =>
+        Assets.Layout.RenderTo(new LayoutModel(title, body, root, AntiForgery.TokenFor(context), script, Identifier, SupervisorVersion, Plugins.Links), output);
 }
 
 /// <summary><c>/ok.html</c>: <c>OK</c> as plain text, for load balancers' health checks.</summary>

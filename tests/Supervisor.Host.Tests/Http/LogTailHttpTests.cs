@@ -143,6 +143,29 @@ public sealed class LogTailHttpTests : IDisposable
         Assert.Equal(accelHeader ? "no" : "", context.Response.Headers["X-Accel-Buffering"].ToString());
     }
 
+    [Theory]
+    [InlineData("/logtail/web?limit=2000", 2000)]
+    [InlineData("/logtail/web/stdout?limit=5000", 3000)]
+    [InlineData("/logtail/web?limit=10", 1024)]
+    [InlineData("/logtail/web?limit=-5", 1024)]
+    [InlineData("/logtail/web?limit=abc", 1024)]
+    [InlineData("/logtail/web", 1024)]
+    public async Task ALimitInTheQueryStartsTheStreamThatManyBytesBeforeTheEndAsTheTailPageShows(string target, int expected)
+    {
+        var log = string.Concat(Enumerable.Range(0, 300).Select(i => $"line {i:D4}\n"));
+        _dir.Write("out.log", log);
+        var context = Request("GET", target);
+        using var cancel = new CancellationTokenSource();
+        context.RequestAborted = cancel.Token;
+        var body = new CapturingStream();
+        context.Response.Body = body;
+        var handling = Handler().HandleAsync(context);
+
+        await body.WaitForAsync(log[^expected..]);
+        cancel.Cancel();
+        await handling.WaitAsync(Patience);
+    }
+
     /// <summary>The daemon's own pipeline (its routes refuse other methods than GET here), on a listener without a username.</summary>
     private static HttpPipeline Pipeline(IMainLog log, IProcessTable? processes) =>
         new(NoCalls, log, XmlRpcLimits.Default, maxRequestBytes: 1024, new BodyBudget(1024), XmlRpcEndpoint.DefaultBodyTimeout, processes);
@@ -170,6 +193,7 @@ public sealed class LogTailHttpTests : IDisposable
         var query = target.IndexOf('?', StringComparison.Ordinal);
         context.Request.Method = method;
         context.Request.Path = Uri.UnescapeDataString(query < 0 ? target : target[..query]);
+        context.Request.QueryString = query < 0 ? QueryString.Empty : new QueryString(target[query..]);
         context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!.RawTarget = target;
         return context;
     }

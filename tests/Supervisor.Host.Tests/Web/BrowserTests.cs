@@ -155,6 +155,36 @@ public sealed class BrowserTests : IAsyncLifetime
         await ScreenshotAsync(page, "tail");
     }
 
+    [ChromiumFact]
+    public async Task TheTailPageFollowsAtALargerLimitKeepingAllItShows()
+    {
+        // A log longer than the default 1024 bytes (each line is about 40), so the larger limit shows more.
+        var session = new WebSession(Daemon, "tcp");
+        var deadline = DateTime.UtcNow + TimeSpan.FromMilliseconds(Patience * 2);
+        while (LineNumbers((await session.GetAsync("/tail.html?processname=talker&limit=4096")).BodyText).Count < 60 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        var page = await _browser!.NewPageAsync();
+        await page.GotoAsync(Daemon.TcpUrl + "/tail.html?processname=talker&limit=4096");
+        var first = LineNumbers(await page.Locator("#tail").TextContentAsync() ?? "")[0];
+        await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-following", "yes", new() { Timeout = Patience });
+
+        var lines = await LastLineNumberAsync(page);
+        await page.WaitForFunctionAsync(
+            "n => { const m = [...document.getElementById('tail').textContent.matchAll(/line (\\d+)/g)]; return m.length > 0 && +m[m.length - 1][1] >= n + 3; }",
+            lines,
+            new() { Timeout = Patience });
+
+        // The stream started with the page's 4096 bytes (about 100 lines), not the default 1024 (about 25): the
+        // top stays about where the page had it, and far more than 1024 bytes' worth are shown.
+        var shown = LineNumbers(await page.Locator("#tail").TextContentAsync() ?? "");
+        Assert.True(shown.Count >= 60, $"{shown.Count} lines shown");
+        Assert.True(shown[0] <= first + 20, $"the first line shown is {shown[0]}, the page had {first}");
+        Assert.True(await page.Locator("#tail span.ansi-fg2").CountAsync() > 0);
+    }
+
     private async Task<IPage> OpenStatusAsync()
     {
         var page = await _browser!.NewPageAsync();
@@ -175,6 +205,9 @@ public sealed class BrowserTests : IAsyncLifetime
 
     private static async Task<int> LastLineNumberAsync(IPage page) =>
         await page.EvaluateAsync<int>("() => { const m = [...document.getElementById('tail').textContent.matchAll(/line (\\d+)/g)]; return m.length ? +m[m.length - 1][1] : 0; }");
+
+    private static List<int> LineNumbers(string text) =>
+        [.. System.Text.RegularExpressions.Regex.Matches(text, @"line (\d+)").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))];
 
     private static async Task ScreenshotAsync(IPage page, string name)
     {

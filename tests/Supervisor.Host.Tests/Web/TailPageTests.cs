@@ -136,6 +136,31 @@ public sealed class WholeDaemonPageTests
         Assert.Equal("body { color: rebeccapurple; }", (await session.GetAsync("/static/supervisor.css")).BodyText);
         Assert.Contains("No programs to manage", (await session.GetAsync("/")).BodyText);
     }
+
+    [Fact]
+    public async Task AnOperatorsRowTemplateRendersTheRows()
+    {
+        await using var daemon = await RunningDaemon.StartAsync(
+            RunningDaemon.StandardSections + """
+
+                [supervisord]
+                web_templates = {dir}/web
+                childlogdir = {dir}
+
+                [program:<i>odd<i>]
+                command = /bin/sleep 1000
+                startsecs = 0
+                autostart = false
+
+                """,
+            dir => dir.Write("web/row.html", "<tr id=\"process-{{ row.quoted }}\" class=\"mine\"><td>{{ row.name }} is {{ row.state }}</td></tr>\n"));
+        var session = new WebSession(daemon, "tcp");
+
+        var page = (await session.GetAsync("/")).BodyText;
+
+        Assert.Contains("<tr id=\"process-%3Ci%3Eodd%3Ci%3E\" class=\"mine\"><td>&lt;i&gt;odd&lt;i&gt; is stopped</td></tr>", page);
+        Assert.DoesNotContain("<i>odd", page);
+    }
 }
 
 /// <summary>An operator's template folder is read when the daemon starts: what does not parse stops the start.</summary>

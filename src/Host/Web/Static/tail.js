@@ -1,15 +1,11 @@
-// The tail page follows the log as tail -f does: it reads /logtail/<name> (the last 1024 bytes, then whatever is
-// appended) and shows it with ANSI colours as spans. Only with the default limit: the stream starts with the same
-// 1024 bytes the page shows, so it replaces them; a longer page is left as it is, with its Tail -f link.
+// The tail page follows the log as tail -f does: it reads /logtail/<name>?limit=<the page's limit> (the last
+// <limit> bytes, then whatever is appended) and shows it with ANSI colours as spans. The stream starts with the
+// bytes the page shows (and what was appended since), so its first chunk replaces them.
 (function () {
   'use strict';
   var marker = document.getElementById('follow-state');
   var pre = document.getElementById('tail');
-  var refresh = document.getElementById('refresh');
   if (!marker || !pre || !window.fetch || !window.TextDecoder || !window.ReadableStream) {
-    return;
-  }
-  if (refresh && !/limit=1024$/.test(refresh.getAttribute('href'))) {
     return;
   }
   var root = document.body.getAttribute('data-root') || '';
