@@ -98,14 +98,31 @@ internal sealed class HttpConnection(ServerUrl url, string? authorization) : IDi
             throw new ProtocolError(status, reason);
         }
 
-        using var answer = new MemoryStream(length > 0 ? length : 4096);
-        ReadBody(length, chunked, span => answer.Write(span));
+        byte[] answer;
+        if (length >= 0 && !chunked)
+        {
+            // The usual answer says its length: read it into its own array, with no copy to grow.
+            answer = new byte[length];
+            var filled = 0;
+            Copy(length, span =>
+            {
+                span.CopyTo(answer.AsSpan(filled));
+                filled += span.Length;
+            });
+        }
+        else
+        {
+            using var stream = new MemoryStream(4096);
+            ReadBody(length, chunked, span => stream.Write(span));
+            answer = stream.ToArray();
+        }
+
         if (!keepAlive)
         {
             Close();
         }
 
-        return answer.ToArray();
+        return answer;
     }
 
     private void AppendAuthorization(StringBuilder head)
