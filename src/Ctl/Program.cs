@@ -23,7 +23,7 @@ if (options.HelpRequested)
     return 0;
 }
 
-using var controller = new Controller(options, output, Console.In);
+using var controller = new Controller(options, output, () => Console.In);
 if (options.Args.Count > 0)
 {
     controller.RunOnce(options.Args);

@@ -14,7 +14,7 @@ namespace Supervisor.Ctl.Transport;
 internal sealed class HttpConnection(ServerUrl url, string? authorization) : IDisposable
 {
     private readonly byte[] _buffer = new byte[64 * 1024];
-    private Socket? _socket;
+    private IConnectionSocket? _socket;
     private int _start;
     private int _end;
 
@@ -66,14 +66,7 @@ internal sealed class HttpConnection(ServerUrl url, string? authorization) : IDi
     /// <summary>Ends a stream being read on another thread (Ctrl-C): its read returns at once.</summary>
     public void Abort()
     {
-        try
-        {
-            _socket?.Shutdown(SocketShutdown.Both);
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            // Already closed.
-        }
+        _socket?.Shutdown();
     }
 
     public void Dispose() => Close();
@@ -143,23 +136,7 @@ internal sealed class HttpConnection(ServerUrl url, string? authorization) : IDi
         _start = _end = 0;
         if (url.SocketPath is { } path)
         {
-            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            try
-            {
-                socket.Connect(new UnixDomainSocketEndPoint(path));
-            }
-            catch (SocketException e)
-            {
-                socket.Dispose();
-                throw SocketFailure.From(e, path);
-            }
-            catch (ArgumentException)
-            {
-                socket.Dispose();
-                throw new PythonException("OSError", "AF_UNIX path too long");
-            }
-
-            _socket = socket;
+            _socket = UnixSocket.Connect(path);
             return;
         }
 
@@ -185,7 +162,7 @@ internal sealed class HttpConnection(ServerUrl url, string? authorization) : IDi
             try
             {
                 socket.Connect(new IPEndPoint(address, url.Port));
-                _socket = socket;
+                _socket = new TcpSocket(socket);
                 return;
             }
             catch (SocketException e)
@@ -210,10 +187,10 @@ internal sealed class HttpConnection(ServerUrl url, string? authorization) : IDi
         {
             _socket!.Send(bytes);
         }
-        catch (SocketException e)
+        catch (SocketFailure)
         {
             Close();
-            throw SocketFailure.From(e, null);
+            throw;
         }
     }
 
@@ -339,10 +316,10 @@ internal sealed class HttpConnection(ServerUrl url, string? authorization) : IDi
         {
             read = _socket!.Receive(_buffer);
         }
-        catch (SocketException e)
+        catch (SocketFailure)
         {
             Close();
-            throw SocketFailure.From(e, null);
+            throw;
         }
 
         if (read == 0)
