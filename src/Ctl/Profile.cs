@@ -9,8 +9,10 @@ namespace Supervisor.Ctl;
 /// </summary>
 internal static class Profile
 {
-    private static readonly bool Enabled = Environment.GetEnvironmentVariable("SUPERVISORCTL_PROFILE") == "1";
     private static readonly long Start = Stopwatch.GetTimestamp();
+
+    /// <summary>Whether marks print; a mark whose text costs something to make is made only then.</summary>
+    public static bool Enabled { get; } = Environment.GetEnvironmentVariable("SUPERVISORCTL_PROFILE") == "1";
 
     public static void Mark(string phase)
     {

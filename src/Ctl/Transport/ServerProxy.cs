@@ -14,9 +14,17 @@ internal sealed class ServerProxy(ServerUrl url, string? username, string? passw
     public object? Call(string method, params object?[] parameters)
     {
         var body = _connection.Post("/RPC2", XmlRpcWriter.MethodCall(method, parameters));
-        Profile.Mark($"{method}: answer received ({body.Length} bytes)");
+        if (Profile.Enabled)
+        {
+            Profile.Mark($"{method}: answer received ({body.Length} bytes)");
+        }
+
         var result = XmlRpcReader.ReadResponse(body);
-        Profile.Mark($"{method}: answer read");
+        if (Profile.Enabled)
+        {
+            Profile.Mark($"{method}: answer read");
+        }
+
         return result;
     }
 
