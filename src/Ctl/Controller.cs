@@ -14,11 +14,18 @@ internal sealed partial class Controller : IDisposable
     private readonly Dictionary<string, Command> _commands;
     private ServerProxy? _proxy;
 
-    public Controller(ClientOptions options, Output output, TextReader input)
+    private readonly Func<TextReader> _openInput;
+    private TextReader? _in;
+
+    /// <param name="openInput">
+    /// Opens stdin when a command first reads it: <see cref="Console.In"/> sets up the terminal and starts a
+    /// signal-handling thread, which a one-shot <c>status</c> has no use for.
+    /// </param>
+    public Controller(ClientOptions options, Output output, Func<TextReader> openInput)
     {
         Options = options;
         Out = output;
-        In = input;
+        _openInput = openInput;
         _commands = DefaultCommands();
     }
 
@@ -26,7 +33,7 @@ internal sealed partial class Controller : IDisposable
 
     public Output Out { get; }
 
-    public TextReader In { get; }
+    public TextReader In => _in ??= _openInput();
 
     public int ExitStatus { get; set; }
 
@@ -233,6 +240,80 @@ internal sealed partial class Controller : IDisposable
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// <see cref="Upcheck"/> and then <paramref name="method"/> (no arguments) in one round trip: one
+    /// <c>system.multicall</c> of both, whose two outcomes are taken as the two calls' would be, so the output and
+    /// exit status are the reference's in every case. When the multicall itself fails (no <c>system</c>
+    /// namespace, a refused connection, a 401, an answer of another shape) the two calls are made one after
+    /// the other as the reference makes them, and that answers. False when the upcheck printed why it failed.
+    /// </summary>
+    public bool UpcheckThen(string method, out object? result)
+    {
+        IReadOnlyList<object?> outcomes;
+        try
+        {
+            var calls = new List<object?>
+            {
+                new Dictionary<string, object?> { ["methodName"] = "supervisor.getVersion", ["params"] = new List<object?>() },
+                new Dictionary<string, object?> { ["methodName"] = method, ["params"] = new List<object?>() },
+            };
+            outcomes = Supervisor().Call("system.multicall", calls) as IReadOnlyList<object?> ?? [];
+        }
+        catch (Exception e) when (e is PythonException or EndOfStreamException)
+        {
+            outcomes = [];
+        }
+
+        if (outcomes.Count != 2 || !IsOutcome(outcomes[0]) || !IsOutcome(outcomes[1]))
+        {
+            result = null;
+            if (!Upcheck())
+            {
+                return false;
+            }
+
+            result = Supervisor().Call(method);
+            return true;
+        }
+
+        try
+        {
+            var api = Unwrap(outcomes[0]);
+            if (api is not "3.0")
+            {
+                Output($"Sorry, this version of supervisorctl expects to talk to a server with API version 3.0, but the remote version is {Values.Text(api)}.");
+                ExitStatus = Ctl.ExitStatus.NotInstalled;
+                result = null;
+                return false;
+            }
+        }
+        catch (XmlRpcFault e)
+        {
+            if (e.Code == Faults.UnknownMethod)
+            {
+                Output("Sorry, supervisord responded but did not recognize the supervisor namespace commands that supervisorctl uses to control it.  Please check that the [rpcinterface:supervisor] section is enabled in the configuration file (see sample.conf).");
+                ExitStatus = Ctl.ExitStatus.UnimplementedFeature;
+                result = null;
+                return false;
+            }
+
+            ExitStatus = Ctl.ExitStatus.Generic;
+            throw;
+        }
+
+        result = Unwrap(outcomes[1]);
+        return true;
+
+        // A multicall outcome is the result in a one-element array, or a fault's struct.
+        static bool IsOutcome(object? outcome) =>
+            outcome is IReadOnlyList<object?> { Count: 1 }
+            || outcome is IReadOnlyDictionary<string, object?> fault && fault.ContainsKey("faultCode") && fault.ContainsKey("faultString");
+
+        static object? Unwrap(object? outcome) => outcome is IReadOnlyList<object?> value
+            ? value[0]
+            : throw new XmlRpcFault((int)Values.Struct(outcome).Int("faultCode"), Values.Struct(outcome).Str("faultString"));
     }
 
     /// <summary>Prints the upcheck's words for a refused connection (exit 4) or a missing socket (exit 7); false for other failures.</summary>

@@ -2,11 +2,13 @@ using Supervisor.Ctl;
 using Supervisor.Ctl.Options;
 
 // supervisorctl [options] [action [arguments]]: one action and its exit status, or the shell.
+Profile.Mark("main");
 var programName = ProgramName();
 ClientOptions options;
 try
 {
     options = ClientOptions.Realize(args, programName);
+    Profile.Mark("options and config file");
 }
 catch (UsageException e)
 {
@@ -21,11 +23,13 @@ if (options.HelpRequested)
     return 0;
 }
 
-using var controller = new Controller(options, output, Console.In);
+using var controller = new Controller(options, output, () => Console.In);
 if (options.Args.Count > 0)
 {
     controller.RunOnce(options.Args);
+    Profile.Mark("command");
     output.Flush();
+    Profile.Mark("output written");
     return controller.ExitStatus;
 }
 

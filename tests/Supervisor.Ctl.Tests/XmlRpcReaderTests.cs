@@ -66,4 +66,53 @@ public sealed class XmlRpcReaderTests
         Assert.Contains("<boolean>1</boolean>", body, StringComparison.Ordinal);
         Assert.Contains("<array><data>\n<value><int>1</int></value>\n</data></array>", body, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void StructsOfAListKeepTheirOwnValuesUnderNamesReadOnce()
+    {
+        var value = Read("""
+            <?xml version='1.0'?>
+            <methodResponse><params><param><value><array><data>
+            <value><struct><member><name>name</name><value><string>a</string></value></member><member><name>pid</name><value><int>1</int></value></member></struct></value>
+            <value><struct><member><name>name</name><value><string>b</string></value></member><member><name>p&#105;d</name><value><int>2</int></value></member></struct></value>
+            <value><struct><member><name>pid</name><value><int>3</int></value></member><member><name>name</name><value>c &amp; d</value></member></struct></value>
+            </data></array></value></param></params></methodResponse>
+            """);
+        var structs = Assert.IsAssignableFrom<IReadOnlyList<object?>>(value).Cast<IReadOnlyDictionary<string, object?>>().ToList();
+        Assert.Equal(["name", "pid"], structs[0].Keys);
+        Assert.Equal(["name", "pid"], structs[1].Keys);
+        Assert.Equal(["pid", "name"], structs[2].Keys);
+        Assert.Equal(["a", "b", "c & d"], structs.Select(s => s["name"]));
+        Assert.Equal([1L, 2L, 3L], structs.Select(s => s["pid"]));
+    }
+
+    [Theory]
+    [InlineData("<int>42</int>", 42L)]
+    [InlineData("<int> -7\n</int>", -7L)]
+    [InlineData("<i4>+5</i4>", 5L)]
+    [InlineData("<i8>1<!-- a comment -->2</i8>", 12L)]
+    [InlineData("<int>&#52;2</int>", 42L)]
+    [InlineData("<int><![CDATA[42]]></int>", 42L)]
+    public void IntegersReadAsPythonReadsThem(string element, long expected)
+    {
+        var value = Read($"<?xml version='1.0'?><methodResponse><params><param><value>{element}</value></param></params></methodResponse>");
+        Assert.Equal(expected, value);
+    }
+
+    [Theory]
+    [InlineData("<int>4 2</int>")]
+    [InlineData("<int>0x10</int>")]
+    [InlineData("<int></int>")]
+    public void AnIntegerThatIsNoneIsMalformed(string element)
+    {
+        var error = Assert.Throws<PythonException>(() => Read($"<?xml version='1.0'?><methodResponse><params><param><value>{element}</value></param></params></methodResponse>"));
+        Assert.Equal("xml.parsers.expat.ExpatError", error.PythonClass);
+    }
+
+    [Fact]
+    public void TextWithUtf8ReferencesAndLineEndsDecodesWhole()
+    {
+        var value = Read("<?xml version='1.0'?><methodResponse><params><param><value><string>é\r\nx&lt;<![CDATA[<y>]]>z\rw</string></value></param></params></methodResponse>");
+        Assert.Equal("é\nx<<y>z\nw", value);
+    }
 }

@@ -137,12 +137,12 @@ internal sealed partial class Controller
 
     private bool Version(string argument)
     {
-        if (!NoArguments("version", argument, HelpVersion) || !Upcheck())
+        if (!NoArguments("version", argument, HelpVersion) || !UpcheckThen("supervisor.getSupervisorVersion", out var version))
         {
             return false;
         }
 
-        Output(Values.Text(Supervisor().Call("supervisor.getSupervisorVersion")));
+        Output(Values.Text(version));
         return false;
     }
 

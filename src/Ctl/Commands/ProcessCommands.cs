@@ -8,14 +8,14 @@ internal sealed partial class Controller
 {
     private bool Status(string argument)
     {
-        if (!Upcheck())
+        if (!UpcheckThen("supervisor.getAllProcessInfo", out var answer))
         {
             // The reference overrides whatever upcheck set: status answers 4 when it cannot ask.
             ExitStatus = Ctl.ExitStatus.StatusUnknown;
             return false;
         }
 
-        var all = Values.List(Supervisor().Call("supervisor.getAllProcessInfo")).Select(Values.Struct).ToList();
+        var all = Values.List(answer).Select(Values.Struct).ToList();
         var names = Words(argument);
         List<IReadOnlyDictionary<string, object?>> matching;
         if (names.Length == 0 || names.Contains("all"))

@@ -14,7 +14,7 @@ namespace Supervisor.Ctl.Transport;
 internal sealed class HttpConnection(ServerUrl url, string? authorization) : IDisposable
 {
     private readonly byte[] _buffer = new byte[64 * 1024];
-    private Socket? _socket;
+    private IConnectionSocket? _socket;
     private int _start;
     private int _end;
 
@@ -66,14 +66,7 @@ internal sealed class HttpConnection(ServerUrl url, string? authorization) : IDi
     /// <summary>Ends a stream being read on another thread (Ctrl-C): its read returns at once.</summary>
     public void Abort()
     {
-        try
-        {
-            _socket?.Shutdown(SocketShutdown.Both);
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            // Already closed.
-        }
+        _socket?.Shutdown();
     }
 
     public void Dispose() => Close();
@@ -98,14 +91,31 @@ internal sealed class HttpConnection(ServerUrl url, string? authorization) : IDi
             throw new ProtocolError(status, reason);
         }
 
-        using var answer = new MemoryStream(length > 0 ? length : 4096);
-        ReadBody(length, chunked, span => answer.Write(span));
+        byte[] answer;
+        if (length >= 0 && !chunked)
+        {
+            // The usual answer says its length: read it into its own array, with no copy to grow.
+            answer = new byte[length];
+            var filled = 0;
+            Copy(length, span =>
+            {
+                span.CopyTo(answer.AsSpan(filled));
+                filled += span.Length;
+            });
+        }
+        else
+        {
+            using var stream = new MemoryStream(4096);
+            ReadBody(length, chunked, span => stream.Write(span));
+            answer = stream.ToArray();
+        }
+
         if (!keepAlive)
         {
             Close();
         }
 
-        return answer.ToArray();
+        return answer;
     }
 
     private void AppendAuthorization(StringBuilder head)
@@ -126,23 +136,7 @@ internal sealed class HttpConnection(ServerUrl url, string? authorization) : IDi
         _start = _end = 0;
         if (url.SocketPath is { } path)
         {
-            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            try
-            {
-                socket.Connect(new UnixDomainSocketEndPoint(path));
-            }
-            catch (SocketException e)
-            {
-                socket.Dispose();
-                throw SocketFailure.From(e, path);
-            }
-            catch (ArgumentException)
-            {
-                socket.Dispose();
-                throw new PythonException("OSError", "AF_UNIX path too long");
-            }
-
-            _socket = socket;
+            _socket = UnixSocket.Connect(path);
             return;
         }
 
@@ -168,7 +162,7 @@ internal sealed class HttpConnection(ServerUrl url, string? authorization) : IDi
             try
             {
                 socket.Connect(new IPEndPoint(address, url.Port));
-                _socket = socket;
+                _socket = new TcpSocket(socket);
                 return;
             }
             catch (SocketException e)
@@ -193,10 +187,10 @@ internal sealed class HttpConnection(ServerUrl url, string? authorization) : IDi
         {
             _socket!.Send(bytes);
         }
-        catch (SocketException e)
+        catch (SocketFailure)
         {
             Close();
-            throw SocketFailure.From(e, null);
+            throw;
         }
     }
 
@@ -322,10 +316,10 @@ internal sealed class HttpConnection(ServerUrl url, string? authorization) : IDi
         {
             read = _socket!.Receive(_buffer);
         }
-        catch (SocketException e)
+        catch (SocketFailure)
         {
             Close();
-            throw SocketFailure.From(e, null);
+            throw;
         }
 
         if (read == 0)

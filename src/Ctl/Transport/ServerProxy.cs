@@ -11,8 +11,22 @@ internal sealed class ServerProxy(ServerUrl url, string? username, string? passw
 
     public ServerUrl Url => url;
 
-    public object? Call(string method, params object?[] parameters) =>
-        XmlRpcReader.ReadResponse(_connection.Post("/RPC2", XmlRpcWriter.MethodCall(method, parameters)));
+    public object? Call(string method, params object?[] parameters)
+    {
+        var body = _connection.Post("/RPC2", XmlRpcWriter.MethodCall(method, parameters));
+        if (Profile.Enabled)
+        {
+            Profile.Mark($"{method}: answer received ({body.Length} bytes)");
+        }
+
+        var result = XmlRpcReader.ReadResponse(body);
+        if (Profile.Enabled)
+        {
+            Profile.Mark($"{method}: answer read");
+        }
+
+        return result;
+    }
 
     public void Dispose() => _connection.Dispose();
 

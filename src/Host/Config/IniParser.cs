@@ -26,7 +26,7 @@ internal static class IniParser
     /// </summary>
     public static string? Parse(string text, string fileName, IniDocument document)
     {
-        var lines = SplitLines(text);
+        var normalized = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
         var pending = new List<(OrderedDictionary<string, string> Target, string Key, List<string> Parts)>();
         OrderedDictionary<string, string>? current = null;
         List<string>? currentValue = null;
@@ -34,10 +34,16 @@ internal static class IniParser
         var indentLevel = 0;
         StringBuilder? errors = null;
 
-        for (var index = 0; index < lines.Count; index++)
+        // Lines as Python's text mode yields them: universal newlines, each keeping its \n. Spans of the text,
+        // so a line makes no string unless it holds a name or a value (a config of thousands of programs).
+        var lineNumber = 0;
+        for (var lineStart = 0; lineStart < normalized.Length;)
         {
-            var lineNumber = index + 1;
-            var line = lines[index];
+            lineNumber++;
+            var lineEnd = normalized.IndexOf('\n', lineStart);
+            lineEnd = lineEnd < 0 ? normalized.Length : lineEnd + 1;
+            var line = normalized.AsSpan(lineStart, lineEnd - lineStart);
+            lineStart = lineEnd;
             var commentStart = FindCommentStart(line);
             var value = (commentStart is int start ? line[..start] : line).Trim();
             if (value.Length == 0)
@@ -53,7 +59,7 @@ internal static class IniParser
             var indent = IndentOf(line);
             if (current is not null && optionName is not null && indent > indentLevel)
             {
-                currentValue!.Add(value);
+                currentValue!.Add(value.ToString());
                 continue;
             }
 
@@ -72,7 +78,7 @@ internal static class IniParser
             {
                 return string.Create(
                     CultureInfo.InvariantCulture,
-                    $"File contains no section headers.\nfile: {PythonText.Repr(fileName)}, line: {lineNumber}\n{PythonText.Repr(line)}");
+                    $"File contains no section headers.\nfile: {PythonText.Repr(fileName)}, line: {lineNumber}\n{PythonText.Repr(line.ToString())}");
             }
 
             var delimiter = value.IndexOfAny(['=', ':']);
@@ -88,8 +94,8 @@ internal static class IniParser
                 errors = AppendError(errors, fileName, lineNumber, line);
             }
 
-            optionName = key.ToLowerInvariant();
-            currentValue = [value[(delimiter + 1)..].Trim()];
+            optionName = LowerInvariant(key);
+            currentValue = [value[(delimiter + 1)..].Trim().ToString()];
             if (!current.ContainsKey(optionName))
             {
                 current[optionName] = string.Empty;
@@ -107,15 +113,22 @@ internal static class IniParser
         return errors?.ToString();
     }
 
-    private static StringBuilder AppendError(StringBuilder? errors, string fileName, int lineNumber, string line)
+    private static StringBuilder AppendError(StringBuilder? errors, string fileName, int lineNumber, ReadOnlySpan<char> line)
     {
         errors ??= new StringBuilder("Source contains parsing errors: ").Append(PythonText.Repr(fileName));
-        errors.Append(CultureInfo.InvariantCulture, $"\n\t[line {lineNumber,2}]: {PythonText.Repr(line)}");
+        errors.Append(CultureInfo.InvariantCulture, $"\n\t[line {lineNumber,2}]: {PythonText.Repr(line.ToString())}");
         return errors;
     }
 
+    private static string LowerInvariant(ReadOnlySpan<char> text)
+    {
+        Span<char> lowered = text.Length <= 256 ? stackalloc char[text.Length] : new char[text.Length];
+        text.ToLowerInvariant(lowered);
+        return new string(lowered);
+    }
+
     /// <summary>A header is <c>[</c>, at least one character, and the last <c>]</c>; text after it is ignored.</summary>
-    private static bool TryParseSectionHeader(string value, out string name)
+    private static bool TryParseSectionHeader(ReadOnlySpan<char> value, out string name)
     {
         name = string.Empty;
         if (!value.StartsWith('['))
@@ -129,7 +142,7 @@ internal static class IniParser
             return false;
         }
 
-        name = value[1..close];
+        name = value[1..close].ToString();
         return true;
     }
 
@@ -137,7 +150,7 @@ internal static class IniParser
     /// Where a comment starts, reproducing Python's search: a full-line comment, or the first
     /// round of <c>;</c>/<c>#</c> occurrences in which one is at the line start or after whitespace.
     /// </summary>
-    private static int? FindCommentStart(string line)
+    private static int? FindCommentStart(ReadOnlySpan<char> line)
     {
         var trimmed = line.Trim();
         foreach (var prefix in CommentPrefixes)
@@ -163,7 +176,12 @@ internal static class IniParser
                     continue;
                 }
 
-                var found = line.IndexOf(InlineCommentPrefixes[i], positions[i] + 1);
+                var found = line[(positions[i] + 1)..].IndexOf(InlineCommentPrefixes[i]);
+                if (found >= 0)
+                {
+                    found += positions[i] + 1;
+                }
+
                 if (found < 0)
                 {
                     positions[i] = NotFound;
@@ -182,7 +200,7 @@ internal static class IniParser
         return commentStart;
     }
 
-    private static int IndentOf(string line)
+    private static int IndentOf(ReadOnlySpan<char> line)
     {
         for (var i = 0; i < line.Length; i++)
         {
@@ -193,27 +211,5 @@ internal static class IniParser
         }
 
         return 0;
-    }
-
-    /// <summary>Lines as Python's text mode yields them: universal newlines, each keeping its <c>\n</c>.</summary>
-    private static List<string> SplitLines(string text)
-    {
-        var normalized = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
-        var lines = new List<string>();
-        var start = 0;
-        while (start < normalized.Length)
-        {
-            var end = normalized.IndexOf('\n', start);
-            if (end < 0)
-            {
-                lines.Add(normalized[start..]);
-                break;
-            }
-
-            lines.Add(normalized[start..(end + 1)]);
-            start = end + 1;
-        }
-
-        return lines;
     }
 }

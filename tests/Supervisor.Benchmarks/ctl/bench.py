@@ -36,7 +36,10 @@ def wall_ms(argv):
 
 
 def measure(client, conf, words):
-    argv = [client, "-c", conf] + words
+    return measure_argv([client, "-c", conf] + words)
+
+
+def measure_argv(argv):
     for _ in range(3):
         wall_ms(argv)
     runs = [wall_ms(argv) for _ in range(RUNS)]
@@ -45,6 +48,7 @@ def measure(client, conf, words):
 
 def main():
     ours, dll = sys.argv[1], sys.argv[2]
+    floor = sys.argv[3] if len(sys.argv) > 3 else None
     directory = tempfile.mkdtemp(prefix="ctlbench")
     conf = config(directory)
     daemon = subprocess.Popen(["dotnet", dll, "-n", "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -55,7 +59,8 @@ def main():
                 sys.exit("the daemon did not get its %d programs RUNNING" % N)
             time.sleep(0.2)
         lines = subprocess.run([ours, "-c", conf, "status"], capture_output=True, text=True).stdout.count("\n")
-        print("daemon: ours, %d programs RUNNING (status prints %d lines); %d runs per figure, wall time in ms" % (N, lines, RUNS))
+        print("daemon: ours, %d programs RUNNING (status prints %d lines); %d runs per figure, wall time in ms; loadavg %s"
+              % (N, lines, RUNS, " ".join(open("/proc/loadavg").read().split()[:3])))
         print("| command | client | median | p90 | min | mean | CPU median |")
         print("|---|---|---:|---:|---:|---:|---:|")
         clients = [("ours (NativeAOT)", ours)]
@@ -68,6 +73,11 @@ def main():
                 t, cpu = measure(client, conf, words)
                 print("| `%s` | %s | %.1f | %.1f | %.1f | %.1f | %.1f |" % (
                     " ".join(words), name, statistics.median(t), t[int(len(t) * 0.9) - 1], t[0], statistics.mean(t), statistics.median(cpu)))
+        if floor:
+            t, cpu = measure_argv([floor])
+            print("| (floor) | hello-world NativeAOT | %.1f | %.1f | %.1f | %.1f | %.1f |" % (
+                statistics.median(t), t[int(len(t) * 0.9) - 1], t[0], statistics.mean(t), statistics.median(cpu)))
+        print("loadavg after: %s" % " ".join(open("/proc/loadavg").read().split()[:3]))
     finally:
         daemon.terminate()
         daemon.wait(30)
