@@ -26,7 +26,8 @@ internal sealed class GuardedSocketTransport(IReadOnlyList<(EndPoint Endpoint, L
     /// <summary>The accept queue the kernel keeps for each listener (Kestrel's default).</summary>
     public const int Backlog = 512;
 
-    private readonly SocketConnectionContextFactory _connections = new(new SocketConnectionFactoryOptions(), transportLog);
+    /// <summary>Parsing, the application and sends run where the socket's event completes (see <see cref="InlineSocketCompletions"/>).</summary>
+    private readonly SocketConnectionContextFactory _connections = new(new SocketConnectionFactoryOptions { UnsafePreferInlineScheduling = true }, transportLog);
 
     public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
     {
