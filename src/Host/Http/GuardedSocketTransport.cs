@@ -164,6 +164,11 @@ file sealed class GuardedListener(Socket socket, EndPoint endpoint, ListenerConf
 
     public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
     {
+        // Off the socket event thread (completions run there: InlineSocketCompletions). Accepting a long
+        // queue completes synchronously call after call, and on the event thread it would keep the
+        // completions of connections the guard aborted from running, so their descriptors would stay
+        // open while the queue is accepted into the reserve.
+        await Task.Yield();
         var backoff = FirstBackoff;
         while (true)
         {

@@ -8,7 +8,7 @@ namespace Supervisor.Host.Http;
 /// <c>UnfairSemaphoreSpinLimit=0</c>) each costs a futex wake and a context switch. At one connection that
 /// was most of a <c>getState</c> round trip (tests/Supervisor.Benchmarks/README.md, "One connection's round
 /// trip"). With <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c> the socket layer runs completions on
-/// its event threads (one per core then), and Kestrel's <c>UnsafePreferInlineScheduling</c>
+/// its event thread, and Kestrel's <c>UnsafePreferInlineScheduling</c>
 /// (<see cref="GuardedSocketTransport"/>) keeps parsing, the call and the send there too.
 /// <para>The price: whatever a request does before its first <see langword="await"/> that really waits holds
 /// the event thread and the connections that share it. XML-RPC methods either declare themselves
@@ -23,25 +23,45 @@ internal static class InlineSocketCompletions
 {
     public const string Variable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
-    private static bool _setByDaemon;
+    /// <summary>
+    /// How many event threads the socket layer runs. With inline completions it would run one per core;
+    /// the daemon asks for one: a second one's descriptors and thread were enough, under
+    /// <c>prlimit --nofile=256</c>, for an idle crowd to push a password holder's connection into the
+    /// <see cref="ConnectionGuard"/>'s reserve (Resilience/DescriptorExhaustionTests), and one thread
+    /// that spends about 25 µs per request is far from being what limits the daemon.
+    /// </summary>
+    public const string ThreadCountVariable = "DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT";
 
-    /// <summary>Asks the socket layer for inline completions unless the environment says otherwise.</summary>
+    private static readonly List<string> SetByDaemon = [];
+
+    /// <summary>Asks the socket layer for inline completions on one event thread, unless the environment says otherwise.</summary>
     public static void Enable()
     {
-        if (Environment.GetEnvironmentVariable(Variable) is null)
+        if (Environment.GetEnvironmentVariable(Variable) is not null)
         {
-            Environment.SetEnvironmentVariable(Variable, "1");
-            _setByDaemon = true;
+            return;
+        }
+
+        Set(Variable, "1");
+        if (Environment.GetEnvironmentVariable(ThreadCountVariable) is null)
+        {
+            Set(ThreadCountVariable, "1");
         }
     }
 
-    /// <summary>Removes the variable from an environment built from the daemon's own, when the daemon set it.</summary>
+    /// <summary>Removes the variables the daemon set from an environment built from the daemon's own.</summary>
     public static void HideFrom(IDictionary<string, string> environment)
     {
-        if (_setByDaemon)
+        foreach (var name in SetByDaemon)
         {
-            environment.Remove(Variable);
+            environment.Remove(name);
         }
+    }
+
+    private static void Set(string name, string value)
+    {
+        Environment.SetEnvironmentVariable(name, value);
+        SetByDaemon.Add(name);
     }
 }
 

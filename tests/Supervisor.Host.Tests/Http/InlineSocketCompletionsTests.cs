@@ -29,6 +29,7 @@ public sealed class InlineSocketCompletionsTests
         var environment = File.ReadAllText(log);
         Assert.Contains("PATH=", environment);
         Assert.DoesNotContain(InlineSocketCompletions.Variable, environment);
+        Assert.DoesNotContain(InlineSocketCompletions.ThreadCountVariable, environment);
 
         // Answers still come (over the sockets whose completions run inline).
         Assert.False((await daemon.Tcp.CallAsync("supervisor.getState")).IsFault);
