@@ -9,8 +9,8 @@ namespace Supervisor.Host.Processes.Output;
 
 /// <summary>
 /// The one thread between every child's pipes and its logs: an epoll loop (level-triggered) that reads
-/// stdout/stderr as they become readable (one read of up to 128 KiB per ready fd per pass, so a fast
-/// writer cannot starve the others), hands each chunk to its <see cref="ChildOutputLog"/>, and writes
+/// stdout/stderr as they become readable (one read of up to 128 KiB, or one splice of up to the pipe's
+/// capacity, per ready fd per pass, so a fast writer cannot starve the others), hands each chunk to its <see cref="ChildOutputLog"/>, and writes
 /// buffered stdin when a pipe becomes writable. It never touches process state: the process loop
 /// attaches pipes after a spawn and asks for <see cref="ChildPipes.DrainAndClose"/> after a reap.
 /// <para>Each registered fd carries a <see cref="GCHandle"/> of its channel object as epoll data, so an

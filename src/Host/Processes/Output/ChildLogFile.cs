@@ -681,10 +681,10 @@ internal sealed unsafe class ChildLogFile : IDisposable
             var end = NativeIo.LSeek(_fd, 0, NativeIo.SeekEnd);
 
             // A grown pipe offers up to a megabyte; near maxbytes take no more than the reference's one read
-            // (128 KiB), so a file passes maxbytes by no more than the reference's do before it rotates.
+            // gets from a default pipe (64 KiB), so a file passes maxbytes by no more than the reference's do.
             if (_options.MaxBytes > 0)
             {
-                max = (int)Math.Min(max, Math.Max(ChildIoLoop.ReadSize, _options.MaxBytes - (end < 0 ? _size : end)));
+                max = (int)Math.Min(max, Math.Max(ChildIoLoop.DefaultPipeCapacity, _options.MaxBytes - (end < 0 ? _size : end)));
             }
 
             while (true)
