@@ -240,6 +240,7 @@ internal sealed class Generation : IAsyncDisposable
         }
 
         environment.Remove(Program.DetachedMarker);
+        InlineSocketCompletions.HideFrom(environment);
         return environment;
     }
 

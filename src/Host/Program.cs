@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Supervisor.Abstractions;
 using Supervisor.Host.Config;
+using Supervisor.Host.Http;
 using Supervisor.Host.Platform;
 using Supervisor.Host.Plugins;
 using Supervisor.Host.Processes.Spawning;
@@ -21,6 +22,9 @@ internal static class Program
 
     public static async Task<int> Main(string[] args)
     {
+        // Before any socket exists: the socket layer reads it once.
+        InlineSocketCompletions.Enable();
+
         // Cultures are there for plugins that ask for one by name; what the daemon writes (logs, answers,
         // numbers in messages) stays the same whatever LANG says, as it was when the host ran without them.
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -256,6 +260,7 @@ internal static class Program
             environment[(string)entry.Key] = (string?)entry.Value ?? "";
         }
 
+        InlineSocketCompletions.HideFrom(environment);
         return environment;
     }
 

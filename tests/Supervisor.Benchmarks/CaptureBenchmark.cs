@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using Supervisor.Abstractions;
 using Supervisor.Host.Facade;
@@ -16,6 +17,9 @@ namespace Supervisor.Benchmarks;
 /// GC, JIT), measured from the attach to the last byte logged, which is what
 /// <c>capture/reference.sh</c> measures for the reference supervisord with the same writer.
 /// The child is started with System.Diagnostics.Process here only; the daemon never uses it.
+/// <para><c>--floor</c> then runs <c>dd</c> with the same block size and amount straight into a file in the
+/// log's directory and reports its CPU time per MiB (from <c>getrusage(RUSAGE_CHILDREN)</c>): what the
+/// kernel itself costs to put those bytes into that file system, and the ratio of ours to it.</para>
 /// </summary>
 internal static class CaptureBenchmark
 {
@@ -26,22 +30,32 @@ internal static class CaptureBenchmark
         try
         {
             // A first, unreported round JIT-compiles the hot path (tier-1), as in a daemon that has run a while.
+            var logFile = Option(args, "--logfile") ?? Path.Combine(dir, "out.log");
+            var block = Option(args, "--block") is { } k ? int.Parse(k, CultureInfo.InvariantCulture) : 8192;
+            double oursPerMib = 0;
             for (var round = 0; round < 2; round++)
             {
                 var result = Measure(
                     dir,
                     round == 0 ? 256L * 1024 * 1024 : mebibytes * 1024 * 1024,
                     report: round == 1,
-                    Option(args, "--logfile") ?? Path.Combine(dir, "out.log"),
+                    logFile,
                     Option(args, "--maxbytes") is { } m ? long.Parse(m, CultureInfo.InvariantCulture) : 50 * 1024 * 1024,
                     Option(args, "--backups") is { } b ? int.Parse(b, CultureInfo.InvariantCulture) : 10,
-                    Option(args, "--block") is { } k ? int.Parse(k, CultureInfo.InvariantCulture) : 8192,
+                    block,
                     args.Contains("--strip-ansi"),
-                    args.Contains("--debug"));
+                    args.Contains("--debug"),
+                    out oursPerMib);
                 if (result != 0)
                 {
                     return result;
                 }
+            }
+
+            if (args.Contains("--floor"))
+            {
+                var floorPerMib = Floor(logFile, mebibytes * 1024 * 1024, block);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ours / floor: {oursPerMib / floorPerMib:0.00}"));
             }
 
             return 0;
@@ -58,8 +72,81 @@ internal static class CaptureBenchmark
         return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 
-    private static int Measure(string dir, long total, bool report, string logFile, long maxBytes, int backups, int block, bool stripAnsi, bool debug)
+    /// <summary>
+    /// dd writing the same bytes in the same blocks into a fresh file beside the log (or into the log itself when
+    /// it is a device such as /dev/null); its CPU per MiB, printed.
+    /// </summary>
+    private static double Floor(string logFile, long total, int block)
     {
+        var target = Path.GetDirectoryName(logFile) == "/dev" ? logFile : Path.Combine(Path.GetDirectoryName(logFile)!, "floor.dd");
+        // The file is removed by the same shell, so the floor includes freeing its pages, as the log's rotation does.
+        var command = $"dd if=/dev/zero of='{target}' bs={block} count={total / block} status=none" + (target != logFile ? $"; rm -f '{target}'" : "");
+        var before = ChildrenCpu();
+        var clock = Stopwatch.StartNew();
+        using (var dd = Process.Start("/bin/sh", ["-c", command])!)
+        {
+            dd.WaitForExit();
+        }
+
+        var elapsed = clock.Elapsed;
+        var (user, system) = ChildrenCpu();
+        user -= before.User;
+        system -= before.System;
+
+        var mib = total / (1024.0 * 1024.0);
+        var cpu = user + system;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"floor: `{command}`: {mib:0} MiB in {elapsed.TotalSeconds:0.00} s: {mib / elapsed.TotalSeconds:0} MiB/s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"floor CPU {cpu:0} ms (user {user:0}, system {system:0}): {cpu / mib:0.000} ms per MiB"));
+        return cpu / mib;
+    }
+
+    /// <summary>User+system milliseconds of this process's thread named child-io, or 0 before it exists (/proc/self/task/*/stat, in clock ticks of 10 ms).</summary>
+    private static double IoThreadCpu()
+    {
+        foreach (var task in Directory.GetDirectories("/proc/self/task"))
+        {
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(task, "stat"));
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            var close = stat.LastIndexOf(')');
+            if (stat.AsSpan(stat.IndexOf('(') + 1, close - stat.IndexOf('(') - 1) is not "child-io")
+            {
+                continue;
+            }
+
+            var fields = stat[(close + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
+        }
+
+        return 0;
+    }
+
+    /// <summary>User and system milliseconds of every child waited for so far (getrusage(RUSAGE_CHILDREN)).</summary>
+    private static (double User, double System) ChildrenCpu()
+    {
+        // struct rusage starts with two struct timevals (seconds, microseconds: two longs each); 144 bytes on 64-bit Linux.
+        var usage = new long[18];
+        if (GetRusage(-1, usage) != 0)
+        {
+            throw new IOException("getrusage failed");
+        }
+
+        return ((usage[0] * 1000.0) + (usage[1] / 1000.0), (usage[2] * 1000.0) + (usage[3] / 1000.0));
+    }
+
+    [DllImport("libc", EntryPoint = "getrusage", SetLastError = true)]
+    private static extern int GetRusage(int who, [Out] long[] usage);
+
+    private static int Measure(string dir, long total, bool report, string logFile, long maxBytes, int backups, int block, bool stripAnsi, bool debug, out double cpuPerMib)
+    {
+        cpuPerMib = 0;
         var fifo = Path.Combine(dir, "out.fifo");
         File.Delete(fifo);
         Process.Start("mkfifo", [fifo])!.WaitForExit();
@@ -84,12 +171,12 @@ internal static class CaptureBenchmark
         var cpu0 = self.TotalProcessorTime;
         var user0 = self.UserProcessorTime;
         var clock = Stopwatch.StartNew();
+        var ioThread = IoThreadCpu();
         var pipes = loop.Attach(null, new SafeFileHandle(fd, ownsHandle: true), null, log, null, "bench");
-        while (log.BytesLogged < total && !child.HasExited)
-        {
-            Thread.Sleep(1);
-        }
 
+        // Waits without polling (a poll loop here cost the process 0.1-0.2 ms per MiB): once the writer
+        // has exited, what is left in the fifo is drained.
+        child.WaitForExit();
         using var drained = new ManualResetEventSlim();
         pipes.DrainAndClose(drained.Set);
         drained.Wait();
@@ -97,7 +184,7 @@ internal static class CaptureBenchmark
         self.Refresh();
         var cpu = self.TotalProcessorTime - cpu0;
         var user = self.UserProcessorTime - user0;
-        child.WaitForExit();
+        ioThread = IoThreadCpu() - ioThread;
 
         if (!report)
         {
@@ -105,9 +192,11 @@ internal static class CaptureBenchmark
         }
 
         var mib = log.BytesLogged / (1024.0 * 1024.0);
+        cpuPerMib = cpu.TotalMilliseconds / mib;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ours: writer `{command}`; log {logFile} maxbytes={maxBytes} backups={backups}; strip_ansi={stripAnsi}; loglevel={(debug ? "debug" : "info")}; splice={log.SplicesToFile}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"captured {mib:0} MiB in {elapsed.TotalSeconds:0.00} s: {mib / elapsed.TotalSeconds:0} MiB/s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"CPU {cpu.TotalMilliseconds:0} ms (user {user.TotalMilliseconds:0}, system {(cpu - user).TotalMilliseconds:0}): {cpu.TotalMilliseconds / mib:0.000} ms per MiB"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"of which the child-io thread {ioThread:0} ms: {ioThread / mib:0.000} ms per MiB"));
         return 0;
     }
 }

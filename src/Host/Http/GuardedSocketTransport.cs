@@ -26,7 +26,8 @@ internal sealed class GuardedSocketTransport(IReadOnlyList<(EndPoint Endpoint, L
     /// <summary>The accept queue the kernel keeps for each listener (Kestrel's default).</summary>
     public const int Backlog = 512;
 
-    private readonly SocketConnectionContextFactory _connections = new(new SocketConnectionFactoryOptions(), transportLog);
+    /// <summary>Parsing, the application and sends run where the socket's event completes (see <see cref="InlineSocketCompletions"/>).</summary>
+    private readonly SocketConnectionContextFactory _connections = new(new SocketConnectionFactoryOptions { UnsafePreferInlineScheduling = true }, transportLog);
 
     public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
     {
@@ -163,6 +164,11 @@ file sealed class GuardedListener(Socket socket, EndPoint endpoint, ListenerConf
 
     public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
     {
+        // Off the socket event thread (completions run there: InlineSocketCompletions). Accepting a long
+        // queue completes synchronously call after call, and on the event thread it would keep the
+        // completions of connections the guard aborted from running, so their descriptors would stay
+        // open while the queue is accepted into the reserve.
+        await Task.Yield();
         var backoff = FirstBackoff;
         while (true)
         {

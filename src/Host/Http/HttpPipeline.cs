@@ -40,7 +40,7 @@ internal sealed class HttpPipeline
             new Route(HttpMethodSet.Post, PathMatch.Prefix("/RPC2"), new XmlRpcEndpoint(ready, log, limits, maxRequestBytes, bodies, bodyTimeout, trimmer)),
             new Route(HttpMethodSet.Get, PathMatch.Prefix("/logtail"), new ProcessLogTailEndpoint(processes, stopping)),
             new Route(HttpMethodSet.Get, PathMatch.Prefix("/mainlogtail"), new MainLogTailEndpoint(log, stopping)),
-            .. pages?.Invoke(stopping) ?? [],
+            .. (pages?.Invoke(stopping) ?? []).Select(page => page with { Endpoint = new OnThreadPool(page.Endpoint) }),
         ]);
     }
 

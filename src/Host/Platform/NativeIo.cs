@@ -28,6 +28,7 @@ internal static unsafe partial class NativeIo
 
     public const int FGetFl = 3;
     public const int FSetFl = 4;
+    public const int FSetPipeSz = 1031;
     public const ulong FionRead = 0x541B;
 
     public const int EpollCloExec = OCloExec;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Supervisor.Abstractions;
+using Supervisor.Host.Platform;
 using Supervisor.Host.Processes.Output;
 using Supervisor.Host.Tests.Support;
 
@@ -63,6 +64,46 @@ public sealed class ChildIoLoopTests
         pipes.DrainAndClose(drained.Set);
         Assert.True(drained.Wait(TimeSpan.FromSeconds(5)));
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void APipeFoundFullGrowsAndAQuietOneKeepsTheDefaultSize(bool stripAnsi)
+    {
+        const int getPipeSize = 1032;
+        using var dir = new TempDirectory();
+        using var loop = new ChildIoLoop(new RecordingLog(MainLogLevel.Info));
+        using var fast = new TestPipe();
+        using var quiet = new TestPipe();
+        var fastPath = dir.File("fast.log");
+        var quietPath = dir.File("quiet.log");
+        using var fastLog = new ChildOutputLog(new ChildOutputOptions("fast", OutputChannel.Stdout, fastPath, 0, 0, Syslog: false, stripAnsi), new RecordingLog(MainLogLevel.Info));
+        using var quietLog = new ChildOutputLog(new ChildOutputOptions("fast", OutputChannel.Stderr, quietPath, 0, 0, Syslog: false, stripAnsi), new RecordingLog(MainLogLevel.Info));
+        Assert.Equal(!stripAnsi, fastLog.SplicesToFile);
+        Assert.Equal(ChildIoLoop.DefaultPipeCapacity, NativeIo.Fcntl(Fd(fast.Write), getPipeSize, 0));
+
+        // A full pipe before the loop first looks: its first chunk is the whole default capacity.
+        var chunk = new byte[ChildIoLoop.DefaultPipeCapacity];
+        chunk.AsSpan().Fill((byte)'x');
+        TestPipe.WriteAll(fast.Write, chunk);
+        TestPipe.WriteAll(quiet.Write, "a line\n"u8);
+        var pipes = loop.Attach(null, fast.Read, quiet.Read, fastLog, quietLog, "fast");
+        Eventually.True(() => SizeOf(fastPath) == chunk.Length && SizeOf(quietPath) == 7, "both chunks logged");
+
+        Assert.Equal(ChildIoLoop.FastPipeCapacity, NativeIo.Fcntl(Fd(fast.Write), getPipeSize, 0));
+        Assert.Equal(ChildIoLoop.DefaultPipeCapacity, NativeIo.Fcntl(Fd(quiet.Write), getPipeSize, 0));
+
+        // The grown pipe takes a megabyte without its writer blocking, and all of it reaches the log.
+        var megabyte = new byte[ChildIoLoop.FastPipeCapacity];
+        megabyte.AsSpan().Fill((byte)'y');
+        TestPipe.WriteAll(fast.Write, megabyte);
+        Eventually.True(() => SizeOf(fastPath) == chunk.Length + megabyte.Length, "the megabyte logged");
+        using var drained = new ManualResetEventSlim();
+        pipes.DrainAndClose(drained.Set);
+        Assert.True(drained.Wait(TimeSpan.FromSeconds(5)));
+    }
+
+    private static int Fd(Microsoft.Win32.SafeHandles.SafeFileHandle handle) => (int)handle.DangerousGetHandle();
 
     [Fact]
     public void ManyMegabytesThroughRotationArriveInOrder()

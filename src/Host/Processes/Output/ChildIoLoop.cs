@@ -9,8 +9,8 @@ namespace Supervisor.Host.Processes.Output;
 
 /// <summary>
 /// The one thread between every child's pipes and its logs: an epoll loop (level-triggered) that reads
-/// stdout/stderr as they become readable (one read of up to 128 KiB per ready fd per pass, so a fast
-/// writer cannot starve the others), hands each chunk to its <see cref="ChildOutputLog"/>, and writes
+/// stdout/stderr as they become readable (one read of up to 128 KiB, or one splice of up to the pipe's
+/// capacity, per ready fd per pass, so a fast writer cannot starve the others), hands each chunk to its <see cref="ChildOutputLog"/>, and writes
 /// buffered stdin when a pipe becomes writable. It never touches process state: the process loop
 /// attaches pipes after a spawn and asks for <see cref="ChildPipes.DrainAndClose"/> after a reap.
 /// <para>Each registered fd carries a <see cref="GCHandle"/> of its channel object as epoll data, so an
@@ -27,6 +27,23 @@ internal sealed unsafe class ChildIoLoop : IDisposable
     internal const int ReadSize = 128 * 1024;
 
     private const int MaxEvents = 512;
+
+    /// <summary>
+    /// A pipe's capacity until its child shows it writes faster than we drain it (Linux's default, 16 pages).
+    /// </summary>
+    internal const int DefaultPipeCapacity = 64 * 1024;
+
+    /// <summary>
+    /// What a fast writer's pipe grows to (F_SETPIPE_SZ, up to <c>/proc/sys/fs/pipe-max-size</c>, 1 MiB by
+    /// default), and the most one splice moves: a writer filling the default 64 KiB woke this thread once per
+    /// 64 KiB, and each wake-up (epoll_wait, splice, lseek, two context switches) cost more than the copy's
+    /// share of it. A grown pipe lets the bytes that arrive while the thread is busy or not yet scheduled
+    /// go out in one call, and spares the writer its blocks on a full pipe. Only pipes that were found full
+    /// grow: a quiet program's pipe stays at the default, so a daemon with thousands of programs does not
+    /// reach the kernel's per-user budget of pipe pages (<c>pipe-user-pages-soft</c>), past which new pipes
+    /// get a single page.
+    /// </summary>
+    internal const int FastPipeCapacity = 1024 * 1024;
 
     /// <summary>How often logs that hold output try their file again (besides on every new chunk).</summary>
     internal const int RetryMilliseconds = 1000;
@@ -440,9 +457,10 @@ internal sealed unsafe class ChildIoLoop : IDisposable
     {
         if (output.Log is { SplicesToFile: true } log)
         {
-            var moved = log.TrySplice(output.Fd, ReadSize);
+            var moved = log.TrySplice(output.Fd, output.Capacity);
             if (moved != -2)
             {
+                GrowIfFull(output, moved);
                 return moved;
             }
         }
@@ -450,6 +468,7 @@ internal sealed unsafe class ChildIoLoop : IDisposable
         var n = NativeIo.Read(output.Fd, _readBuffer, ReadSize);
         if (n > 0)
         {
+            GrowIfFull(output, (int)n);
             Deliver(output, (int)n);
             return (int)n;
         }
@@ -460,6 +479,19 @@ internal sealed unsafe class ChildIoLoop : IDisposable
         }
 
         return 0;
+    }
+
+    /// <summary>A chunk that emptied a full default-sized pipe: its writer is fast, so its pipe grows once (see <see cref="FastPipeCapacity"/>).</summary>
+    private static void GrowIfFull(OutputPipe output, int moved)
+    {
+        if (moved < DefaultPipeCapacity || output.Capacity != DefaultPipeCapacity)
+        {
+            return;
+        }
+
+        // Refused (an unprivileged user past the pipe-page budget, a lower pipe-max-size): stay as it is.
+        var capacity = NativeIo.Fcntl(output.Fd, NativeIo.FSetPipeSz, FastPipeCapacity);
+        output.Capacity = capacity > DefaultPipeCapacity ? capacity : DefaultPipeCapacity + 1;
     }
 
     private void DrainReadable(OutputPipe? output)
@@ -553,6 +585,12 @@ internal sealed class OutputPipe
     public bool Closed { get; set; }
 
     public bool ReportedError { get; set; }
+
+    /// <summary>
+    /// The pipe's capacity as far as the loop knows (<see cref="ChildIoLoop.DefaultPipeCapacity"/> until it
+    /// grows), which is also the most one splice asks for; one more than the default once growing was refused.
+    /// </summary>
+    public int Capacity { get; set; } = ChildIoLoop.DefaultPipeCapacity;
 
     public override string ToString() => $"<POutputDispatcher for '{Owner.ProcessName}' ({ChildOutputLog.ChannelName(Channel)})>";
 }

@@ -679,6 +679,14 @@ internal sealed unsafe class ChildLogFile : IDisposable
             // truncated by copytruncate or written by the other channel), which is also the size that
             // Python's tell() would report.
             var end = NativeIo.LSeek(_fd, 0, NativeIo.SeekEnd);
+
+            // A grown pipe offers up to a megabyte; near maxbytes take no more than the reference's one read
+            // gets from a default pipe (64 KiB), so a file passes maxbytes by no more than the reference's do.
+            if (_options.MaxBytes > 0)
+            {
+                max = (int)Math.Min(max, Math.Max(ChildIoLoop.DefaultPipeCapacity, _options.MaxBytes - (end < 0 ? _size : end)));
+            }
+
             while (true)
             {
                 var n = NativeIo.Splice(pipeFd, null, _fd, null, (nuint)max, NativeIo.SpliceFMove | NativeIo.SpliceFNonBlock);
