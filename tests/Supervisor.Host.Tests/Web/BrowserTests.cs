@@ -137,6 +137,16 @@ public sealed class BrowserTests : IAsyncLifetime
         await Assertions.Expect(page.Locator("#process-beta td.state span")).ToHaveTextAsync("stopped");
     }
 
+    /// <summary>Waits until the tail shows at least three lines after the last one it shows now (it follows the log).</summary>
+    private static async Task WaitForThreeMoreLinesAsync(IPage page)
+    {
+        var lines = await LastLineNumberAsync(page);
+        await page.WaitForFunctionAsync(
+            "n => { const m = [...document.getElementById('tail').textContent.matchAll(/line (\\d+)/g)]; return m.length > 0 && +m[m.length - 1][1] >= n + 3; }",
+            lines,
+            new() { Timeout = Patience });
+    }
+
     [ChromiumFact]
     public async Task TheTailPageFollowsTheLogWithItsColours()
     {
@@ -144,11 +154,7 @@ public sealed class BrowserTests : IAsyncLifetime
         await page.GotoAsync(Daemon.TcpUrl + "/tail.html?processname=talker");
         await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-following", "yes", new() { Timeout = Patience });
 
-        var lines = await LastLineNumberAsync(page);
-        await page.WaitForFunctionAsync(
-            "n => { const m = [...document.getElementById('tail').textContent.matchAll(/line (\\d+)/g)]; return m.length > 0 && +m[m.length - 1][1] >= n + 3; }",
-            lines,
-            new() { Timeout = Patience });
+        await WaitForThreeMoreLinesAsync(page);
         Assert.True(await page.Locator("#tail span.ansi-fg2").CountAsync() > 0);
         Assert.Equal(0, await page.Locator("#tail b").CountAsync());
         Assert.DoesNotContain("\u001b", await page.Locator("#tail").TextContentAsync());
@@ -171,11 +177,7 @@ public sealed class BrowserTests : IAsyncLifetime
         var first = LineNumbers(await page.Locator("#tail").TextContentAsync() ?? "")[0];
         await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-following", "yes", new() { Timeout = Patience });
 
-        var lines = await LastLineNumberAsync(page);
-        await page.WaitForFunctionAsync(
-            "n => { const m = [...document.getElementById('tail').textContent.matchAll(/line (\\d+)/g)]; return m.length > 0 && +m[m.length - 1][1] >= n + 3; }",
-            lines,
-            new() { Timeout = Patience });
+        await WaitForThreeMoreLinesAsync(page);
 
         // The stream started with the page's 4096 bytes (about 100 lines), not the default 1024 (about 25): the
         // top stays about where the page had it, and far more than 1024 bytes' worth are shown.
