@@ -80,6 +80,13 @@ internal static unsafe partial class NativeProcesses
     [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_addclosefrom_np")]
     public static partial int PosixSpawnFileActionsAddclosefromNp(void* fileActions, int lowFd);
 
+    /// <summary>close_range's flag (Linux 5.11+): mark the range close-on-exec instead of closing it.</summary>
+    public const uint CloseRangeCloexec = 1u << 2;
+
+    /// <summary>close_range(2) (glibc 2.34+): closes, or with <see cref="CloseRangeCloexec"/> marks, every fd in [first, last].</summary>
+    [LibraryImport("libc", EntryPoint = "close_range", SetLastError = true)]
+    public static partial int CloseRange(uint first, uint last, int flags);
+
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);
 

@@ -88,23 +88,28 @@ def count_children(pid, comm="sleep"):
     return count
 
 
-def nth_spawn_from_log(path, wall_start):
-    """Seconds from wall_start to the daemon's own "spawned: 'pNNNNN'" line for the Nth program (both
-    daemons write it at info level with millisecond timestamps, right after each spawn): the launch
-    without any client polling in the way. None when the log has fewer than N such lines."""
+def spawns_from_log(path, wall_start):
+    """Seconds from wall_start to the daemon's own first and Nth "spawned: 'pNNNNN'" lines (both daemons
+    write them at info level with millisecond timestamps, right after each spawn): the launch without
+    any client polling in the way. (None, None) when the log has fewer than N such lines."""
     import datetime
-    count = 0
+
+    def stamp(line):
+        return datetime.datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f").timestamp() - wall_start
+
+    count, first = 0, None
     try:
         with open(path, errors="replace") as f:
             for line in f:
                 if " spawned: 'p" in line:
                     count += 1
+                    if count == 1:
+                        first = stamp(line)
                     if count == N:
-                        stamp = datetime.datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f").timestamp()
-                        return stamp - wall_start
+                        return first, stamp(line)
     except (OSError, ValueError):
         pass
-    return None
+    return None, None
 
 
 def watch_children(pid, start, found):
@@ -184,8 +189,12 @@ def measure(name, out_path, command):
             while "at" not in children and time.monotonic() < deadline:
                 time.sleep(0.1)
         children["stop"] = True
+        first_spawn, nth_spawn = spawns_from_log(os.path.join(directory, "supervisord.log"), wall_start)
         results.update(first_answer_s=answered, all_spawned_s=spawned, all_running_s=running, all_children_s=children.get("at"),
-                       nth_spawn_log_s=nth_spawn_from_log(os.path.join(directory, "supervisord.log"), wall_start))
+                       nth_spawn_log_s=nth_spawn)
+        if first_spawn is not None and N > 1:
+            # The cost each program adds, start-up left out: what must stay flat from 200 to 5,000.
+            results["launch_ms_per_program"] = (nth_spawn - first_spawn) * 1000 / (N - 1)
         log(f"{name}: answered {answered}, all spawned {spawned}, all RUNNING {running}, N children {children.get('at')}")
         engine = running is not None
 
@@ -258,6 +267,7 @@ def measure(name, out_path, command):
             daemon.wait(timeout=max(60, N * 0.1))
             if engine:
                 results["shutdown_s"] = time.monotonic() - t0
+                results["shutdown_ms_per_program"] = results["shutdown_s"] * 1000 / N
         except subprocess.TimeoutExpired:
             log(f"{name}: still running {max(60, N * 0.1):.0f} s after SIGTERM")
     finally:
@@ -279,6 +289,7 @@ ROWS = [
     # key, label, format, better
     ("first_answer_s", "daemon start until the first RPC answer", "{:.2f} s", "lower"),
     ("nth_spawn_log_s", "start until the Nth 'spawned:' log line", "{:.2f} s", "lower"),
+    ("launch_ms_per_program", "first to Nth 'spawned:' line, per program", "{:.2f} ms", "lower"),
     ("all_children_s", "start until N children exist (/proc polls)", "{:.2f} s", "lower"),
     ("all_spawned_s", "start until RPC shows all N STARTING/RUNNING", "{:.2f} s", "lower"),
     ("all_running_s", "start until all N RUNNING (startsecs=1)", "{:.2f} s", "lower"),
@@ -293,6 +304,7 @@ ROWS = [
     ("rss_quiet_after_wrk_mib", "RSS 8 s after the wrk runs", "{:.1f} MiB", "lower"),
     ("ctl_status_s", "supervisorctl status wall time (median of 3)", "{:.3f} s", "lower"),
     ("shutdown_s", "SIGTERM until the daemon exited", "{:.2f} s", "lower"),
+    ("shutdown_ms_per_program", "shutdown, per program", "{:.2f} ms", "lower"),
 ]
 
 

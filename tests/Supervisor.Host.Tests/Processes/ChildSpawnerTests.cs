@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Supervisor.Host.Platform;
 using Supervisor.Host.Processes.Spawning;
 using Supervisor.Host.Tests.Support;
@@ -43,6 +44,35 @@ public sealed class ChildSpawnerTests
             }
 
             Assert.Equal("terminated by SIGKILL", WaitStatuses.Describe((await exit.WaitAsync(TimeSpan.FromSeconds(10))).WaitStatus));
+        }
+    }
+
+    [Fact]
+    public async Task ADescriptorTheDaemonOpenedWithoutCloseOnExecDoesNotReachTheChild()
+    {
+        // A plugin's native code may open descriptors without O_CLOEXEC; dup() makes one such.
+        var inheritable = Dup(0);
+        Assert.True(inheritable > 2, $"dup failed: {Marshal.GetLastPInvokeError()}");
+        try
+        {
+            var (child, exit) = Start(Command("/bin/sleep", ["sleep", "30"]));
+            using (child)
+            {
+                try
+                {
+                    Assert.Equal(["0", "1", "2"], await SettledFdsAsync(child.Pid));
+                }
+                finally
+                {
+                    NativeProcesses.Kill(child.Pid, 9);
+                }
+
+                await exit.WaitAsync(TimeSpan.FromSeconds(10));
+            }
+        }
+        finally
+        {
+            Close(inheritable);
         }
     }
 
@@ -211,6 +241,12 @@ public sealed class ChildSpawnerTests
         var text = File.ReadAllText($"/proc/{pid}/stat");
         return int.Parse(text[(text.LastIndexOf(')') + 2)..].Split(' ')[3], System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    [DllImport("libc", EntryPoint = "dup", SetLastError = true)]
+    private static extern int Dup(int fd);
+
+    [DllImport("libc", EntryPoint = "close")]
+    private static extern int Close(int fd);
 
     private static string? LinkOf(string path) => new FileInfo(path).LinkTarget;
 

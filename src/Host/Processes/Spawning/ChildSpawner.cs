@@ -334,7 +334,10 @@ internal static unsafe class ChildSpawner
             Check(NativeProcesses.PosixSpawnFileActionsAdddup2(actions, pipes.ChildStdinEnd, 0));
             Check(NativeProcesses.PosixSpawnFileActionsAdddup2(actions, pipes.ChildStdoutEnd, 1));
             Check(NativeProcesses.PosixSpawnFileActionsAdddup2(actions, pipes.ChildStderrEnd, 2));
-            Check(NativeProcesses.PosixSpawnFileActionsAddclosefromNp(actions, 3));
+            if (!MarkDescriptorsCloseOnExec())
+            {
+                Check(NativeProcesses.PosixSpawnFileActionsAddclosefromNp(actions, 3));
+            }
 
             fixed (byte* p = pathBytes)
             {
@@ -350,6 +353,34 @@ internal static unsafe class ChildSpawner
             NativeMemory.Free(actions);
             NativeMemory.Free(attributes);
         }
+    }
+
+    /// <summary>Set once a kernel refused close_range's CLOEXEC flag (before Linux 5.11).</summary>
+    private static int _closeOnExecFlagRefused;
+
+    /// <summary>
+    /// Nothing but fds 0, 1 and 2 may reach a child (the reference closes 3 up to minfds in the child,
+    /// <c>Subprocess._spawn_as_child</c>). Closing them in the child before its exec (closefrom) holds the
+    /// spawning thread, which waits for the exec, for one close per descriptor the daemon has open: about
+    /// 15,000 with 5,000 programs, which made each spawn cost more the more programs there were. Marking
+    /// them close-on-exec in the daemon is one bitmap update; the kernel then closes them in the child's
+    /// exec after the daemon has resumed. The daemon never hands a child an fd above 2, so the mark takes
+    /// nothing from it. Returns false where the kernel refuses the flag: the child then closes them itself.
+    /// </summary>
+    private static bool MarkDescriptorsCloseOnExec()
+    {
+        if (Volatile.Read(ref _closeOnExecFlagRefused) != 0)
+        {
+            return false;
+        }
+
+        if (NativeProcesses.CloseRange(3, uint.MaxValue, (int)NativeProcesses.CloseRangeCloexec) == 0)
+        {
+            return true;
+        }
+
+        Volatile.Write(ref _closeOnExecFlagRefused, 1);
+        return false;
     }
 
     private static void Check(int error)
