@@ -87,6 +87,41 @@ internal static unsafe partial class NativeProcesses
     [LibraryImport("libc", EntryPoint = "close_range", SetLastError = true)]
     public static partial int CloseRange(uint first, uint last, int flags);
 
+    public const int AfUnix = 1;
+    public const int SockSeqpacket = 5;
+    public const int SockCloexec = 0x80000;
+    public const int SolSocket = 1;
+    public const int ScmRights = 1;
+    public const int MsgNosignal = 0x4000;
+    public const int MsgCmsgCloexec = 0x40000000;
+    public const int CloneFiles = 0x400;
+    public const int SigBlock = 0;
+
+    /// <summary>struct msghdr (64-bit): name 0, namelen 8, iov 16, iovlen 24, control 32, controllen 40, flags 48.</summary>
+    public const int MsghdrSize = 56;
+
+    /// <summary>struct cmsghdr (64-bit): a size_t length, then level and type (ints); the data starts at 16.</summary>
+    public const int CmsghdrSize = 16;
+
+    [LibraryImport("libc", EntryPoint = "socketpair", SetLastError = true)]
+    public static partial int Socketpair(int domain, int type, int protocol, int* fds);
+
+    [LibraryImport("libc", EntryPoint = "sendmsg", SetLastError = true)]
+    public static partial nint Sendmsg(int fd, void* message, int flags);
+
+    [LibraryImport("libc", EntryPoint = "recvmsg", SetLastError = true)]
+    public static partial nint Recvmsg(int fd, void* message, int flags);
+
+    [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
+    public static partial nint Send(int fd, void* buffer, nint length, int flags);
+
+    [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
+    public static partial nint Recv(int fd, void* buffer, nint length, int flags);
+
+    /// <summary>pthread_sigmask: the calling thread's signal mask only.</summary>
+    [LibraryImport("libc", EntryPoint = "pthread_sigmask")]
+    public static partial int PthreadSigmask(int how, byte* set, byte* oldSet);
+
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);
 

@@ -139,8 +139,35 @@ public sealed class ChildSpawnerTests
         Assert.Equal(daemonCwd, Environment.CurrentDirectory);
         Assert.Equal(daemonCwd, LinkOf("/proc/self/cwd"));
 
-        var plain = await RunAsync(Shell("umask"));
-        Assert.Equal(daemonUmask, plain.Stdout.Trim());
+        // The next spawn without either is back in the daemon's directory with the daemon's umask.
+        var plain = await RunAsync(Shell("pwd; umask"));
+        Assert.Equal($"{daemonCwd}\n{daemonUmask}\n", plain.Stdout);
+    }
+
+    [Fact]
+    public async Task ChildrenAreSpawnedFromAThreadWhoseDescriptorTableHoldsNextToNothingAndStayTheDaemonsOwn()
+    {
+        // However many descriptors the daemon holds (here 300 more), the spawning thread's table, which each
+        // spawn copies into the child, holds only fds 0-2, its socket and the runtime's code memfd (W^X).
+        var extra = Enumerable.Range(0, 300).Select(_ => File.OpenHandle("/dev/null")).ToList();
+        try
+        {
+            var finished = await RunAsync(Shell("echo $PPID"));
+            Assert.Equal($"{Environment.ProcessId}\n", finished.Stdout);
+            Assert.True(LeanSpawnThread.IsRunning);
+
+            var spawner = Directory.GetDirectories("/proc/self/task")
+                .Single(task => File.ReadAllText(Path.Combine(task, "comm")).Trim() == "lean spawner");
+            var table = Directory.GetFileSystemEntries(Path.Combine(spawner, "fd")).Select(fd => LinkOf(fd)!)
+                .Where(link => !link.StartsWith("/memfd:doublemapper", StringComparison.Ordinal)).ToList();
+            Assert.Equal(4, table.Count);
+            Assert.Single(table, link => link.StartsWith("socket:", StringComparison.Ordinal));
+            Assert.True(Directory.GetFileSystemEntries("/proc/self/fd").Length > 300);
+        }
+        finally
+        {
+            extra.ForEach(handle => handle.Dispose());
+        }
     }
 
     [Fact]

@@ -67,12 +67,14 @@ internal sealed record SpawnResult(SpawnedChild? Child, string? Error);
 
 /// <summary>
 /// Starts children with glibc's posix_spawn: own process group, default signal dispositions, empty
-/// signal mask, fds 0/1/2 on fresh pipes and nothing else open. umask, working directory and user= are
-/// applied on a short-lived thread with its own fs struct (unshare(CLONE_FS)) and, for user=, its own
-/// credentials set by raw system calls; the child inherits both from that thread and the thread then
-/// ends, so the daemon's other threads never change. Set-up failures the reference reports from the
-/// child (chdir, user, exec) are reproduced by a stand-in child writing the same lines into the same
-/// pipe and exiting 127.
+/// signal mask, fds 0/1/2 on fresh pipes and nothing else open. Spawns go through
+/// <see cref="LeanSpawnThread"/>, whose descriptor table is nearly empty, with the program's working
+/// directory and umask applied there. user= (and any spawn that thread cannot serve) runs on a
+/// short-lived thread with its own fs struct (unshare(CLONE_FS)) and, for user=, its own credentials set
+/// by raw system calls; the child inherits both from that thread and the thread then ends, so the
+/// daemon's other threads never change. Set-up failures the reference reports from the child (chdir,
+/// user, exec) are reproduced by a stand-in child writing the same lines into the same pipe and exiting
+/// 127.
 /// </summary>
 internal static unsafe class ChildSpawner
 {
@@ -127,9 +129,17 @@ internal static unsafe class ChildSpawner
             {
                 outcome = StandIn(pipes, $"couldn't setuid to {request.Uid}: Can't drop privilege as nonroot user\n");
             }
-            else if (switchUser || request.Directory is not null || request.Umask is not null)
+            else if (switchUser)
             {
-                outcome = switchUser ? LaunchAsUser(request, pipes) : OnPrivateThread(request, pipes, null);
+                outcome = LaunchAsUser(request, pipes);
+            }
+            else if (FromLeanThread(request, pipes) is { } served)
+            {
+                outcome = served;
+            }
+            else if (request.Directory is not null || request.Umask is not null)
+            {
+                outcome = OnPrivateThread(request, pipes, null);
             }
             else
             {
@@ -245,11 +255,40 @@ internal static unsafe class ChildSpawner
         return LaunchCommand(request, pipes);
     }
 
+    /// <summary>The spawn from <see cref="LeanSpawnThread"/>; null when that thread cannot serve it.</summary>
+    private static Outcome? FromLeanThread(SpawnRequest request, PipeSet pipes)
+    {
+        using var argv = new NativeStringArray(request.Command.Argv);
+        using var envp = new NativeStringArray(request.Environment);
+        var path = CommandResolver.Terminated(request.Command.Path);
+        var directory = request.Directory is null ? null : CommandResolver.Terminated(request.Directory);
+        LeanSpawnThread.Reply reply;
+        fixed (byte* p = path)
+        fixed (byte* d = directory)
+        {
+            var job = new LeanSpawnThread.Job(p, argv.Pointers, envp.Pointers, d, request.Umask ?? -1, request.NewSession);
+            if (!LeanSpawnThread.TrySpawn(job, pipes.ChildStdinEnd, pipes.ChildStdoutEnd, pipes.ChildStderrEnd, out reply))
+            {
+                return null;
+            }
+        }
+
+        return reply.Stage == LeanSpawnThread.ChdirFailed
+            ? StandIn(pipes, $"couldn't chdir to {request.Directory}: {ErrnoNames.Name(reply.Error)}\n")
+            : Spawned(request, pipes, reply.Error, reply.Pid);
+    }
+
     private static Outcome LaunchCommand(SpawnRequest request, PipeSet pipes)
     {
         using var argv = new NativeStringArray(request.Command.Argv);
         using var envp = new NativeStringArray(request.Environment);
         var error = PosixSpawn(request.Command.Path, argv, envp, pipes, request.NewSession, out var pid);
+        return Spawned(request, pipes, error, pid);
+    }
+
+    /// <summary>The outcome of posix_spawn's result: a child, no process at all, or an exec failure to report.</summary>
+    private static Outcome Spawned(SpawnRequest request, PipeSet pipes, int error, int pid)
+    {
         if (error == 0)
         {
             return new Outcome(pid, 0);
@@ -306,10 +345,25 @@ internal static unsafe class ChildSpawner
 
     private static int PosixSpawn(string path, NativeStringArray argv, NativeStringArray envp, PipeSet pipes, bool newSession, out int pid)
     {
+        var pathBytes = CommandResolver.Terminated(path);
+        fixed (byte* p = pathBytes)
+        {
+            return SpawnFromThisThread(
+                p, argv.Pointers, envp.Pointers, pipes.ChildStdinEnd, pipes.ChildStdoutEnd, pipes.ChildStderrEnd, newSession, !MarkDescriptorsCloseOnExec(), out pid);
+        }
+    }
+
+    /// <summary>
+    /// posix_spawn from the calling thread, with the child's fds 0-2 dup'd from the given ends (all at least 3,
+    /// so the dup2s cannot overwrite each other). <paramref name="closeInChild"/>: the child closes every fd
+    /// from 3 up before its exec; otherwise they must already be close-on-exec.
+    /// </summary>
+    internal static int SpawnFromThisThread(
+        byte* path, byte** argv, byte** envp, int childStdin, int childStdout, int childStderr, bool newSession, bool closeInChild, out int pid)
+    {
         var attributes = NativeMemory.AllocZeroed(NativeProcesses.SpawnAttrSize);
         var actions = NativeMemory.AllocZeroed(NativeProcesses.FileActionsSize);
         var signals = stackalloc byte[NativeProcesses.SigsetSize];
-        var pathBytes = CommandResolver.Terminated(path);
         var childPid = 0;
         try
         {
@@ -330,21 +384,17 @@ internal static unsafe class ChildSpawner
             new Span<byte>(signals, NativeProcesses.SigsetSize).Clear();
             Check(NativeProcesses.PosixSpawnattrSetsigmask(attributes, signals));
 
-            // The child ends are all >= 3 (PipeSet sees to it), so these dup2s cannot overwrite each other.
-            Check(NativeProcesses.PosixSpawnFileActionsAdddup2(actions, pipes.ChildStdinEnd, 0));
-            Check(NativeProcesses.PosixSpawnFileActionsAdddup2(actions, pipes.ChildStdoutEnd, 1));
-            Check(NativeProcesses.PosixSpawnFileActionsAdddup2(actions, pipes.ChildStderrEnd, 2));
-            if (!MarkDescriptorsCloseOnExec())
+            Check(NativeProcesses.PosixSpawnFileActionsAdddup2(actions, childStdin, 0));
+            Check(NativeProcesses.PosixSpawnFileActionsAdddup2(actions, childStdout, 1));
+            Check(NativeProcesses.PosixSpawnFileActionsAdddup2(actions, childStderr, 2));
+            if (closeInChild)
             {
                 Check(NativeProcesses.PosixSpawnFileActionsAddclosefromNp(actions, 3));
             }
 
-            fixed (byte* p = pathBytes)
-            {
-                var error = NativeProcesses.PosixSpawn(&childPid, p, actions, attributes, argv.Pointers, envp.Pointers);
-                pid = error == 0 ? childPid : 0;
-                return error;
-            }
+            var error = NativeProcesses.PosixSpawn(&childPid, path, actions, attributes, argv, envp);
+            pid = error == 0 ? childPid : 0;
+            return error;
         }
         finally
         {
