@@ -1,0 +1,171 @@
+using System.Text;
+using Supervisor.Ctl.Tests.Support;
+using Supervisor.Host.Tests.Support;
+
+namespace Supervisor.Ctl.Tests;
+
+/// <summary>
+/// The same command lines run with the reference 4.2.5 <c>supervisorctl</c> and with ours against the
+/// REFERENCE daemon (Python's supervisord 4.2.5, not ours): stdout, stderr and exit status must be equal once
+/// <see cref="Transcript.Normalize"/> has taken out pids, uptimes and dates. 4.2.5's <c>system.multicall</c>
+/// answers each call's value bare (ours wraps it in a one-element array, README "Differences from
+/// Supervisor"), so our <c>status</c> and <c>version</c> do not recognise its answer and make the reference's
+/// two calls instead; these tests show the output is the reference's all the same, and that the two calls
+/// were made (the daemon's trace log).
+/// </summary>
+public sealed class ReferenceDaemonTests(ReferenceDaemon daemon) : IClassFixture<ReferenceDaemon>
+{
+    /// <summary>Lines that change nothing (or fail before they could), each run once by each client.</summary>
+    public static TheoryData<string> Lines => new()
+    {
+        // status: all, names, a group, unknown names; exit 3 for a process not running, 4 for an unknown name
+        "status", "status all", "status sleeper", "status grp:*", "status grp:a", "status sleeper talker", "status fatal",
+        "status quick", "status manual", "status nosuch", "status nosuch:*", "status grp:nosuch", "status sleeper nosuch manual",
+        // version, pid
+        "version", "version x", "pid", "pid sleeper", "pid all", "pid manual", "pid nosuch",
+        // start / stop of names that change nothing
+        "start", "start sleeper", "start grp:*", "start nosuch", "start nosuch:*", "stop", "stop manual", "stop nosuch",
+        "signal HUP nosuch", "clear nosuch",
+        // logs and configuration
+        "tail talker", "tail talker stderr", "tail -4 talker", "tail nosuch", "avail", "reread",
+        // help
+        "help status", "help version", "help start", "help avail", "help nosuch", "nosuch",
+        // the TCP port (the config's credentials), and the unix socket with credentials given on the command line
+        "-s {tcp} status", "-s {tcp} version", "-s {tcp} status grp:*", "-s {tcp} pid", "-s {tcp} avail", "-s {tcp} start sleeper",
+        "-u user -p secret status sleeper", "-u user -p secret version",
+        // faults: no credentials, a wrong password (unix socket and TCP), a daemon that is not there (no socket, a stale one)
+        "-c {dir}/nocreds.conf status", "-c {dir}/nocreds.conf version", "-c {dir}/nocreds.conf pid",
+        "-c {dir}/nocreds.conf start sleeper", "-c {dir}/nocreds.conf avail",
+        "-u user -p wrong status", "-u user -p wrong status sleeper", "-u user -p wrong version", "-u user -p wrong stop sleeper",
+        "-u user -p wrong avail", "-s {tcp} -u user -p wrong status", "-s {tcp} -u user -p wrong version",
+        "-s unix://{dir}/absent.sock status", "-s unix://{dir}/absent.sock version", "-s unix://{dir}/absent.sock pid",
+        "-s unix://{dir}/absent.sock start sleeper", "-s unix://{dir}/stale.sock status", "-s unix://{dir}/stale.sock version",
+    };
+
+    /// <summary>Sequences that change state and restore it; a step starting with <c>sorted:</c> compares its lines sorted (completion order).</summary>
+    public static TheoryData<string, string[]> Sequences => new()
+    {
+        { "stop and start one", ["stop sleeper", "stop sleeper", "status sleeper", "pid sleeper", "start sleeper", "start sleeper", "status sleeper"] },
+        { "group", ["sorted:stop grp:*", "stop grp:a", "status grp:*", "sorted:start grp:*", "status grp:*"] },
+        { "several names", ["stop sleeper grp:a", "status", "start sleeper grp:a"] },
+        { "a stopped one", ["start manual", "status manual", "pid manual", "stop manual", "status manual"] },
+        { "a start that fails", ["start fatal", "status fatal"] },
+        { "restart", ["restart sleeper", "status sleeper"] },
+    };
+
+    [ReferenceDaemonTheory]
+    [MemberData(nameof(Lines))]
+    public Task ALinePrintsAndExitsAsTheReference(string line) => CompareAsync([line]);
+
+    [ReferenceDaemonTheory]
+    [MemberData(nameof(Sequences))]
+    public Task ASequencePrintsAndExitsAsTheReference(string name, string[] steps)
+    {
+        Assert.NotEmpty(name);
+        return CompareAsync(steps);
+    }
+
+    /// <summary><c>help</c> lists the reference's commands, then <c>call</c> in a block of its own (as against our daemon).</summary>
+    [ReferenceDaemonFact]
+    public async Task HelpListsTheReferenceCommandsThenCall()
+    {
+        var ours = await CtlBinary.PathAsync();
+        var reference = await Clients.RunAsync(ReferenceCtl.Path, ["-c", daemon.ConfigPath, "help"]);
+        var our = await Clients.RunAsync(ours, ["-c", daemon.ConfigPath, "help"]);
+        Assert.Equal((reference.ExitCode, reference.Stderr), (our.ExitCode, our.Stderr));
+        Assert.StartsWith(reference.Stdout, our.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith("\nrpc commands", our.Stdout[reference.Stdout.Length..], StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Our <c>status</c> and <c>version</c> send the upcheck and their call as one <c>system.multicall</c>;
+    /// 4.2.5 answers it with bare values, which our client does not take for outcomes, so it then makes the
+    /// reference's two calls. The daemon's trace log names each request's method: the reference client's two,
+    /// and ours the multicall and then the same two. The output is the reference's.
+    /// </summary>
+    [ReferenceDaemonTheory]
+    [InlineData("status", "supervisor.getAllProcessInfo")]
+    [InlineData("status grp:*", "supervisor.getAllProcessInfo")]
+    [InlineData("version", "supervisor.getSupervisorVersion")]
+    public async Task OursFallsBackToTheReferencesTwoCallsAfterTheMulticall(string line, string method)
+    {
+        var ours = await CtlBinary.PathAsync();
+        var before = daemon.LogLength;
+        var reference = await Clients.RunAsync(ReferenceCtl.Path, Words(line));
+        var referenceCalls = daemon.MethodsCalledSince(before);
+        before = daemon.LogLength;
+        var our = await Clients.RunAsync(ours, Words(line));
+        var ourCalls = daemon.MethodsCalledSince(before);
+
+        Assert.Equal(Describe(reference, ReferenceCtl.Path), Describe(our, ours));
+        Assert.Equal(["supervisor.getVersion()", $"{method}()"], referenceCalls);
+        Assert.Equal(["system.multicall()", "supervisor.getVersion()", $"{method}()"], ourCalls);
+    }
+
+    /// <summary>The shell keeps one connection for every line: its first <c>status</c> and a later <c>version</c> fall back on it.</summary>
+    [ReferenceDaemonFact]
+    public async Task TheShellReadingPipedLinesPrintsAsTheReference()
+    {
+        const string Input = "version\nstatus sleeper\nnosuch\nstatus grp:*\npid manual\nhelp stop\n\nstop nosuch\n";
+        var ours = await CtlBinary.PathAsync();
+        var reference = await Clients.RunAsync(ReferenceCtl.Path, ["-c", daemon.ConfigPath], Input);
+        var our = await Clients.RunAsync(ours, ["-c", daemon.ConfigPath], Input);
+        Assert.Equal(Describe(reference, ReferenceCtl.Path), Describe(our, ours));
+        Assert.Contains("supervisor> 4.2.5\n", our.Stdout, StringComparison.Ordinal);
+    }
+
+    private async Task CompareAsync(string[] steps)
+    {
+        PrepareFiles();
+        var ours = await CtlBinary.PathAsync();
+        var reference = await TranscriptAsync(ReferenceCtl.Path, steps);
+        var our = await TranscriptAsync(ours, steps);
+        Transcript.AssertEqual(reference, our, "reference supervisorctl", "ours");
+    }
+
+    private async Task<string> TranscriptAsync(string program, string[] steps)
+    {
+        var transcript = new StringBuilder();
+        foreach (var step in steps)
+        {
+            var sorted = step.StartsWith("sorted:", StringComparison.Ordinal);
+            var line = sorted ? step["sorted:".Length..] : step;
+            var run = await Clients.RunAsync(program, Words(line));
+            transcript.Append("$ ").Append(line).Append('\n').Append(Describe(run, program, sorted));
+        }
+
+        return transcript.ToString();
+    }
+
+    /// <summary>The run normalized; bare pid lines too, since a sequence's stop and start give a process a new pid between the two clients' runs.</summary>
+    private string Describe(CtlRun run, string program, bool sorted = false)
+    {
+        var stdout = Transcript.NormalizePidLines(Transcript.Normalize(run.Stdout, daemon.Directory.Path, program));
+        var stderr = Transcript.Normalize(run.Stderr, daemon.Directory.Path, program);
+        return $"exit {run.ExitCode}\n--- stdout\n{(sorted ? Transcript.SortLines(stdout) : stdout)}--- stderr\n{stderr}";
+    }
+
+    /// <summary>The words of a line, placeholders filled; <c>-c CONFIG</c> first unless the line names its own <c>-c</c>.</summary>
+    private string[] Words(string line)
+    {
+        var words = line.Replace("{tcp}", daemon.TcpUrl, StringComparison.Ordinal)
+            .Replace("{dir}", daemon.Directory.Path, StringComparison.Ordinal)
+            .Split(' ');
+        return words.Contains("-c") ? words : ["-c", daemon.ConfigPath, .. words];
+    }
+
+    /// <summary>
+    /// A config whose <c>[supervisorctl]</c> names the socket but no credentials, and a stale socket: a unix
+    /// socket file nothing listens on (a daemon killed without cleaning up), which refuses connections.
+    /// </summary>
+    private void PrepareFiles()
+    {
+        daemon.Directory.Write("nocreds.conf", "[supervisorctl]\nserverurl = unix://%(here)s/s.sock\n");
+        var stale = daemon.Directory.File("stale.sock");
+        if (!File.Exists(stale))
+        {
+            using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+            socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(stale));
+        }
+    }
+}
