@@ -25,9 +25,10 @@ public sealed class ReferenceDaemonTests(ReferenceDaemon daemon) : IClassFixture
         "version", "version x", "pid", "pid sleeper", "pid all", "pid manual", "pid nosuch",
         // start / stop of names that change nothing
         "start", "start sleeper", "start grp:*", "start nosuch", "start nosuch:*", "stop", "stop manual", "stop nosuch",
-        "signal HUP nosuch", "clear nosuch",
+        "signal HUP nosuch", "signal CONT sleeper", "clear nosuch", "clear sleeper",
         // logs and configuration
-        "tail talker", "tail talker stderr", "tail -4 talker", "tail nosuch", "avail", "reread",
+        "tail talker", "tail talker stderr", "tail -4 talker", "tail nosuch", "avail", "reread", "update",
+        "add nosuch", "add sleeper", "remove nosuch", "remove sleeper",
         // help
         "help status", "help version", "help start", "help avail", "help nosuch", "nosuch",
         // the TCP port (the config's credentials), and the unix socket with credentials given on the command line
@@ -51,6 +52,7 @@ public sealed class ReferenceDaemonTests(ReferenceDaemon daemon) : IClassFixture
         { "a stopped one", ["start manual", "status manual", "pid manual", "stop manual", "status manual"] },
         { "a start that fails", ["start fatal", "status fatal"] },
         { "restart", ["restart sleeper", "status sleeper"] },
+        { "signals", ["signal CONT sleeper grp:a", "sorted:signal CONT grp:*"] },
     };
 
     [ReferenceDaemonTheory]
@@ -114,54 +116,102 @@ public sealed class ReferenceDaemonTests(ReferenceDaemon daemon) : IClassFixture
         Assert.Contains("supervisor> 4.2.5\n", our.Stdout, StringComparison.Ordinal);
     }
 
-    private async Task CompareAsync(string[] steps)
+    /// <summary><c>tail -f</c> over 4.2.5's <c>/logtail</c> until Ctrl-C: the banner, the log's end, an empty line; exit 0.</summary>
+    [ReferenceDaemonTheory]
+    [InlineData("talker", "out-line\n")]
+    [InlineData("talker stderr", "err-line\n")]
+    public async Task TailFollowUntilInterruptedPrintsAsTheReference(string arguments, string expected)
     {
-        PrepareFiles();
         var ours = await CtlBinary.PathAsync();
-        var reference = await TranscriptAsync(ReferenceCtl.Path, steps);
-        var our = await TranscriptAsync(ours, steps);
+        string[] args = ["-c", daemon.ConfigPath, "tail", "-f", .. arguments.Split(' ')];
+        var reference = await Clients.FollowUntilInterruptedAsync(ReferenceCtl.Path, args, expected);
+        var our = await Clients.FollowUntilInterruptedAsync(ours, args, expected);
+        Assert.Equal(reference, our);
+        Assert.Equal($"exit 0\n==> Press Ctrl-C to exit <==\n{expected}\n", our);
+    }
+
+    /// <summary>
+    /// A 4.2.5 daemon without <c>[rpcinterface:supervisor]</c>: its multicall answers two fault structs, which
+    /// ARE outcomes in either shape, so our <c>status</c> takes them without falling back (one request, the
+    /// multicall) and prints the upcheck's explanation as the reference does after its failed getVersion.
+    /// </summary>
+    [ReferenceDaemonFact]
+    public async Task WithoutTheSupervisorNamespaceOursPrintsAsTheReference()
+    {
+        var bare = new ReferenceDaemon(supervisorNamespace: false);
+        try
+        {
+            await bare.InitializeAsync();
+            foreach (var line in new[] { "status", "status sleeper", "version", "pid", "start sleeper", "stop sleeper", "avail", "tail talker", "maintail" })
+            {
+                await CompareAsync(bare, [line]);
+            }
+
+            var before = bare.LogLength;
+            var our = await Clients.RunAsync(await CtlBinary.PathAsync(), Words(bare, "status"));
+            Assert.Equal(["system.multicall()"], bare.MethodsCalledSince(before));
+            Assert.Contains("did not recognize the supervisor namespace", our.Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await bare.DisposeAsync();
+        }
+    }
+
+    private Task CompareAsync(string[] steps) => CompareAsync(daemon, steps);
+
+    private static async Task CompareAsync(ReferenceDaemon target, string[] steps)
+    {
+        PrepareFiles(target);
+        var ours = await CtlBinary.PathAsync();
+        var reference = await TranscriptAsync(target, ReferenceCtl.Path, steps);
+        var our = await TranscriptAsync(target, ours, steps);
         Transcript.AssertEqual(reference, our, "reference supervisorctl", "ours");
     }
 
-    private async Task<string> TranscriptAsync(string program, string[] steps)
+    private static async Task<string> TranscriptAsync(ReferenceDaemon target, string program, string[] steps)
     {
         var transcript = new StringBuilder();
         foreach (var step in steps)
         {
             var sorted = step.StartsWith("sorted:", StringComparison.Ordinal);
             var line = sorted ? step["sorted:".Length..] : step;
-            var run = await Clients.RunAsync(program, Words(line));
-            transcript.Append("$ ").Append(line).Append('\n').Append(Describe(run, program, sorted));
+            var run = await Clients.RunAsync(program, Words(target, line));
+            transcript.Append("$ ").Append(line).Append('\n').Append(Describe(target, run, program, sorted));
         }
 
         return transcript.ToString();
     }
 
     /// <summary>The run normalized; bare pid lines too, since a sequence's stop and start give a process a new pid between the two clients' runs.</summary>
-    private string Describe(CtlRun run, string program, bool sorted = false)
+    private string Describe(CtlRun run, string program) => Describe(daemon, run, program);
+
+    private static string Describe(ReferenceDaemon target, CtlRun run, string program, bool sorted = false)
     {
-        var stdout = Transcript.NormalizePidLines(Transcript.Normalize(run.Stdout, daemon.Directory.Path, program));
-        var stderr = Transcript.Normalize(run.Stderr, daemon.Directory.Path, program);
+        var stdout = Transcript.NormalizePidLines(Transcript.Normalize(run.Stdout, target.Directory.Path, program));
+        var stderr = Transcript.Normalize(run.Stderr, target.Directory.Path, program);
         return $"exit {run.ExitCode}\n--- stdout\n{(sorted ? Transcript.SortLines(stdout) : stdout)}--- stderr\n{stderr}";
     }
 
     /// <summary>The words of a line, placeholders filled; <c>-c CONFIG</c> first unless the line names its own <c>-c</c>.</summary>
-    private string[] Words(string line)
+    private string[] Words(string line) => Words(daemon, line);
+
+    private static string[] Words(ReferenceDaemon target, string line)
     {
-        var words = line.Replace("{tcp}", daemon.TcpUrl, StringComparison.Ordinal)
-            .Replace("{dir}", daemon.Directory.Path, StringComparison.Ordinal)
+        var words = line.Replace("{tcp}", target.TcpUrl, StringComparison.Ordinal)
+            .Replace("{dir}", target.Directory.Path, StringComparison.Ordinal)
             .Split(' ');
-        return words.Contains("-c") ? words : ["-c", daemon.ConfigPath, .. words];
+        return words.Contains("-c") ? words : ["-c", target.ConfigPath, .. words];
     }
 
     /// <summary>
     /// A config whose <c>[supervisorctl]</c> names the socket but no credentials, and a stale socket: a unix
     /// socket file nothing listens on (a daemon killed without cleaning up), which refuses connections.
     /// </summary>
-    private void PrepareFiles()
+    private static void PrepareFiles(ReferenceDaemon target)
     {
-        daemon.Directory.Write("nocreds.conf", "[supervisorctl]\nserverurl = unix://%(here)s/s.sock\n");
-        var stale = daemon.Directory.File("stale.sock");
+        target.Directory.Write("nocreds.conf", "[supervisorctl]\nserverurl = unix://%(here)s/s.sock\n");
+        var stale = target.Directory.File("stale.sock");
         if (!File.Exists(stale))
         {
             using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);

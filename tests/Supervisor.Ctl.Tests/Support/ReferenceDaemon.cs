@@ -16,6 +16,19 @@ namespace Supervisor.Ctl.Tests.Support;
 /// </summary>
 public sealed class ReferenceDaemon : IAsyncLifetime
 {
+    private readonly bool _supervisorNamespace;
+
+    public ReferenceDaemon()
+        : this(supervisorNamespace: true)
+    {
+    }
+
+    /// <param name="supervisorNamespace">False leaves out <c>[rpcinterface:supervisor]</c>: only <c>system</c> answers.</param>
+    internal ReferenceDaemon(bool supervisorNamespace)
+    {
+        _supervisorNamespace = supervisorNamespace;
+    }
+
     public const string Executable = "/usr/bin/supervisord";
 
     public const string SkipReason = "the reference supervisorctl/supervisord are not installed (apt-get install supervisor)";
@@ -23,10 +36,11 @@ public sealed class ReferenceDaemon : IAsyncLifetime
     public const string Username = "user";
     public const string Password = "secret";
 
-    /// <summary>Running, stopped, fatal and exited programs and a group of two.</summary>
+    /// <summary>Running, stopped, fatal and exited programs and a group of two; <c>startsecs = 0</c> where a test starts one, so a start does not wait a second.</summary>
     public const string Programs = """
         [program:sleeper]
         command = sleep 100000
+        startsecs = 0
 
         [program:talker]
         command = /bin/sh -c 'echo out-line; echo err-line >&2; exec sleep 100000'
@@ -43,6 +57,7 @@ public sealed class ReferenceDaemon : IAsyncLifetime
 
         [program:manual]
         command = sleep 100000
+        startsecs = 0
         autostart = false
 
         [group:grp]
@@ -50,9 +65,11 @@ public sealed class ReferenceDaemon : IAsyncLifetime
 
         [program:a]
         command = sleep 100000
+        startsecs = 0
 
         [program:b]
         command = sleep 100000
+        startsecs = 0
         """;
 
     private readonly StringBuilder _output = new();
@@ -111,8 +128,7 @@ public sealed class ReferenceDaemon : IAsyncLifetime
             loglevel = trace
             identifier = ref-tests
 
-            [rpcinterface:supervisor]
-            supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+            {(_supervisorNamespace ? "[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface" : "")}
 
             [supervisorctl]
             serverurl = unix://%(here)s/s.sock
@@ -147,13 +163,18 @@ public sealed class ReferenceDaemon : IAsyncLifetime
         }
     }
 
-    /// <summary>Every autostart program RUNNING, <c>fatal</c> FATAL and <c>quick</c> EXITED.</summary>
+    /// <summary>Every autostart program RUNNING, <c>fatal</c> FATAL and <c>quick</c> EXITED; without the supervisor namespace, serving.</summary>
     private bool Settled()
     {
         Dictionary<string, string> states;
         try
         {
             using var proxy = Proxy();
+            if (!_supervisorNamespace)
+            {
+                return proxy.Call("system.listMethods") is not null;
+            }
+
             states = Values.List(proxy.Call("supervisor.getAllProcessInfo")).Select(Values.Struct)
                 .ToDictionary(i => i.Str("name"), i => i.Str("statename"));
         }
