@@ -158,6 +158,47 @@ public sealed class ReferenceDaemonTests(ReferenceDaemon daemon) : IClassFixture
         }
     }
 
+    /// <summary>
+    /// <c>shutdown</c> and <c>reload</c> (a one-shot run does not ask to confirm), each client against a 4.2.5
+    /// daemon of its own: the same words and exit status, and the daemon has exited or started again.
+    /// </summary>
+    [ReferenceDaemonTheory]
+    [InlineData("shutdown")]
+    [InlineData("reload")]
+    public async Task ShutdownAndReloadPrintAsTheReferenceAndAreDone(string command)
+    {
+        var ours = await CtlBinary.PathAsync();
+        var reference = await OnItsOwnDaemonAsync(ReferenceCtl.Path, command);
+        var our = await OnItsOwnDaemonAsync(ours, command);
+        Assert.Equal(reference, our);
+        Assert.Equal(command == "shutdown" ? "exit 0\n--- stdout\nShut down\n--- stderr\n" : "exit 0\n--- stdout\nRestarted supervisord\n--- stderr\n", our);
+    }
+
+    private static async Task<string> OnItsOwnDaemonAsync(string program, string command)
+    {
+        var own = new ReferenceDaemon();
+        try
+        {
+            await own.InitializeAsync();
+            var run = await Clients.RunAsync(program, Words(own, command));
+            if (command == "shutdown")
+            {
+                Assert.True(await own.ExitsAsync(), $"{program} shutdown: the daemon is still running\n{own.Output}");
+            }
+            else
+            {
+                await own.WaitUntilAsync("started again", () => own.Starts == 2);
+                await own.WaitUntilSettledAsync();
+            }
+
+            return Describe(own, run, program);
+        }
+        finally
+        {
+            await own.DisposeAsync();
+        }
+    }
+
     private Task CompareAsync(string[] steps) => CompareAsync(daemon, steps);
 
     private static async Task CompareAsync(ReferenceDaemon target, string[] steps)

@@ -151,15 +151,54 @@ public sealed class ReferenceDaemon : IAsyncLifetime
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
+        await WaitUntilSettledAsync();
+    }
+
+    /// <summary>
+    /// Waits until every program has settled (after start-up or a reload). A SIGTERM that reaches a child between
+    /// 4.2.5's fork and its exec is lost (the child still has the daemon's handler), and the daemon then waits
+    /// <c>stopwaitsecs</c> before SIGKILL; so the tests stop a daemon only once its programs run.
+    /// </summary>
+    public Task WaitUntilSettledAsync() => WaitUntilAsync("settled", Settled);
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails with the daemon's output when the daemon exits or 30 s pass.</summary>
+    public async Task WaitUntilAsync(string what, Func<bool> condition)
+    {
         var clock = Stopwatch.StartNew();
-        while (!Settled())
+        while (!condition())
         {
-            if (_process.HasExited || clock.Elapsed.TotalSeconds > 30)
+            if (_process!.HasExited || clock.Elapsed.TotalSeconds > 30)
             {
-                throw new InvalidOperationException($"{Executable} did not settle ({(_process.HasExited ? $"exit {_process.ExitCode}" : "30 s")}):\n{Output}");
+                throw new InvalidOperationException($"{Executable} not {what} ({(_process.HasExited ? $"exit {_process.ExitCode}" : "30 s")}):\n{Output}");
             }
 
             await Task.Delay(50);
+        }
+    }
+
+    /// <summary>How many times the daemon has logged its start (<c>supervisord started with pid N</c>): once, and once more per reload.</summary>
+    public int Starts
+    {
+        get
+        {
+            using var log = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            var text = new StreamReader(log).ReadToEnd();
+            return text.Split("supervisord started with pid ").Length - 1;
+        }
+    }
+
+    /// <summary>Waits for the daemon's exit (after a <c>shutdown</c>); false when it is still running after 30 s.</summary>
+    public async Task<bool> ExitsAsync()
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await _process!.WaitForExitAsync(cancel.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
