@@ -16,19 +16,6 @@ namespace Supervisor.Ctl.Tests.Support;
 /// </summary>
 public sealed class ReferenceDaemon : IAsyncLifetime
 {
-    private readonly bool _supervisorNamespace;
-
-    public ReferenceDaemon()
-        : this(supervisorNamespace: true)
-    {
-    }
-
-    /// <param name="supervisorNamespace">False leaves out <c>[rpcinterface:supervisor]</c>: only <c>system</c> answers.</param>
-    internal ReferenceDaemon(bool supervisorNamespace)
-    {
-        _supervisorNamespace = supervisorNamespace;
-    }
-
     public const string Executable = "/usr/bin/supervisord";
 
     public const string SkipReason = "the reference supervisorctl/supervisord are not installed (apt-get install supervisor)";
@@ -73,7 +60,19 @@ public sealed class ReferenceDaemon : IAsyncLifetime
         """;
 
     private readonly StringBuilder _output = new();
+    private readonly bool _supervisorNamespace;
     private Process? _process;
+
+    public ReferenceDaemon()
+        : this(supervisorNamespace: true)
+    {
+    }
+
+    /// <param name="supervisorNamespace">False leaves out <c>[rpcinterface:supervisor]</c>: only <c>system</c> answers.</param>
+    internal ReferenceDaemon(bool supervisorNamespace)
+    {
+        _supervisorNamespace = supervisorNamespace;
+    }
 
     public static bool IsInstalled => File.Exists(Executable) && ReferenceCtl.IsInstalled;
 
