@@ -123,29 +123,8 @@ public sealed class DifferentialTests(CtlDaemon daemon) : IClassFixture<CtlDaemo
         Assert.Equal($"exit 0\n==> Press Ctrl-C to exit <==\n{expected}\n", our);
     }
 
-    private async Task<string> FollowAsync(string program, string arguments, string expected)
-    {
-        var info = CommandRun.Info(program, ["-c", daemon.ConfigPath, "tail", "-f", .. arguments.Split(' ')]);
-        using var process = System.Diagnostics.Process.Start(info)!;
-        var stdout = new OutputCapture(process.StandardOutput);
-        var stderr = process.StandardError.ReadToEndAsync();
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!stdout.Text.EndsWith(expected, StringComparison.Ordinal))
-        {
-            if (clock.Elapsed.TotalSeconds > 30 || process.HasExited)
-            {
-                throw new Xunit.Sdk.XunitException($"{program} tail -f never printed {expected}: {stdout.Text}\n{await stderr}");
-            }
-
-            await Task.Delay(20);
-        }
-
-        Assert.Equal(0, Signals.Send(process.Id, Signals.Int));
-        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(cancel.Token);
-        await stdout.Completion;
-        return $"exit {process.ExitCode}\n{stdout.Text}{await stderr}";
-    }
+    private Task<string> FollowAsync(string program, string arguments, string expected) =>
+        Clients.FollowUntilInterruptedAsync(program, ["-c", daemon.ConfigPath, "tail", "-f", .. arguments.Split(' ')], expected);
 
     [ReferenceFact]
     public async Task TheShellReadingPipedLinesPrintsAsTheReference()

@@ -110,4 +110,32 @@ internal static class Clients
 
         return new CtlRun(process.ExitCode, await stdout, await stderr);
     }
+
+    /// <summary>
+    /// Runs a following command (<c>tail -f</c>) until it has printed <paramref name="expected"/> at the end of its
+    /// output, then sends SIGINT (Ctrl-C) and waits for it: <c>exit N</c>, then stdout, then stderr.
+    /// </summary>
+    public static async Task<string> FollowUntilInterruptedAsync(string program, IEnumerable<string> args, string expected)
+    {
+        var info = CommandRun.Info(program, args);
+        using var process = Process.Start(info)!;
+        var stdout = new OutputCapture(process.StandardOutput);
+        var stderr = process.StandardError.ReadToEndAsync();
+        var clock = Stopwatch.StartNew();
+        while (!stdout.Text.EndsWith(expected, StringComparison.Ordinal))
+        {
+            if (clock.Elapsed.TotalSeconds > 30 || process.HasExited)
+            {
+                throw new Xunit.Sdk.XunitException($"{program} {string.Join(' ', args)} never printed {expected}: {stdout.Text}\n{await stderr}");
+            }
+
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(0, Signals.Send(process.Id, Signals.Int));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(cancel.Token);
+        await stdout.Completion;
+        return $"exit {process.ExitCode}\n{stdout.Text}{await stderr}";
+    }
 }
