@@ -268,6 +268,14 @@ internal sealed class ProcessEngine : IAsyncDisposable
         return milliseconds <= 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Min(milliseconds, int.MaxValue));
     }
 
+    /// <summary>
+    /// At most this many spawns per pass. The reference starts every autostart program in one pass of its
+    /// main loop, and serves nothing meanwhile; here requests, events and the published snapshot would
+    /// wait for that pass too (5,000 programs: 15 s or more). Between slices of this many spawns (tens of
+    /// milliseconds each) the loop takes requests and publishes what has started so far.
+    /// </summary>
+    internal const int MaxSpawnsPerPass = 64;
+
     /// <summary>One pass: requests, shutdown progress, transitions in priority order, snapshot.</summary>
     private void RunPass()
     {
@@ -297,11 +305,20 @@ internal sealed class ProcessEngine : IAsyncDisposable
         }
 
         var next = double.PositiveInfinity;
+        var acceptingSpawns = !shuttingDown;
+        var spawns = 0;
         foreach (var group in _registry.Groups)
         {
             foreach (var process in group.Processes)
             {
-                next = Math.Min(next, process.Transition(now, !shuttingDown));
+                var attempts = process.SpawnAttempts;
+                next = Math.Min(next, process.Transition(now, acceptingSpawns));
+                if (process.SpawnAttempts != attempts && ++spawns == MaxSpawnsPerPass)
+                {
+                    // The rest start in the next pass, right away and in the same order.
+                    acceptingSpawns = false;
+                    next = Math.Min(next, now);
+                }
             }
         }
 

@@ -66,6 +66,9 @@ internal sealed class SupervisedProcess
 
     public double LastStart { get; private set; }
 
+    /// <summary>How many times a spawn was attempted (the engine bounds the spawns of one pass).</summary>
+    public long SpawnAttempts { get; private set; }
+
     public double LastStop { get; private set; }
 
     public string? SpawnError { get; private set; }
@@ -108,6 +111,7 @@ internal sealed class SupervisedProcess
             return null;
         }
 
+        SpawnAttempts++;
         Killing = false;
         SpawnError = null;
         ExitStatus = null;

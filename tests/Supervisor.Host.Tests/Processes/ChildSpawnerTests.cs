@@ -157,7 +157,7 @@ public sealed class ChildSpawnerTests
             Assert.True(LeanSpawnThread.IsRunning);
 
             var spawner = Directory.GetDirectories("/proc/self/task")
-                .Single(task => File.ReadAllText(Path.Combine(task, "comm")).Trim() == "lean spawner");
+                .Single(task => ThreadName(task) == "lean spawner");
             var table = Directory.GetFileSystemEntries(Path.Combine(spawner, "fd")).Select(fd => LinkOf(fd)!)
                 .Where(link => !link.StartsWith("/memfd:doublemapper", StringComparison.Ordinal)).ToList();
             Assert.Equal(4, table.Count);
@@ -274,6 +274,19 @@ public sealed class ChildSpawnerTests
 
     [DllImport("libc", EntryPoint = "close")]
     private static extern int Close(int fd);
+
+    /// <summary>A thread's name, or null when it ended while the threads were listed.</summary>
+    private static string? ThreadName(string taskDirectory)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(taskDirectory, "comm")).Trim();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 
     private static string? LinkOf(string path) => new FileInfo(path).LinkTarget;
 
