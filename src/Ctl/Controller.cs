@@ -266,7 +266,10 @@ internal sealed partial class Controller : IDisposable
             outcomes = [];
         }
 
-        if (outcomes.Count != 2 || !IsOutcome(outcomes[0]) || !IsOutcome(outcomes[1]))
+        // Ours wraps each result in a one-element array (the multicall's documented shape); 4.2.5 returns it
+        // bare. The upcheck's answer tells which: the API version is a string, bare or in an array.
+        var bare = outcomes.Count == 2 && outcomes[0] is string;
+        if (!bare && (outcomes.Count != 2 || !IsOutcome(outcomes[0]) || !IsOutcome(outcomes[1])))
         {
             result = null;
             if (!Upcheck())
@@ -280,7 +283,7 @@ internal sealed partial class Controller : IDisposable
 
         try
         {
-            var api = Unwrap(outcomes[0]);
+            var api = Unwrap(outcomes[0], bare);
             if (api is not "3.0")
             {
                 Output($"Sorry, this version of supervisorctl expects to talk to a server with API version 3.0, but the remote version is {Values.Text(api)}.");
@@ -303,17 +306,18 @@ internal sealed partial class Controller : IDisposable
             throw;
         }
 
-        result = Unwrap(outcomes[1]);
+        result = Unwrap(outcomes[1], bare);
         return true;
 
         // A multicall outcome is the result in a one-element array, or a fault's struct.
-        static bool IsOutcome(object? outcome) =>
-            outcome is IReadOnlyList<object?> { Count: 1 }
-            || outcome is IReadOnlyDictionary<string, object?> fault && fault.ContainsKey("faultCode") && fault.ContainsKey("faultString");
+        static bool IsOutcome(object? outcome) => outcome is IReadOnlyList<object?> { Count: 1 } || IsFault(outcome);
 
-        static object? Unwrap(object? outcome) => outcome is IReadOnlyList<object?> value
-            ? value[0]
-            : throw new XmlRpcFault((int)Values.Struct(outcome).Int("faultCode"), Values.Struct(outcome).Str("faultString"));
+        static bool IsFault(object? outcome) =>
+            outcome is IReadOnlyDictionary<string, object?> fault && fault.ContainsKey("faultCode") && fault.ContainsKey("faultString");
+
+        static object? Unwrap(object? outcome, bool bare) => IsFault(outcome)
+            ? throw new XmlRpcFault((int)Values.Struct(outcome).Int("faultCode"), Values.Struct(outcome).Str("faultString"))
+            : bare ? outcome : ((IReadOnlyList<object?>)outcome!)[0];
     }
 
     /// <summary>Prints the upcheck's words for a refused connection (exit 4) or a missing socket (exit 7); false for other failures.</summary>
