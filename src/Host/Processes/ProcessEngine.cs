@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using Supervisor.Abstractions;
 using Supervisor.Host.Config;
@@ -269,12 +270,15 @@ internal sealed class ProcessEngine : IAsyncDisposable
     }
 
     /// <summary>
-    /// At most this many spawns per pass. The reference starts every autostart program in one pass of its
-    /// main loop, and serves nothing meanwhile; here requests, events and the published snapshot would
-    /// wait for that pass too (5,000 programs: 15 s or more). Between slices of this many spawns (tens of
-    /// milliseconds each) the loop takes requests and publishes what has started so far.
+    /// At most this many spawns per pass (and no more once <see cref="MaxSpawnTimePerPass"/> has gone by).
+    /// The reference starts every autostart program in one pass of its main loop, and serves nothing
+    /// meanwhile; here requests, events and the published snapshot would wait for that pass too (5,000
+    /// programs: 15 s or more). Between slices the loop takes requests and publishes what has started.
     /// </summary>
     internal const int MaxSpawnsPerPass = 64;
+
+    /// <summary>The time after which a pass spawns no more (a slow machine's slices stay short too).</summary>
+    private static readonly TimeSpan MaxSpawnTimePerPass = TimeSpan.FromMilliseconds(50);
 
     /// <summary>One pass: requests, shutdown progress, transitions in priority order, snapshot.</summary>
     private void RunPass()
@@ -307,13 +311,15 @@ internal sealed class ProcessEngine : IAsyncDisposable
         var next = double.PositiveInfinity;
         var acceptingSpawns = !shuttingDown;
         var spawns = 0;
+        var sliceStart = Stopwatch.GetTimestamp();
         foreach (var group in _registry.Groups)
         {
             foreach (var process in group.Processes)
             {
                 var attempts = process.SpawnAttempts;
                 next = Math.Min(next, process.Transition(now, acceptingSpawns));
-                if (process.SpawnAttempts != attempts && ++spawns == MaxSpawnsPerPass)
+                if (process.SpawnAttempts != attempts
+                    && (++spawns == MaxSpawnsPerPass || Stopwatch.GetElapsedTime(sliceStart) > MaxSpawnTimePerPass))
                 {
                     // The rest start in the next pass, right away and in the same order.
                     acceptingSpawns = false;

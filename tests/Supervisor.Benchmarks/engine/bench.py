@@ -158,11 +158,17 @@ def measure(name, out_path, command):
         # 1. Launch: first answer, all spawned (STARTING or RUNNING), all RUNNING.
         answered = spawned = running = None
         listed = 0
+        # While the launch runs: the slowest answer, how many answers showed it part done (a daemon that
+        # spawns everything in one pass of its loop shows nothing, or all at once), and the slowest answer
+        # the engine itself must give (stopProcess of the stopped blaster: a NOT_RUNNING fault).
+        slowest_during_launch, partial_views, slowest_engine = 0.0, 0, 0.0
         while time.monotonic() - start < LAUNCH_TIMEOUT:
             if daemon.poll() is not None:
                 raise RuntimeError(f"{name} exited with {daemon.returncode}; see {directory}/daemon.out")
             try:
+                asked = time.monotonic()
                 infos = [p for p in server.getAllProcessInfo() if p["name"] != "blaster"]
+                took = time.monotonic() - asked
             except xmlrpc.client.Fault as fault:
                 answered = answered or time.monotonic() - start
                 log(f"{name}: getAllProcessInfo answered {fault}: no engine, skipping what needs one")
@@ -174,7 +180,20 @@ def measure(name, out_path, command):
             answered = answered or now
             listed = len(infos)
             states = [p["state"] for p in infos]
-            if spawned is None and listed == N and all(s in (STARTING, RUNNING) for s in states):
+            started = sum(1 for s in states if s in (STARTING, RUNNING))
+            if spawned is None:
+                slowest_during_launch = max(slowest_during_launch, took)
+                partial_views += 0 < started < N
+                if started < N:
+                    asked = time.monotonic()
+                    try:
+                        server.stopProcess("blaster", False)
+                    except xmlrpc.client.Fault:
+                        pass
+                    except (OSError, xmlrpc.client.Error):
+                        asked = time.monotonic()
+                    slowest_engine = max(slowest_engine, time.monotonic() - asked)
+            if spawned is None and listed == N and started == N:
                 spawned = now
             if listed == N and all(s == RUNNING for s in states):
                 running = now
@@ -191,7 +210,8 @@ def measure(name, out_path, command):
         children["stop"] = True
         first_spawn, nth_spawn = spawns_from_log(os.path.join(directory, "supervisord.log"), wall_start)
         results.update(first_answer_s=answered, all_spawned_s=spawned, all_running_s=running, all_children_s=children.get("at"),
-                       nth_spawn_log_s=nth_spawn)
+                       nth_spawn_log_s=nth_spawn, launch_slowest_answer_s=slowest_during_launch, launch_partial_views=partial_views,
+                       launch_slowest_engine_answer_s=slowest_engine)
         if first_spawn is not None and N > 1:
             # The cost each program adds, start-up left out: what must stay flat from 200 to 5,000.
             results["launch_ms_per_program"] = (nth_spawn - first_spawn) * 1000 / (N - 1)
@@ -290,6 +310,9 @@ ROWS = [
     ("first_answer_s", "daemon start until the first RPC answer", "{:.2f} s", "lower"),
     ("nth_spawn_log_s", "start until the Nth 'spawned:' log line", "{:.2f} s", "lower"),
     ("launch_ms_per_program", "first to Nth 'spawned:' line, per program", "{:.2f} ms", "lower"),
+    ("launch_slowest_answer_s", "slowest getAllProcessInfo during the launch", "{:.2f} s", "lower"),
+    ("launch_partial_views", "answers showing the launch part done (10/s)", "{:.0f}", "higher"),
+    ("launch_slowest_engine_answer_s", "slowest engine answer during the launch (stopProcess fault)", "{:.3f} s", "lower"),
     ("all_children_s", "start until N children exist (/proc polls)", "{:.2f} s", "lower"),
     ("all_spawned_s", "start until RPC shows all N STARTING/RUNNING", "{:.2f} s", "lower"),
     ("all_running_s", "start until all N RUNNING (startsecs=1)", "{:.2f} s", "lower"),
