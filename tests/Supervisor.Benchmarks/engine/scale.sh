@@ -23,9 +23,33 @@ for run in $(seq "$RUNS"); do
   done
 done
 
+# The floor: a process that holds no descriptors spawns N /bin/sleep with posix_spawn and nothing else
+# (no pipes, no logs, no bookkeeping): what the kernel and the children themselves cost per program.
+floor() {
+  python3 - "$1" <<'PY'
+import os, signal, sys, time
+n = int(sys.argv[1])
+start, pids = time.monotonic(), []
+for _ in range(n):
+    pids.append(os.posix_spawn("/bin/sleep", ["sleep", "100000"], {}))
+took = time.monotonic() - start
+for pid in pids:
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+print(f"{took * 1000 / n:.3f}")
+PY
+}
+for run in $(seq "$RUNS"); do
+  for n in "$SMALL" "$LARGE"; do
+    floor "$n" >> "$results/floor$n"
+  done
+done
+
 python3 - "$results" "$SMALL" "$LARGE" <<'PY'
 import json, glob, statistics, sys
 directory, small, large = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+def floor(n):
+    return [float(x) for x in open(f"{directory}/floor{n}").read().split()]
 def runs(n):
     return [json.load(open(p)) for p in sorted(glob.glob(f"{directory}/n{n}-*.json"))]
 rows = [("launch_ms_per_program", "launch per program (first to Nth 'spawned:')", "ms"),
@@ -35,6 +59,9 @@ rows = [("launch_ms_per_program", "launch per program (first to Nth 'spawned:')"
         ("launch_slowest_engine_answer_s", "slowest engine answer during the launch (stopProcess fault)", "s")]
 print(f"| measure | N={small} | N={large} | ratio of medians |")
 print("|---|---|---|---|")
+a, b = floor(small), floor(large)
+print(f"| floor: posix_spawn of /bin/sleep, nothing else (ms per program) | {' / '.join(f'{x:.2f}' for x in a)} | "
+      f"{' / '.join(f'{x:.2f}' for x in b)} | {statistics.median(b) / statistics.median(a):.2f} |")
 for key, label, unit in rows:
     a = [r[key] for r in runs(small) if r.get(key) is not None]
     b = [r[key] for r in runs(large) if r.get(key) is not None]
