@@ -7,6 +7,7 @@ using Supervisor.Host.Logging;
 using Supervisor.Host.Platform;
 using Supervisor.Host.Plugins;
 using Supervisor.Host.Processes;
+using Supervisor.Host.Processes.Spawning;
 using Supervisor.Host.Rpc;
 using Supervisor.Host.Web;
 using Supervisor.Host.XmlRpc;
@@ -102,6 +103,9 @@ internal sealed class Generation : IAsyncDisposable
             {
                 log.Write(level, text);
             }
+
+            // Before the HTTP servers count the descriptors in use (their connection reserve): the spawner holds one.
+            LeanSpawnThread.StartEarly();
 
             // Hands back what a launch or a request flood made the GC commit (engine settle, HTTP quiet).
             var trimmer = new MemoryTrimmer(clock);

@@ -66,6 +66,21 @@ internal static unsafe class LeanSpawnThread
     }
 
     /// <summary>
+    /// Starts the thread ahead of the first spawn, so its one descriptor in the daemon's table (its socket's
+    /// end) is there when the HTTP servers count the descriptors in use for their connection reserve.
+    /// </summary>
+    public static void StartEarly()
+    {
+        lock (Gate)
+        {
+            if (!_unavailable && _daemonEnd < 0)
+            {
+                Start();
+            }
+        }
+    }
+
+    /// <summary>
     /// Spawns from this thread. False when the thread cannot serve (it could not be started, or it failed
     /// on this request): nothing was spawned, and the caller spawns the usual way.
     /// </summary>
@@ -106,18 +121,36 @@ internal static unsafe class LeanSpawnThread
         }
     }
 
+    /// <summary>
+    /// Starts the thread. A failure for want of descriptors (the daemon's table full when the first program
+    /// is spawned) is not final: that spawn goes the usual way and the next one tries again.
+    /// </summary>
     private static bool Start()
     {
-        var fds = stackalloc int[2];
-        if (NativeProcesses.Socketpair(NativeProcesses.AfUnix, NativeProcesses.SockSeqpacket | NativeProcesses.SockCloexec, 0, fds) != 0)
+        if (RuntimeDescriptors() is not { } runtimeDescriptors)
         {
-            _unavailable = true;
             return false;
         }
 
-        var startup = new Startup(fds[1], RuntimeDescriptors());
-        var thread = new Thread(Serve, 128 * 1024) { IsBackground = true, Name = "lean spawner" };
-        thread.Start(startup);
+        var fds = stackalloc int[2];
+        if (NativeProcesses.Socketpair(NativeProcesses.AfUnix, NativeProcesses.SockSeqpacket | NativeProcesses.SockCloexec, 0, fds) != 0)
+        {
+            return false;
+        }
+
+        var startup = new Startup(fds[1], runtimeDescriptors);
+        try
+        {
+            new Thread(Serve, 128 * 1024) { IsBackground = true, Name = "lean spawner" }.Start(startup);
+        }
+        catch (OutOfMemoryException)
+        {
+            // No thread could be made (memory or the thread limit): the usual way, and again next time.
+            NativeIo.Close(fds[0]);
+            NativeIo.Close(fds[1]);
+            return false;
+        }
+
         startup.Done.Wait();
 
         // The thread holds its own copy of its end (or, if it never got a table of its own, does not use it).
@@ -401,11 +434,24 @@ internal static unsafe class LeanSpawnThread
         public int Pid { get; } = pid;
     }
 
-    /// <summary>The runtime's descriptors this thread must keep (see the class remarks), by their links in /proc/self/fd.</summary>
-    private static List<int> RuntimeDescriptors()
+    /// <summary>
+    /// The runtime's descriptors this thread must keep (see the class remarks), by their links in
+    /// /proc/self/fd; null when they cannot be listed (no descriptor left to open the directory with).
+    /// </summary>
+    private static List<int>? RuntimeDescriptors()
     {
         var found = new List<int>();
-        foreach (var entry in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
+        IEnumerable<string> entries;
+        try
+        {
+            entries = Directory.GetFileSystemEntries("/proc/self/fd");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        foreach (var entry in entries)
         {
             try
             {
