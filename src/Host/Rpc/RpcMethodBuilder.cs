@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using System.Reflection;
 using System.Text;
 using Supervisor.Abstractions;
@@ -14,7 +13,6 @@ internal static class RpcMethodBuilder
 {
     private static readonly MethodInfo AwaitTaskMethod = typeof(RpcMethodBuilder).GetMethod(nameof(AwaitTask), BindingFlags.NonPublic | BindingFlags.Static)!;
     private static readonly MethodInfo AwaitValueTaskMethod = typeof(RpcMethodBuilder).GetMethod(nameof(AwaitValueTask), BindingFlags.NonPublic | BindingFlags.Static)!;
-    private static readonly MethodInfo FromResultMethod = typeof(RpcMethodBuilder).GetMethod(nameof(FromResult), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     /// <summary>Every wire method (aliases included) that <paramref name="target"/> exposes under <paramref name="namespaceName"/>.</summary>
     /// <param name="threads">Where methods not declared <c>NonBlocking</c> run (made on first need), or null to run every method on the caller's thread.</param>
@@ -128,7 +126,7 @@ internal static class RpcMethodBuilder
         signature.AddRange(wireParameters.Select(ParameterTypeName));
         var help = HelpText(attribute, wireParameters, returns, returnTypeName);
         var invoke = new Lazy<Func<object?[], CancellationToken, ValueTask<object?>>>(
-            () => InvokerExpression(target, method, parameters).Compile(), LazyThreadSafetyMode.ExecutionAndPublication);
+            () => Invoker(target, method, parameters), LazyThreadSafetyMode.ExecutionAndPublication);
         foreach (var name in names)
         {
             yield return new RpcMethod(namespaceName + "." + name, help, signature, required, converters, defaults, invoke, threads, lease);
@@ -202,49 +200,50 @@ internal static class RpcMethodBuilder
     }
 
     /// <summary>
-    /// <c>(args, token) =&gt; (ValueTask&lt;object?&gt;)target.Method((T0)args[0], ..., token)</c>, built and
-    /// compiled on first use: the checks above already refused every method it could not express.
+    /// <c>(args, token) =&gt; (ValueTask&lt;object?&gt;)target.Method((T0)args[0], ..., token)</c>, made on first use: the
+    /// checks above already refused every method it could not call. A <see cref="MethodInvoker"/> (the runtime's
+    /// own fast reflection call, which throws the method's exceptions as they are) rather than a compiled
+    /// expression tree: System.Linq.Expressions and its compiler stay out of the daemon, 2-3 MiB resident from
+    /// the first request on (tests/Supervisor.Benchmarks/README.md, "Where the memory goes").
     /// </summary>
-    private static Expression<Func<object?[], CancellationToken, ValueTask<object?>>> InvokerExpression(object target, MethodInfo method, ParameterInfo[] parameters)
+    private static Func<object?[], CancellationToken, ValueTask<object?>> Invoker(object target, MethodInfo method, ParameterInfo[] parameters)
     {
-        var arguments = Expression.Parameter(typeof(object?[]), "arguments");
-        var token = Expression.Parameter(typeof(CancellationToken), "cancellationToken");
-        var callArguments = new List<Expression>();
-        var wireIndex = 0;
-        foreach (var parameter in parameters)
+        var invoker = MethodInvoker.Create(method);
+        var tokenIndex = Array.FindIndex(parameters, p => p.ParameterType == typeof(CancellationToken));
+        var result = Unwrapper(method.ReturnType);
+        if (tokenIndex < 0)
         {
-            if (parameter.ParameterType == typeof(CancellationToken))
-            {
-                callArguments.Add(token);
-            }
-            else
-            {
-                var element = Expression.ArrayIndex(arguments, Expression.Constant(wireIndex++));
-                callArguments.Add(Expression.Convert(element, parameter.ParameterType));
-            }
+            return (arguments, _) => result(invoker.Invoke(target, arguments.AsSpan()));
         }
 
-        Expression call = Expression.Call(Expression.Constant(target), method, callArguments);
-        var returnType = method.ReturnType;
-        if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(Task<>))
+        return (arguments, cancellationToken) =>
         {
-            call = Expression.Call(AwaitTaskMethod.MakeGenericMethod(returnType.GetGenericArguments()[0]), call);
-        }
-        else if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(ValueTask<>))
-        {
-            call = Expression.Call(AwaitValueTaskMethod.MakeGenericMethod(returnType.GetGenericArguments()[0]), call);
-        }
-        else
-        {
-            call = Expression.Call(FromResultMethod, Expression.Convert(call, typeof(object)));
-        }
-
-        return Expression.Lambda<Func<object?[], CancellationToken, ValueTask<object?>>>(call, arguments, token);
+            // The token goes where the method declares it; the wire arguments fill the other places in order.
+            var call = new object?[arguments.Length + 1];
+            arguments.AsSpan(0, tokenIndex).CopyTo(call);
+            call[tokenIndex] = cancellationToken;
+            arguments.AsSpan(tokenIndex).CopyTo(call.AsSpan(tokenIndex + 1));
+            return result(invoker.Invoke(target, call.AsSpan()));
+        };
     }
 
-    private static async ValueTask<object?> AwaitTask<T>(Task<T> task) => await task.ConfigureAwait(false);
+    /// <summary>Turns what a method returned (boxed) into the value it produces once awaited.</summary>
+    private static Func<object?, ValueTask<object?>> Unwrapper(Type returnType)
+    {
+        if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(Task<>))
+        {
+            return AwaitTaskMethod.MakeGenericMethod(returnType.GetGenericArguments()[0]).CreateDelegate<Func<object?, ValueTask<object?>>>();
+        }
 
-    private static async ValueTask<object?> AwaitValueTask<T>(ValueTask<T> task) => await task.ConfigureAwait(false);
+        if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(ValueTask<>))
+        {
+            return AwaitValueTaskMethod.MakeGenericMethod(returnType.GetGenericArguments()[0]).CreateDelegate<Func<object?, ValueTask<object?>>>();
+        }
 
-    private static ValueTask<object?> FromResult(object? value) => new(value);
+        return static value => new ValueTask<object?>(value);
+    }
+
+    private static async ValueTask<object?> AwaitTask<T>(object? task) => await ((Task<T>)task!).ConfigureAwait(false);
+
+    private static async ValueTask<object?> AwaitValueTask<T>(object? task) => await ((ValueTask<T>)task!).ConfigureAwait(false);
 }
