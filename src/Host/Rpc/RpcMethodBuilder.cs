@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Reflection.Emit;
 using System.Text;
 using Supervisor.Abstractions;
 using Supervisor.Host.XmlRpc;
@@ -13,6 +14,7 @@ internal static class RpcMethodBuilder
 {
     private static readonly MethodInfo AwaitTaskMethod = typeof(RpcMethodBuilder).GetMethod(nameof(AwaitTask), BindingFlags.NonPublic | BindingFlags.Static)!;
     private static readonly MethodInfo AwaitValueTaskMethod = typeof(RpcMethodBuilder).GetMethod(nameof(AwaitValueTask), BindingFlags.NonPublic | BindingFlags.Static)!;
+    private static readonly MethodInfo FromResultMethod = typeof(RpcMethodBuilder).GetMethod(nameof(FromResult), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     /// <summary>Every wire method (aliases included) that <paramref name="target"/> exposes under <paramref name="namespaceName"/>.</summary>
     /// <param name="threads">Where methods not declared <c>NonBlocking</c> run (made on first need), or null to run every method on the caller's thread.</param>
@@ -200,50 +202,66 @@ internal static class RpcMethodBuilder
     }
 
     /// <summary>
-    /// <c>(args, token) =&gt; (ValueTask&lt;object?&gt;)target.Method((T0)args[0], ..., token)</c>, made on first use: the
-    /// checks above already refused every method it could not call. A <see cref="MethodInvoker"/> (the runtime's
-    /// own fast reflection call, which throws the method's exceptions as they are) rather than a compiled
-    /// expression tree: System.Linq.Expressions and its compiler stay out of the daemon, 2-3 MiB resident from
-    /// the first request on (tests/Supervisor.Benchmarks/README.md, "Where the memory goes").
+    /// <c>(args, token) =&gt; (ValueTask&lt;object?&gt;)target.Method((T0)args[0], ..., token)</c>, emitted on first use as a
+    /// dynamic method bound to <paramref name="target"/>, so a call is a direct call: the checks above already refused
+    /// every method it could not call. Emitted rather than compiled from an expression tree, which did the same but
+    /// mapped System.Linq.Expressions and its compiler into the daemon from the first request on (2-3 MiB resident;
+    /// tests/Supervisor.Benchmarks/README.md, "Where the memory goes").
     /// </summary>
     private static Func<object?[], CancellationToken, ValueTask<object?>> Invoker(object target, MethodInfo method, ParameterInfo[] parameters)
     {
-        var invoker = MethodInvoker.Create(method);
-        var tokenIndex = Array.FindIndex(parameters, p => p.ParameterType == typeof(CancellationToken));
-        var result = Unwrapper(method.ReturnType);
-        if (tokenIndex < 0)
+        var invoker = new DynamicMethod(
+            method.Name,
+            typeof(ValueTask<object?>),
+            [typeof(object), typeof(object?[]), typeof(CancellationToken)],
+            restrictedSkipVisibility: true);
+        var il = invoker.GetILGenerator();
+        var declaringType = method.DeclaringType!;
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(declaringType.IsValueType ? OpCodes.Unbox : OpCodes.Castclass, declaringType);
+        var wireIndex = 0;
+        foreach (var parameter in parameters)
         {
-            return (arguments, _) => result(invoker.Invoke(target, arguments.AsSpan()));
+            if (parameter.ParameterType == typeof(CancellationToken))
+            {
+                il.Emit(OpCodes.Ldarg_2);
+            }
+            else
+            {
+                il.Emit(OpCodes.Ldarg_1);
+                il.Emit(OpCodes.Ldc_I4, wireIndex++);
+                il.Emit(OpCodes.Ldelem_Ref);
+                il.Emit(OpCodes.Unbox_Any, parameter.ParameterType);
+            }
         }
 
-        return (arguments, cancellationToken) =>
-        {
-            // The token goes where the method declares it; the wire arguments fill the other places in order.
-            var call = new object?[arguments.Length + 1];
-            arguments.AsSpan(0, tokenIndex).CopyTo(call);
-            call[tokenIndex] = cancellationToken;
-            arguments.AsSpan(tokenIndex).CopyTo(call.AsSpan(tokenIndex + 1));
-            return result(invoker.Invoke(target, call.AsSpan()));
-        };
-    }
-
-    /// <summary>Turns what a method returned (boxed) into the value it produces once awaited.</summary>
-    private static Func<object?, ValueTask<object?>> Unwrapper(Type returnType)
-    {
+        il.Emit(declaringType.IsValueType ? OpCodes.Call : OpCodes.Callvirt, method);
+        var returnType = method.ReturnType;
         if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(Task<>))
         {
-            return AwaitTaskMethod.MakeGenericMethod(returnType.GetGenericArguments()[0]).CreateDelegate<Func<object?, ValueTask<object?>>>();
+            il.Emit(OpCodes.Call, AwaitTaskMethod.MakeGenericMethod(returnType.GetGenericArguments()[0]));
         }
-
-        if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(ValueTask<>))
+        else if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(ValueTask<>))
         {
-            return AwaitValueTaskMethod.MakeGenericMethod(returnType.GetGenericArguments()[0]).CreateDelegate<Func<object?, ValueTask<object?>>>();
+            il.Emit(OpCodes.Call, AwaitValueTaskMethod.MakeGenericMethod(returnType.GetGenericArguments()[0]));
+        }
+        else
+        {
+            if (returnType.IsValueType)
+            {
+                il.Emit(OpCodes.Box, returnType);
+            }
+
+            il.Emit(OpCodes.Call, FromResultMethod);
         }
 
-        return static value => new ValueTask<object?>(value);
+        il.Emit(OpCodes.Ret);
+        return invoker.CreateDelegate<Func<object?[], CancellationToken, ValueTask<object?>>>(target);
     }
 
-    private static async ValueTask<object?> AwaitTask<T>(object? task) => await ((Task<T>)task!).ConfigureAwait(false);
+    private static async ValueTask<object?> AwaitTask<T>(Task<T> task) => await task.ConfigureAwait(false);
 
-    private static async ValueTask<object?> AwaitValueTask<T>(object? task) => await ((ValueTask<T>)task!).ConfigureAwait(false);
+    private static async ValueTask<object?> AwaitValueTask<T>(ValueTask<T> task) => await task.ConfigureAwait(false);
+
+    private static ValueTask<object?> FromResult(object? value) => new(value);
 }
