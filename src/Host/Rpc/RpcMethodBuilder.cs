@@ -1,5 +1,5 @@
-using System.Linq.Expressions;
 using System.Reflection;
+using System.Reflection.Emit;
 using System.Text;
 using Supervisor.Abstractions;
 using Supervisor.Host.XmlRpc;
@@ -128,7 +128,7 @@ internal static class RpcMethodBuilder
         signature.AddRange(wireParameters.Select(ParameterTypeName));
         var help = HelpText(attribute, wireParameters, returns, returnTypeName);
         var invoke = new Lazy<Func<object?[], CancellationToken, ValueTask<object?>>>(
-            () => InvokerExpression(target, method, parameters).Compile(), LazyThreadSafetyMode.ExecutionAndPublication);
+            () => Invoker(target, method, parameters), LazyThreadSafetyMode.ExecutionAndPublication);
         foreach (var name in names)
         {
             yield return new RpcMethod(namespaceName + "." + name, help, signature, required, converters, defaults, invoke, threads, lease);
@@ -202,44 +202,61 @@ internal static class RpcMethodBuilder
     }
 
     /// <summary>
-    /// <c>(args, token) =&gt; (ValueTask&lt;object?&gt;)target.Method((T0)args[0], ..., token)</c>, built and
-    /// compiled on first use: the checks above already refused every method it could not express.
+    /// <c>(args, token) =&gt; (ValueTask&lt;object?&gt;)target.Method((T0)args[0], ..., token)</c>, emitted on first use as a
+    /// dynamic method bound to <paramref name="target"/>, so a call is a direct call: the checks above already refused
+    /// every method it could not call. Emitted rather than compiled from an expression tree, which did the same but
+    /// mapped System.Linq.Expressions and its compiler into the daemon from the first request on (2-3 MiB resident;
+    /// tests/Supervisor.Benchmarks/README.md, "Where the memory goes").
     /// </summary>
-    private static Expression<Func<object?[], CancellationToken, ValueTask<object?>>> InvokerExpression(object target, MethodInfo method, ParameterInfo[] parameters)
+    private static Func<object?[], CancellationToken, ValueTask<object?>> Invoker(object target, MethodInfo method, ParameterInfo[] parameters)
     {
-        var arguments = Expression.Parameter(typeof(object?[]), "arguments");
-        var token = Expression.Parameter(typeof(CancellationToken), "cancellationToken");
-        var callArguments = new List<Expression>();
+        var invoker = new DynamicMethod(
+            method.Name,
+            typeof(ValueTask<object?>),
+            [typeof(object), typeof(object?[]), typeof(CancellationToken)],
+            restrictedSkipVisibility: true);
+        var il = invoker.GetILGenerator();
+        var declaringType = method.DeclaringType!;
+        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(declaringType.IsValueType ? OpCodes.Unbox : OpCodes.Castclass, declaringType);
         var wireIndex = 0;
         foreach (var parameter in parameters)
         {
             if (parameter.ParameterType == typeof(CancellationToken))
             {
-                callArguments.Add(token);
+                il.Emit(OpCodes.Ldarg_2);
             }
             else
             {
-                var element = Expression.ArrayIndex(arguments, Expression.Constant(wireIndex++));
-                callArguments.Add(Expression.Convert(element, parameter.ParameterType));
+                il.Emit(OpCodes.Ldarg_1);
+                il.Emit(OpCodes.Ldc_I4, wireIndex++);
+                il.Emit(OpCodes.Ldelem_Ref);
+                il.Emit(OpCodes.Unbox_Any, parameter.ParameterType);
             }
         }
 
-        Expression call = Expression.Call(Expression.Constant(target), method, callArguments);
+        il.Emit(declaringType.IsValueType ? OpCodes.Call : OpCodes.Callvirt, method);
         var returnType = method.ReturnType;
         if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(Task<>))
         {
-            call = Expression.Call(AwaitTaskMethod.MakeGenericMethod(returnType.GetGenericArguments()[0]), call);
+            il.Emit(OpCodes.Call, AwaitTaskMethod.MakeGenericMethod(returnType.GetGenericArguments()[0]));
         }
         else if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(ValueTask<>))
         {
-            call = Expression.Call(AwaitValueTaskMethod.MakeGenericMethod(returnType.GetGenericArguments()[0]), call);
+            il.Emit(OpCodes.Call, AwaitValueTaskMethod.MakeGenericMethod(returnType.GetGenericArguments()[0]));
         }
         else
         {
-            call = Expression.Call(FromResultMethod, Expression.Convert(call, typeof(object)));
+            if (returnType.IsValueType)
+            {
+                il.Emit(OpCodes.Box, returnType);
+            }
+
+            il.Emit(OpCodes.Call, FromResultMethod);
         }
 
-        return Expression.Lambda<Func<object?[], CancellationToken, ValueTask<object?>>>(call, arguments, token);
+        il.Emit(OpCodes.Ret);
+        return invoker.CreateDelegate<Func<object?[], CancellationToken, ValueTask<object?>>>(target);
     }
 
     private static async ValueTask<object?> AwaitTask<T>(Task<T> task) => await task.ConfigureAwait(false);

@@ -103,7 +103,7 @@ internal sealed class HtmlTemplateContext : TemplateContext
 internal sealed class WebTemplateException(string message) : Exception(message);
 
 /// <summary>
-/// One compiled template. Parsed once (at start-up); rendering makes a fresh context whose globals are the
+/// One compiled template. Parsed once (see <see cref="WebAssets"/>); rendering makes a fresh context whose globals are the
 /// model's properties (snake_case in the template: <c>ProcessName</c> is <c>process_name</c>).
 /// </summary>
 internal sealed class PageTemplate
@@ -189,6 +189,9 @@ internal sealed class PageTemplate
 /// The templates and static files of the web interface: embedded in the daemon, each replaceable by a file of
 /// the same name in the folder <c>[supervisord] web_templates</c> names, read and compiled once when the daemon
 /// starts (or restarts), so a broken override stops the start with its error instead of failing each request.
+/// Without that folder the embedded templates, which are known to parse, are compiled when the first page is
+/// served: a daemon whose web pages nobody opens never loads Scriban (1.3 MiB mapped, and its parser's code and
+/// objects; tests/Supervisor.Benchmarks/README.md, "Where the memory goes").
 /// </summary>
 internal sealed class WebAssets
 {
@@ -198,10 +201,10 @@ internal sealed class WebAssets
     /// <summary>The template of one row of the status table (the variable <c>row</c>).</summary>
     public const string RowTemplate = "row.html";
 
-    private readonly Dictionary<string, PageTemplate> _templates;
+    private readonly Lazy<Dictionary<string, PageTemplate>> _templates;
     private readonly Dictionary<string, StaticFile> _static;
 
-    private WebAssets(Dictionary<string, PageTemplate> templates, Dictionary<string, StaticFile> files, bool rowOverridden)
+    private WebAssets(Lazy<Dictionary<string, PageTemplate>> templates, Dictionary<string, StaticFile> files, bool rowOverridden)
     {
         _templates = templates;
         _static = files;
@@ -211,12 +214,12 @@ internal sealed class WebAssets
     /// <summary>The embedded templates and files, none overridden.</summary>
     public static WebAssets Embedded { get; } = Load(null);
 
-    public PageTemplate Layout => _templates["layout.html"];
+    public PageTemplate Layout => _templates.Value["layout.html"];
 
-    public PageTemplate Status => _templates["status.html"];
+    public PageTemplate Status => _templates.Value["status.html"];
 
     /// <summary>The status table's rows: <see cref="RowTemplate"/> once per row (<see cref="PageTemplate.RenderEach{T}"/>).</summary>
-    public PageTemplate Row => _templates[RowTemplate];
+    public PageTemplate Row => _templates.Value[RowTemplate];
 
     /// <summary>
     /// Whether the operator's folder has its own <see cref="RowTemplate"/>: then the rows are rendered by it
@@ -224,7 +227,7 @@ internal sealed class WebAssets
     /// </summary>
     public bool RowOverridden { get; }
 
-    public PageTemplate Tail => _templates["tail.html"];
+    public PageTemplate Tail => _templates.Value["tail.html"];
 
     /// <summary>
     /// The status table's rows of <paramref name="processes"/> into <paramref name="output"/>, links relative to
@@ -253,7 +256,7 @@ internal sealed class WebAssets
     public static WebAssets Load(string? overrides)
     {
         var assembly = typeof(WebAssets).Assembly;
-        var templates = new Dictionary<string, PageTemplate>(StringComparer.Ordinal);
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
         var files = new Dictionary<string, StaticFile>(StringComparer.Ordinal);
         var rowOverridden = false;
         foreach (var resource in assembly.GetManifestResourceNames())
@@ -263,10 +266,7 @@ internal sealed class WebAssets
                 var name = resource[TemplatePrefix.Length..];
                 var overridden = Override(overrides, name);
                 rowOverridden |= name == RowTemplate && overridden is not null;
-                var text = Encoding.UTF8.GetString(overridden ?? Read(assembly, resource));
-
-                // The row template is a table's body: all rows render in one evaluation.
-                templates[name] = name == RowTemplate ? PageTemplate.ParseEach(name, text, "row") : PageTemplate.Parse(name, text);
+                texts[name] = Encoding.UTF8.GetString(overridden ?? Read(assembly, resource));
             }
             else if (resource.StartsWith(StaticPrefix, StringComparison.Ordinal))
             {
@@ -275,7 +275,27 @@ internal sealed class WebAssets
             }
         }
 
+        var templates = new Lazy<Dictionary<string, PageTemplate>>(() => Parse(texts), LazyThreadSafetyMode.ExecutionAndPublication);
+        if (overrides is not null)
+        {
+            // An operator's template is checked now: a broken one stops the start, not each page.
+            _ = templates.Value;
+        }
+
         return new WebAssets(templates, files, rowOverridden);
+    }
+
+    /// <exception cref="WebTemplateException">A template does not parse.</exception>
+    private static Dictionary<string, PageTemplate> Parse(Dictionary<string, string> texts)
+    {
+        var templates = new Dictionary<string, PageTemplate>(StringComparer.Ordinal);
+        foreach (var (name, text) in texts)
+        {
+            // The row template is a table's body: all rows render in one evaluation.
+            templates[name] = name == RowTemplate ? PageTemplate.ParseEach(name, text, "row") : PageTemplate.Parse(name, text);
+        }
+
+        return templates;
     }
 
     private static byte[]? Override(string? folder, string name)
