@@ -54,6 +54,9 @@ publish() {
             -p:ReadyToRunAtBuild=false --artifacts-path "$deploy/.build/$variant" -o "$deploy/$variant") ;;
     *) echo "unknown variant $variant" >&2; exit 2 ;;
   esac
+  # Without build servers and in one MSBuild node, so the compilers run as children this dotnet waits for
+  # and their CPU time is counted (crossgen2 itself still uses every core).
+  [ "$variant" = framework-dependent ] || args+=(--disable-build-servers -m:1)
   echo "$variant: dotnet ${args[*]} (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
   local TIMEFORMAT='%R %U %S'
   if ! { time dotnet "${args[@]}" > "$log" 2>&1; } 2> "$deploy/$variant.time.new"; then
@@ -92,8 +95,17 @@ for round in $(seq 1 "$runs"); do
   done
 done
 
+# Size on disk: the folder a deploy copies. The framework-dependent build's folder leaves out linux-x64/, where
+# a publish with the SelfContainedComposite profile builds; that deploy also needs the shared runtime.
 sizes=()
 for variant in "${variants[@]}"; do
-  sizes+=("$variant=$(du -sb "$(folder "$variant")" | cut -f1):$(find "$(folder "$variant")" -type f | wc -l):$(cat "$deploy/$variant.time" 2>/dev/null || echo)")
+  sizes+=("$variant=$(du -sb --exclude=linux-x64 "$(folder "$variant")" | cut -f1):$(find "$(folder "$variant")" -path '*/linux-x64' -prune -o -type f -print | wc -l):$(cat "$deploy/$variant.time" 2>/dev/null || echo)")
 done
 python3 "$here/deploy_table.py" "$results" "$runs" "${sizes[@]}"
+shared="$(dirname "$(readlink -f "$(command -v dotnet)")")/shared"
+for framework in Microsoft.NETCore.App Microsoft.AspNetCore.App; do
+  version="$(dotnet --list-runtimes | awk -v f="$framework" '$1 == f { v = $2 } END { print v }')"
+  if [ -n "$version" ]; then
+    du -sh "$shared/$framework/$version" | awk -v f="$framework" '{ print "the shared " f " a framework-dependent deploy runs on: " $1 }'
+  fi
+done
