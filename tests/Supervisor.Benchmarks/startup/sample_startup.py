@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # Usage (from the repository root): python3 tests/Supervisor.Benchmarks/startup/sample_startup.py RUNS DLL [DLL...]
-# Runs each build of supervisord.dll RUNS times, alternating, on the sample config
+# Runs each build of supervisord.dll RUNS times, alternating, on the sample config (a DLL is started with
+# `dotnet DLL`; any other path as an executable, e.g. a self-contained publish's `supervisord`)
 # (samples/AnotherRpcInterface/supervisord.conf, socket, port and logs moved into a temporary folder).
 # Per run: the daemon's own CPU time (utime+stime) and wall time from launch to its first answered
 # system.listMethods on the unix socket, and VmRSS 2 s later; prints the medians per build.
@@ -20,7 +21,7 @@ for i in range(n * len(dlls)):
     d = tempfile.mkdtemp()
     s = sample.replace('/tmp/supervisor-plugins-sample', d + '/s').replace('127.0.0.1:9001', '127.0.0.1:%d' % (19301 + i % 50)).replace('childlogdir = /tmp', 'childlogdir = ' + d).replace('%(here)s', os.path.abspath('samples/AnotherRpcInterface'))
     conf = d + '/supervisord.conf'; open(conf, 'w').write(s)
-    t0 = time.monotonic(); p = subprocess.Popen(['dotnet', dll, '-n', '-c', conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    t0 = time.monotonic(); p = subprocess.Popen((['dotnet', dll] if dll.endswith('.dll') else [dll]) + ['-n', '-c', conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     while True:
         try:
             if call(d + '/s.sock'): break
