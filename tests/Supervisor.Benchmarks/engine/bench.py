@@ -162,7 +162,7 @@ def measure(name, out_path, command):
         # While the launch runs: the slowest answer, how many answers showed it part done (a daemon that
         # spawns everything in one pass of its loop shows nothing, or all at once), and the slowest answer
         # the engine itself must give (stopProcess of the stopped blaster: a NOT_RUNNING fault).
-        slowest_during_launch, partial_views, slowest_engine = 0.0, 0, 0.0
+        slowest_during_launch, partial_views, slowest_engine = 0.0, 0, None  # None: never seen part done
         while time.monotonic() - start < LAUNCH_TIMEOUT:
             if daemon.poll() is not None:
                 raise RuntimeError(f"{name} exited with {daemon.returncode}; see {directory}/daemon.out")
@@ -194,7 +194,7 @@ def measure(name, out_path, command):
                         pass
                     except (OSError, xmlrpc.client.Error):
                         asked = time.monotonic()
-                    slowest_engine = max(slowest_engine, time.monotonic() - asked)
+                    slowest_engine = max(slowest_engine or 0.0, time.monotonic() - asked)
             if spawned is None and listed == N and started == N:
                 spawned, cpu_spawned = now, cpu_seconds(daemon.pid)
             if listed == N and all(s == RUNNING for s in states):
