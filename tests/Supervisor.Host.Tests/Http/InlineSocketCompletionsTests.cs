@@ -20,11 +20,7 @@ public sealed class InlineSocketCompletionsTests
             stdout_logfile = {dir}/env.log
             """);
         var log = daemon.Directory.File("env.log");
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!(File.Exists(log) && File.ReadAllText(log).Contains("PATH=")) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await SupervisedPrograms.WaitUntilAsync(() => File.Exists(log) && File.ReadAllText(log).Contains("PATH="), "the child's environment in its log", seconds: 20);
 
         var environment = File.ReadAllText(log);
         Assert.Contains("PATH=", environment);

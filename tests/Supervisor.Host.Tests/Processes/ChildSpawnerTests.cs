@@ -76,6 +76,39 @@ public sealed class ChildSpawnerTests
         }
     }
 
+    /// <summary>
+    /// user= spawns from a throw-away thread that shares the daemon's descriptor table (not the lean
+    /// spawner's): there the daemon marks its descriptors close-on-exec before the spawn.
+    /// </summary>
+    [RootFact]
+    public async Task AsRootADescriptorOpenedWithoutCloseOnExecDoesNotReachAChildOfAnotherUser()
+    {
+        var inheritable = Dup(0);
+        Assert.True(inheritable > 2, $"dup failed: {Marshal.GetLastPInvokeError()}");
+        try
+        {
+            var (child, exit) = Start(Command("/bin/sleep", ["sleep", "30"]) with { Uid = 65534, Gid = 65534, UserName = "nobody" });
+            using (child)
+            {
+                try
+                {
+                    Assert.Equal("65534", StatusField(child.Pid, "Uid").Split('\t')[0]);
+                    Assert.Equal(["0", "1", "2"], await SettledFdsAsync(child.Pid));
+                }
+                finally
+                {
+                    NativeProcesses.Kill(child.Pid, 9);
+                }
+
+                await exit.WaitAsync(TimeSpan.FromSeconds(10));
+            }
+        }
+        finally
+        {
+            Close(inheritable);
+        }
+    }
+
     [Fact]
     public async Task StdoutAndStderrArriveOnTheirPipesAndRedirectedStderrSharesStdout()
     {
